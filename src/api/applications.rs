@@ -1,0 +1,379 @@
+//! `/v1/applications`: submit an application for screening, read its verdicts, query verdicts.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::{APPLICATIONS_WRITE, Caller, VERDICTS_READ};
+use super::error::{ParamError, Problem};
+use super::{ApiError, AppState};
+use crate::model::{Application, ApplicationDto, Decision, ParseError, Verdict};
+use crate::store::{IdempotencyKey, ListQuery, SubmitOutcome};
+
+const JSON: &str = "application/json";
+
+/// Screen an application. Scope: `applications:write`.
+///
+/// 201 for a new `external_ref`; 200 when the tenant re-submits one it sent before (re-screened,
+/// same `id`, a new verdict version). With an `Idempotency-Key`, a replay returns the stored
+/// response and the same key with another body is 422.
+#[utoipa::path(
+    post, path = "/v1/applications", tag = "applications",
+    request_body(content = ApplicationDto, content_type = "application/json"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Client key (1–255 visible ASCII characters) that makes retries safe; kept at least 24 h.")),
+    responses(
+        (status = 201, description = "Screened and stored", body = Verdict),
+        (status = 200, description = "Known external_ref re-screened, or an Idempotency-Key replay", body = Verdict),
+        (status = 400, description = "Malformed JSON or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Token lacks applications:write", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than VETGATE_MAX_BODY_BYTES", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields break the contract (one `errors` item each), or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn submit(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(APPLICATIONS_WRITE)?;
+    require_json(&req)?;
+    let idempotency_key = idempotency_key(&req)?;
+    let body = read_body(&req, payload, state.max_body_bytes).await?;
+
+    let value: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::MalformedJson(json_error_position(&e)))?;
+    let app = Application::from_value(&value).map_err(|e| match e {
+        ParseError::Syntax(reason) => ApiError::MalformedJson(reason),
+        ParseError::Fields(errors) => ApiError::Invalid(errors),
+    })?;
+    // Keys sort in serde_json's map, so the same document hashes the same however it was spaced.
+    let canonical = serde_json::to_vec(&value).expect("a parsed value serialises");
+    let idempotency = idempotency_key.map(|key| IdempotencyKey {
+        key,
+        request_hash: Sha256::digest(&canonical).into(),
+    });
+
+    let store = state.store.tenant(&caller.tenant);
+    let outcome = state
+        .screener
+        .screen_and_store(&store, &app, canonical, idempotency)
+        .await?;
+    Ok(match outcome {
+        SubmitOutcome::Created(body) => {
+            let location = format!("/v1/applications/{}", verdict_id(&body));
+            HttpResponse::Created()
+                .insert_header((header::LOCATION, location))
+                .content_type(JSON)
+                .body(body)
+        }
+        SubmitOutcome::Rescreened(body) => HttpResponse::Ok().content_type(JSON).body(body),
+        SubmitOutcome::Replayed { status, body } => {
+            let status = actix_web::http::StatusCode::from_u16(status)
+                .unwrap_or(actix_web::http::StatusCode::OK);
+            HttpResponse::build(status)
+                .insert_header(("Idempotency-Replayed", "true"))
+                .content_type(JSON)
+                .body(body)
+        }
+        SubmitOutcome::IdempotencyConflict => return Err(ApiError::IdempotencyKeyReused),
+    })
+}
+
+/// The latest verdict of an application. Scope: `verdicts:read`.
+#[utoipa::path(
+    get, path = "/v1/applications/{id}", tag = "applications",
+    params(("id" = String, Path, description = "The service's application id")),
+    responses(
+        (status = 200, description = "The latest verdict", body = Verdict),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application for this tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(VERDICTS_READ)?;
+    let body = state
+        .store
+        .tenant(&caller.tenant)
+        .latest(&id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().content_type(JSON).body(body))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct History {
+    /// Every verdict the application has had, oldest first.
+    #[schema(value_type = Vec<Verdict>)]
+    items: Vec<Box<RawValue>>,
+}
+
+/// Every verdict an application has had, oldest first. Scope: `verdicts:read`.
+#[utoipa::path(
+    get, path = "/v1/applications/{id}/history", tag = "applications",
+    params(("id" = String, Path, description = "The service's application id")),
+    responses(
+        (status = 200, body = History),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn history(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(VERDICTS_READ)?;
+    let versions = state
+        .store
+        .tenant(&caller.tenant)
+        .history(&id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let items = versions
+        .into_iter()
+        .map(raw_json)
+        .collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(History { items }))
+}
+
+/// HR's verdict query parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// `clear`, `review` or `reject`.
+    verdict: Option<String>,
+    /// RFC 3339 instant: only applications whose verdict changed at or after it.
+    updated_since: Option<String>,
+    /// The platform's own id.
+    external_ref: Option<String>,
+    /// Page size, 1–200 (default 50).
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VerdictPage {
+    /// Newest first.
+    #[schema(value_type = Vec<Verdict>)]
+    items: Vec<Box<RawValue>>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+/// Query verdicts, newest first, with keyset pagination that stays stable while applications keep
+/// arriving. Scope: `verdicts:read`.
+#[utoipa::path(
+    get, path = "/v1/applications", tag = "applications",
+    params(ListParams),
+    responses(
+        (status = 200, body = VerdictPage),
+        (status = 400, description = "Unusable query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list(
+    caller: Caller,
+    state: web::Data<AppState>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(VERDICTS_READ)?;
+    let query = list_query(params.into_inner())?;
+    let page = state.store.tenant(&caller.tenant).list(&query).await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(raw_json)
+        .collect::<Result<_, _>>()?;
+    let next_cursor = page
+        .next
+        .map(|(at, id)| URL_SAFE_NO_PAD.encode(format!("{at}:{id}")));
+    Ok(HttpResponse::Ok().json(VerdictPage { items, next_cursor }))
+}
+
+fn list_query(params: ListParams) -> Result<ListQuery, ApiError> {
+    let mut errors = Vec::new();
+    let mut bad = |parameter: &str, detail: &str| {
+        errors.push(ParamError {
+            parameter: parameter.into(),
+            detail: detail.into(),
+        });
+    };
+    let verdict = params.verdict.as_deref().and_then(|v| {
+        let parsed = Decision::parse(v);
+        if parsed.is_none() {
+            bad("verdict", "must be clear, review or reject");
+        }
+        parsed
+    });
+    let updated_since =
+        params
+            .updated_since
+            .as_deref()
+            .and_then(|t| match DateTime::parse_from_rfc3339(t) {
+                Ok(t) => Some(t.with_timezone(&Utc)),
+                Err(_) => {
+                    bad(
+                        "updated_since",
+                        "must be an RFC 3339 date-time, e.g. 2026-11-20T00:00:00Z",
+                    );
+                    None
+                }
+            });
+    let limit = match params.limit.as_deref().map(str::parse::<u32>) {
+        None => 50,
+        Some(Ok(n)) if (1..=200).contains(&n) => n,
+        Some(_) => {
+            bad("limit", "must be a whole number from 1 to 200");
+            50
+        }
+    };
+    let after = params.cursor.as_deref().and_then(|c| {
+        let decoded = decode_cursor(c);
+        if decoded.is_none() {
+            bad("cursor", "is not a cursor this service issued");
+        }
+        decoded
+    });
+    if !errors.is_empty() {
+        return Err(ApiError::BadQuery(errors));
+    }
+    Ok(ListQuery {
+        verdict,
+        updated_since,
+        external_ref: params.external_ref,
+        after,
+        limit,
+    })
+}
+
+fn decode_cursor(cursor: &str) -> Option<(i64, String)> {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+    let (at, id) = text.split_once(':')?;
+    Some((
+        at.parse().ok()?,
+        uuid::Uuid::parse_str(id).ok()?.to_string(),
+    ))
+}
+
+/// Query-string errors as problem documents (actix's own are text/plain).
+pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let text = err.to_string();
+    let parameter = text.split('`').nth(1).unwrap_or("query").to_owned();
+    let detail = if text.contains("unknown field") {
+        "unknown parameter".to_owned()
+    } else {
+        "cannot be used here".to_owned()
+    };
+    ApiError::BadQuery(vec![ParamError { parameter, detail }]).into()
+}
+
+fn raw_json(bytes: Vec<u8>) -> Result<Box<RawValue>, ApiError> {
+    let text =
+        String::from_utf8(bytes).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
+    RawValue::from_string(text)
+        .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(e.to_string())))
+}
+
+fn verdict_id(body: &[u8]) -> String {
+    #[derive(Deserialize)]
+    struct IdOnly {
+        id: String,
+    }
+    serde_json::from_slice::<IdOnly>(body)
+        .map(|v| v.id)
+        .unwrap_or_default()
+}
+
+fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
+    let Some(content_type) = req.headers().get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let essence = content_type
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == JSON || (essence.starts_with("application/") && essence.ends_with("+json")) {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType)
+    }
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().map_err(|_| ApiError::BadIdempotencyKey)?;
+    let usable = (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
+    if usable {
+        Ok(Some(key.to_owned()))
+    } else {
+        Err(ApiError::BadIdempotencyKey)
+    }
+}
+
+/// Reads the body up to `limit` bytes; the declared length is checked before reading anything.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge(limit));
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(4096).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::UnreadableBody)?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// serde_json's message without echoing input.
+fn json_error_position(err: &serde_json::Error) -> String {
+    let what = match err.classify() {
+        serde_json::error::Category::Eof => "it ends too early",
+        serde_json::error::Category::Syntax => "syntax error",
+        serde_json::error::Category::Io | serde_json::error::Category::Data => "unreadable",
+    };
+    format!("{what} at line {} column {}", err.line(), err.column())
+}

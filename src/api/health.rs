@@ -1,0 +1,70 @@
+//! Liveness, readiness and metrics.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DatabaseStatus {
+    backend: &'static str,
+    reachable: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready` or `unavailable`.
+    status: &'static str,
+    database: DatabaseStatus,
+    /// The active scoring policy.
+    policy_version: String,
+}
+
+/// Ready to screen: 200 when the database answers, 503 when it does not. The body lists what is
+/// loaded.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, body = Readiness),
+    (status = 503, description = "The database does not answer", body = Readiness),
+))]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let reachable = match state.store.ping().await {
+        Ok(()) => true,
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness: database unreachable");
+            false
+        }
+    };
+    let body = Readiness {
+        status: if reachable { "ready" } else { "unavailable" },
+        database: DatabaseStatus {
+            backend: state.store.backend_name(),
+            reachable,
+        },
+        policy_version: state.screener.policy.version().to_owned(),
+    };
+    if reachable {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+/// Prometheus text exposition: requests and latency per route, verdicts, screening time.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(state.metrics.render())
+}

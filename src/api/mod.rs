@@ -1,0 +1,90 @@
+//! The HTTP layer: routes, authentication, problem documents, OpenAPI.
+
+mod applications;
+pub mod auth;
+mod error;
+mod health;
+pub mod openapi;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::Service;
+use actix_web::{HttpResponse, web};
+
+pub use error::{ApiError, ParamError, Problem};
+
+use crate::metrics::Metrics;
+use crate::screening::Screener;
+use crate::store::Store;
+
+/// Everything a request may need; one per server, no process globals.
+pub struct AppState {
+    pub store: Store,
+    pub screener: Screener,
+    pub auth: Arc<auth::Authenticator>,
+    pub metrics: Arc<Metrics>,
+    pub max_body_bytes: usize,
+}
+
+/// Registers every route on an actix `App`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::QueryConfig::default().error_handler(applications::query_error))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(health::metrics))
+        .route("/openapi.json", web::get().to(openapi::openapi_json))
+        .service(
+            web::scope("/v1")
+                .route("/applications", web::post().to(applications::submit))
+                .route("/applications", web::get().to(applications::list))
+                .route("/applications/{id}", web::get().to(applications::get))
+                .route(
+                    "/applications/{id}/history",
+                    web::get().to(applications::history),
+                ),
+        )
+        .default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}
+
+/// Request counts and latency per matched route (the pattern, not the raw path, so ids do not
+/// explode the label set).
+pub fn record_metrics<S, B>(
+    req: actix_web::dev::ServiceRequest,
+    srv: &S,
+) -> impl std::future::Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>>
++ use<S, B>
+where
+    S: Service<
+            actix_web::dev::ServiceRequest,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+{
+    let started = Instant::now();
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.metrics.clone());
+    let method = req.method().to_string();
+    let response = srv.call(req);
+    async move {
+        let response = response.await?;
+        if let Some(metrics) = metrics {
+            let route = response
+                .request()
+                .match_pattern()
+                .unwrap_or_else(|| "unmatched".into());
+            metrics.observe_request(
+                &method,
+                &route,
+                response.status().as_u16(),
+                started.elapsed(),
+            );
+        }
+        Ok(response)
+    }
+}

@@ -1,0 +1,73 @@
+//! The reason-code catalog. Every code a check can emit is listed here once, with its category and a
+//! one-line summary; `docs/signals.md` documents each one and a test keeps the two in step.
+
+use crate::model::Category;
+
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub category: Category,
+    pub summary: &'static str,
+}
+
+macro_rules! catalog {
+    ($($name:ident => $category:ident, $summary:literal;)*) => {
+        $(pub const $name: &str = stringify!($name);)*
+        pub static CATALOG: &[CodeInfo] = &[
+            $(CodeInfo { code: $name, category: Category::$category, summary: $summary },)*
+        ];
+    };
+}
+
+catalog! {
+    ID_NAME_MISMATCH => Identity, "The name on the document shares no name with what the applicant declared.";
+    ID_DOB_MISMATCH => Identity, "The document's date of birth differs from the declared one.";
+    ID_NATIONALITY_MISMATCH => Identity, "The document's nationality differs from the declared nationality.";
+    ID_RESIDENCE_TIMEZONE_MISMATCH => Identity, "The declared working time zone is not used in the declared country of residence.";
+    ID_SHIPPING_COUNTRY_MISMATCH => Identity, "Equipment is to be shipped to another country than the applicant's residence.";
+    ID_SHIPPING_REGION_MISMATCH => Identity, "Equipment is to be shipped to another region of the country of residence.";
+    ID_SHIPPING_RECIPIENT_MISMATCH => Identity, "Equipment is to be shipped to someone other than the applicant.";
+}
+
+pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
+    CATALOG.iter().find(|c| c.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_documented_in_the_signal_catalog() {
+        let doc = include_str!("../../docs/signals.md");
+        for info in CATALOG {
+            assert!(
+                doc.contains(&format!("`{}`", info.code)),
+                "{} is missing from docs/signals.md",
+                info.code
+            );
+        }
+    }
+
+    #[test]
+    fn codes_follow_the_contract_pattern_and_their_category_prefix() {
+        for info in CATALOG {
+            assert!(
+                info.code
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            );
+            let prefix = match info.category {
+                Category::Identity => "ID_",
+                Category::Network => "NET_",
+                Category::Payout => "PAY_",
+                Category::Sanctions => "SAN_",
+                Category::Links => "LNK_",
+            };
+            assert!(
+                info.code.starts_with(prefix),
+                "{} should start with {prefix}",
+                info.code
+            );
+        }
+    }
+}

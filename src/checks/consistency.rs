@@ -1,0 +1,240 @@
+//! Contradictions inside the application itself: what the applicant declared against their own
+//! document, their residence against their working time zone, their shipping address against both.
+
+use serde_json::json;
+
+use super::codes::*;
+use super::names::share_a_name;
+use super::signal;
+use crate::model::{Application, Signal};
+
+pub fn check(app: &Application, out: &mut Vec<Signal>) {
+    declared_vs_document(app, out);
+    residence_timezone(app, out);
+    shipping(app, out);
+}
+
+fn declared_names(app: &Application) -> impl Iterator<Item = &str> {
+    std::iter::once(app.applicant.full_name.as_str())
+        .chain(app.applicant.other_names.iter().map(String::as_str))
+}
+
+fn declared_vs_document(app: &Application, out: &mut Vec<Signal>) {
+    let Some(doc) = &app.identity_document else {
+        return;
+    };
+    let applicant = &app.applicant;
+
+    let document_names: Vec<&str> = [doc.surname.as_deref(), doc.given_names.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !document_names.is_empty()
+        && share_a_name(declared_names(app), document_names.iter().copied()) == Some(false)
+    {
+        out.push(signal(
+            ID_NAME_MISMATCH,
+            "The name on the identity document shares no name with the name the applicant gave.",
+            json!({
+                "declared_name": applicant.full_name,
+                "document_surname": doc.surname,
+                "document_given_names": doc.given_names,
+            }),
+        ));
+    }
+
+    if let (Some(declared), Some(document)) = (applicant.date_of_birth, doc.date_of_birth)
+        && declared != document
+    {
+        out.push(signal(
+            ID_DOB_MISMATCH,
+            "The date of birth on the identity document differs from the one the applicant gave.",
+            json!({ "declared": declared.to_string(), "document": document.to_string() }),
+        ));
+    }
+
+    // Stateless, refugee and organisation codes carry no nationality to contradict.
+    if let (Some(declared), Some(document)) = (
+        applicant.nationality,
+        doc.nationality.as_ref().and_then(|n| n.country()),
+    ) && declared != document
+    {
+        out.push(signal(
+            ID_NATIONALITY_MISMATCH,
+            format!(
+                "The applicant declared {} nationality but presents a document of {} nationality.",
+                declared.name(),
+                document.name()
+            ),
+            json!({
+                "declared": declared,
+                "document": document,
+                "document_code": doc.nationality.as_ref().map(|n| n.as_str()),
+            }),
+        ));
+    }
+}
+
+fn residence_timezone(app: &Application, out: &mut Vec<Signal>) {
+    let residence = &app.applicant.residence;
+    let Some(zone) = &residence.timezone else {
+        return;
+    };
+    if zone.used_in(residence.country) == Some(false) {
+        out.push(signal(
+            ID_RESIDENCE_TIMEZONE_MISMATCH,
+            format!(
+                "The applicant works in {} but lives in {}, which does not use that zone.",
+                zone.as_str(),
+                residence.country.name()
+            ),
+            json!({
+                "timezone": zone.as_str(),
+                "timezone_countries": zone.countries(),
+                "residence_country": residence.country,
+            }),
+        ));
+    }
+}
+
+/// Region names and codes are both in use ("TX", "Texas"); only like is compared with like.
+fn same_region(a: &str, b: &str) -> Option<bool> {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_uppercase)
+            .collect()
+    };
+    let (a, b) = (fold(a), fold(b));
+    if a.is_empty() || b.is_empty() || (a.len() <= 3) != (b.len() <= 3) {
+        return None;
+    }
+    Some(a == b)
+}
+
+fn shipping(app: &Application, out: &mut Vec<Signal>) {
+    let Some(ship) = &app.shipping_address else {
+        return;
+    };
+    let residence = &app.applicant.residence;
+
+    match ship.country {
+        Some(country) if country != residence.country => out.push(signal(
+            ID_SHIPPING_COUNTRY_MISMATCH,
+            format!(
+                "Equipment is to be shipped to {} although the applicant lives in {}.",
+                country.name(),
+                residence.country.name()
+            ),
+            json!({ "shipping_country": country, "residence_country": residence.country }),
+        )),
+        // One fact, one signal: a region is only compared within the same country.
+        _ => {
+            if let (Some(shipping_region), Some(residence_region)) =
+                (&ship.region, &residence.region)
+                && same_region(shipping_region, residence_region) == Some(false)
+            {
+                out.push(signal(
+                    ID_SHIPPING_REGION_MISMATCH,
+                    "Equipment is to be shipped to another region than the one the applicant lives in.",
+                    json!({ "shipping_region": shipping_region, "residence_region": residence_region }),
+                ));
+            }
+        }
+    }
+
+    if let Some(recipient) = &ship.recipient_name {
+        let doc = app.identity_document.as_ref();
+        let own_names = declared_names(app)
+            .chain(doc.and_then(|d| d.surname.as_deref()))
+            .chain(doc.and_then(|d| d.given_names.as_deref()));
+        if share_a_name(std::iter::once(recipient.as_str()), own_names) == Some(false) {
+            out.push(signal(
+                ID_SHIPPING_RECIPIENT_MISMATCH,
+                "Equipment is to be shipped to a recipient who is not the applicant.",
+                json!({ "recipient_name": recipient, "applicant_name": app.applicant.full_name }),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{application, codes_of};
+
+    /// A case: what it is about, and how it edits the clean example.
+    type Case = (&'static str, fn(&mut serde_json::Value));
+
+    #[test]
+    fn the_clean_example_raises_nothing() {
+        assert!(codes_of(&application(|_| {})).is_empty());
+    }
+
+    #[test]
+    fn each_contradiction_raises_its_own_code() {
+        let cases: [Case; 7] = [
+            (ID_NAME_MISMATCH, |a| {
+                a["identity_document"]["surname"] = "MILES".into();
+                a["identity_document"]["given_names"] = "JANET".into();
+            }),
+            (ID_DOB_MISMATCH, |a| {
+                a["identity_document"]["date_of_birth"] = "1991-03-14".into()
+            }),
+            (ID_NATIONALITY_MISMATCH, |a| {
+                a["identity_document"]["nationality"] = "CAN".into()
+            }),
+            (ID_RESIDENCE_TIMEZONE_MISMATCH, |a| {
+                a["applicant"]["residence"]["timezone"] = "Asia/Shanghai".into()
+            }),
+            (ID_SHIPPING_COUNTRY_MISMATCH, |a| {
+                a["shipping_address"] = serde_json::json!({"country": "CN"})
+            }),
+            (ID_SHIPPING_REGION_MISMATCH, |a| {
+                a["shipping_address"] = serde_json::json!({"country": "US", "region": "MD"})
+            }),
+            (ID_SHIPPING_RECIPIENT_MISMATCH, |a| {
+                a["shipping_address"] = serde_json::json!({"recipient_name": "Janet Miles"})
+            }),
+        ];
+        for (code, edit) in cases {
+            assert_eq!(codes_of(&application(edit)), [code], "{code}");
+        }
+    }
+
+    #[test]
+    fn ordinary_untidy_lives_raise_nothing() {
+        let cases: [Case; 8] = [
+            ("a married name keeps the given name", |a| {
+                a["applicant"]["full_name"] = "Emily Novak".into()
+            }),
+            ("Hangul name with a Latin alias", |a| {
+                a["applicant"]["full_name"] = "김에밀리".into();
+                a["applicant"]["other_names"] = serde_json::json!(["Emily Carter"]);
+            }),
+            (
+                "a name in another script alone is not a contradiction",
+                |a| a["applicant"]["full_name"] = "에밀리 카터".into(),
+            ),
+            ("a stateless travel document", |a| {
+                a["identity_document"]["nationality"] = "XXA".into()
+            }),
+            ("German ICAO code", |a| {
+                a["applicant"]["nationality"] = "DE".into();
+                a["identity_document"]["nationality"] = "D".into();
+            }),
+            ("UTC says nothing about a country", |a| {
+                a["applicant"]["residence"]["timezone"] = "UTC".into()
+            }),
+            ("region written as a name and as a code", |a| {
+                a["shipping_address"] = serde_json::json!({"country": "US", "region": "Illinois"})
+            }),
+            ("shipping to herself by surname and initial", |a| {
+                a["shipping_address"] = serde_json::json!({"recipient_name": "E. Carter"})
+            }),
+        ];
+        for (why, edit) in cases {
+            assert!(codes_of(&application(edit)).is_empty(), "{why}");
+        }
+    }
+}

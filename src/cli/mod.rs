@@ -1,0 +1,85 @@
+//! The `vetgate` command line.
+
+mod screen;
+mod token;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Settings, settings_help};
+use crate::startup;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vetgate",
+    version,
+    about = "Remote-worker identity verification gateway"
+)]
+pub struct Cli {
+    /// TOML settings file; `VETGATE_*` environment variables override it.
+    #[arg(long, global = true, env = "VETGATE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API.
+    #[command(after_help = settings_help())]
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print a signed JWT for local use and tests.
+    Token(token::TokenArgs),
+    /// Screen a JSONL file of applications through the same pipeline as the API, store them, and
+    /// write one verdict per line to stdout.
+    Screen(screen::ScreenArgs),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("vetgate: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(&settings.log, settings.log_format);
+    let result = match cli.command {
+        Command::Serve => block_on(serve(settings)),
+        Command::Migrate => block_on(migrate(settings)),
+        Command::Token(args) => token::run(&settings, args),
+        Command::Screen(args) => block_on(screen::run(settings, args)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("vetgate: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn block_on<F: Future<Output = anyhow::Result<ExitCode>>>(future: F) -> anyhow::Result<ExitCode> {
+    actix_web::rt::System::new().block_on(future)
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    let app = startup::Application::build(&settings).await?;
+    app.run_until_stopped().await?;
+    tracing::info!("vetgate stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<ExitCode> {
+    crate::store::Store::migrate_only(
+        settings.database_url.expose(),
+        &startup::store_options(&settings),
+    )
+    .await?;
+    eprintln!("migrations applied");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,427 @@
+//! Settings: built-in defaults, then an optional TOML file, then `VETGATE_*` environment variables.
+//! This is the only module that reads the environment. Each setting is documented once, in
+//! [`SETTINGS_HELP`], which `vetgate serve --help` prints and a test holds to the struct.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A value that must never reach a log. `Debug` prints `<redacted>`.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+        string_like(d).map(Secret)
+    }
+}
+
+/// Environment values arrive typed by guesswork (`VETGATE_JWT_SECRET=1234…` looks like a number);
+/// text settings take them back as text.
+fn string_like<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Unsigned(u64),
+        Signed(i64),
+        Float(f64),
+        Bool(bool),
+    }
+    Ok(match Raw::deserialize(d)? {
+        Raw::Text(s) => s,
+        Raw::Unsigned(n) => n.to_string(),
+        Raw::Signed(n) => n.to_string(),
+        Raw::Float(n) => n.to_string(),
+        Raw::Bool(b) => b.to_string(),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    #[serde(deserialize_with = "string_like")]
+    pub listen: String,
+    pub database_url: Secret,
+    pub jwt_secret: Option<Secret>,
+    pub jwt_public_key: Option<PathBuf>,
+    pub jwt_issuer: Option<String>,
+    pub jwt_audience: Option<String>,
+    pub pii_key: Option<Secret>,
+    pub policy: Option<PathBuf>,
+    pub max_body_bytes: usize,
+    pub workers: usize,
+    pub db_max_connections: u32,
+    pub db_acquire_timeout_ms: u64,
+    pub write_batch_max: usize,
+    pub idempotency_ttl_hours: u64,
+    pub log: String,
+    pub log_format: LogFormat,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            listen: "127.0.0.1:8080".into(),
+            database_url: Secret::new("sqlite://vetgate.db"),
+            jwt_secret: None,
+            jwt_public_key: None,
+            jwt_issuer: None,
+            jwt_audience: None,
+            pii_key: None,
+            policy: None,
+            max_body_bytes: 256 * 1024,
+            workers: 0,
+            db_max_connections: 16,
+            db_acquire_timeout_ms: 2_000,
+            write_batch_max: 256,
+            idempotency_ttl_hours: 24,
+            log: "info".into(),
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("database", &self.database_kind())
+            .field("jwt_secret", &self.jwt_secret)
+            .field("jwt_public_key", &self.jwt_public_key)
+            .field("jwt_issuer", &self.jwt_issuer)
+            .field("jwt_audience", &self.jwt_audience)
+            .field("pii_key", &self.pii_key)
+            .field("policy", &self.policy)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One documented setting: environment name, default, meaning.
+pub struct SettingDoc {
+    pub env: &'static str,
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+pub static SETTINGS_HELP: &[SettingDoc] = &[
+    SettingDoc {
+        env: "VETGATE_LISTEN",
+        default: "127.0.0.1:8080",
+        help: "Address and port the HTTP API listens on.",
+    },
+    SettingDoc {
+        env: "VETGATE_DATABASE_URL",
+        default: "sqlite://vetgate.db",
+        help: "sqlite://PATH (created and migrated on start) or postgres://USER@HOST:PORT/DB.",
+    },
+    SettingDoc {
+        env: "VETGATE_JWT_SECRET",
+        default: "generated beside a SQLite database",
+        help: "HS256 secret (32+ bytes) that tokens are verified with.",
+    },
+    SettingDoc {
+        env: "VETGATE_JWT_PUBLIC_KEY",
+        default: "-",
+        help: "PEM file of an RSA or EC P-256 public key; pins RS256 or ES256 instead of HS256.",
+    },
+    SettingDoc {
+        env: "VETGATE_JWT_ISSUER",
+        default: "-",
+        help: "When set, tokens must carry this `iss`.",
+    },
+    SettingDoc {
+        env: "VETGATE_JWT_AUDIENCE",
+        default: "-",
+        help: "When set, tokens must carry this `aud`.",
+    },
+    SettingDoc {
+        env: "VETGATE_PII_KEY",
+        default: "generated beside a SQLite database",
+        help: "32+ byte key (hex or base64) that encrypts stored applications and verdicts. Required on PostgreSQL; every instance must share it.",
+    },
+    SettingDoc {
+        env: "VETGATE_POLICY",
+        default: "built-in",
+        help: "TOML scoring policy laid over the built-in one.",
+    },
+    SettingDoc {
+        env: "VETGATE_MAX_BODY_BYTES",
+        default: "262144",
+        help: "Largest accepted request body; larger bodies get 413.",
+    },
+    SettingDoc {
+        env: "VETGATE_WORKERS",
+        default: "0 (one per core)",
+        help: "HTTP worker threads.",
+    },
+    SettingDoc {
+        env: "VETGATE_DB_MAX_CONNECTIONS",
+        default: "16",
+        help: "Database pool size (readers; writes go through one batched writer).",
+    },
+    SettingDoc {
+        env: "VETGATE_DB_ACQUIRE_TIMEOUT_MS",
+        default: "2000",
+        help: "How long a request waits for the database before answering 503.",
+    },
+    SettingDoc {
+        env: "VETGATE_WRITE_BATCH_MAX",
+        default: "256",
+        help: "Most applications committed in one group-commit transaction.",
+    },
+    SettingDoc {
+        env: "VETGATE_IDEMPOTENCY_TTL_HOURS",
+        default: "24",
+        help: "How long an Idempotency-Key is remembered (at least 24).",
+    },
+    SettingDoc {
+        env: "VETGATE_LOG",
+        default: "info",
+        help: "Log filter (tracing EnvFilter syntax, e.g. `info,vetgate=debug`).",
+    },
+    SettingDoc {
+        env: "VETGATE_LOG_FORMAT",
+        default: "text",
+        help: "`text` or `json` log lines.",
+    },
+];
+
+/// Text for `vetgate serve --help`.
+pub fn settings_help() -> String {
+    let mut out = String::from(
+        "Settings (environment variable, or the same name lower-cased without VETGATE_ in the --config TOML file; \
+         environment wins):\n",
+    );
+    for s in SETTINGS_HELP {
+        out.push_str(&format!(
+            "  {:<32} {}\n  {:<32} default: {}\n",
+            s.env, s.help, "", s.default
+        ));
+    }
+    out
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Debug for DatabaseKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DatabaseKind::Sqlite => "sqlite",
+            DatabaseKind::Postgres => "postgres",
+        })
+    }
+}
+
+impl Settings {
+    /// Defaults < TOML file < `VETGATE_*` environment.
+    pub fn load(config_file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = config_file {
+            if !path.exists() {
+                return Err(ConfigError::Invalid(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        // VETGATE_CONFIG names the file itself (read by the CLI), it is not a setting.
+        let settings: Settings = figment
+            .merge(Env::prefixed("VETGATE_").ignore(&["config"]))
+            .extract()
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.idempotency_ttl_hours < 24 {
+            return Err(ConfigError::Invalid(
+                "VETGATE_IDEMPOTENCY_TTL_HOURS must be at least 24".into(),
+            ));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(ConfigError::Invalid(
+                "VETGATE_MAX_BODY_BYTES must be at least 1024".into(),
+            ));
+        }
+        if self.write_batch_max == 0 || self.db_max_connections == 0 {
+            return Err(ConfigError::Invalid(
+                "VETGATE_WRITE_BATCH_MAX and VETGATE_DB_MAX_CONNECTIONS must be positive".into(),
+            ));
+        }
+        if self.jwt_secret.is_some() && self.jwt_public_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "set VETGATE_JWT_SECRET or VETGATE_JWT_PUBLIC_KEY, not both: the key pins the algorithm".into(),
+            ));
+        }
+        self.database_kind_checked().map(|_| ())
+    }
+
+    fn database_kind_checked(&self) -> Result<DatabaseKind, ConfigError> {
+        let url = self.database_url.expose();
+        if url.starts_with("sqlite:") {
+            Ok(DatabaseKind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseKind::Postgres)
+        } else {
+            Err(ConfigError::Invalid(
+                "VETGATE_DATABASE_URL must start with sqlite: or postgres://".into(),
+            ))
+        }
+    }
+
+    pub fn database_kind(&self) -> Option<DatabaseKind> {
+        self.database_kind_checked().ok()
+    }
+
+    /// The file a SQLite URL points at, for keys generated beside it.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let url = self.database_url.expose();
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or(rest);
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+}
+
+#[cfg(test)]
+// figment's Jail fixes the closures' error type.
+#[allow(clippy::result_large_err)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setting_is_documented_for_help() {
+        let value = serde_json::to_value(Settings::default()).unwrap();
+        let keys: Vec<String> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| format!("VETGATE_{}", k.to_uppercase()))
+            .collect();
+        let documented: Vec<&str> = SETTINGS_HELP.iter().map(|s| s.env).collect();
+        for key in &keys {
+            assert!(
+                documented.contains(&key.as_str()),
+                "{key} is not in SETTINGS_HELP"
+            );
+        }
+        assert_eq!(
+            keys.len(),
+            documented.len(),
+            "SETTINGS_HELP documents a setting that does not exist"
+        );
+    }
+
+    #[test]
+    fn toml_then_environment_override_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "vetgate.toml",
+                "listen = \"0.0.0.0:9000\"\nmax_body_bytes = 4096\njwt_secret = \"from-file\"",
+            )?;
+            jail.set_env("VETGATE_MAX_BODY_BYTES", "8192");
+            jail.set_env("VETGATE_PII_KEY", "1234567890");
+            let s = Settings::load(Some(Path::new("vetgate.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(s.listen, "0.0.0.0:9000");
+            assert_eq!(s.max_body_bytes, 8192);
+            assert_eq!(
+                s.pii_key.as_ref().map(Secret::expose),
+                Some("1234567890"),
+                "digits stay text"
+            );
+            assert_eq!(s.jwt_secret.as_ref().map(Secret::expose), Some("from-file"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("VETGATE_JWT_SECRT", "x");
+            let err = Settings::load(None)
+                .expect_err("unknown setting refused")
+                .to_string();
+            assert!(err.contains("jwt_secrt"), "{err}");
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("VETGATE_DATABASE_URL", "mysql://x");
+            assert!(Settings::load(None).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let s = Settings {
+            jwt_secret: Some(Secret::new("super-secret-value")),
+            database_url: Secret::new("postgres://user:hunter2@db/vetgate"),
+            ..Settings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("super-secret-value") && !shown.contains("hunter2"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn sqlite_paths_are_read_from_the_url() {
+        let with = |url: &str| {
+            Settings {
+                database_url: Secret::new(url),
+                ..Settings::default()
+            }
+            .sqlite_path()
+        };
+        assert_eq!(
+            with("sqlite://vetgate.db"),
+            Some(PathBuf::from("vetgate.db"))
+        );
+        assert_eq!(
+            with("sqlite:///var/lib/v.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/v.db"))
+        );
+        assert_eq!(with("postgres://localhost/test"), None);
+    }
+}

@@ -1,0 +1,119 @@
+//! PII protection: authenticated encryption for what is stored as received. Keys derive from the one
+//! operator secret `VETGATE_PII_KEY` (by HMAC with a label, so more keys can follow from it).
+
+use std::fmt;
+
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+const NONCE_LEN: usize = 24;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("the PII key must be at least 32 bytes, given as 64+ hex digits or base64")]
+    WeakKey,
+    #[error("stored data could not be decrypted: wrong VETGATE_PII_KEY or corrupted row")]
+    Decrypt,
+}
+
+/// Keys derived from `VETGATE_PII_KEY`. Debug never shows them.
+#[derive(Clone)]
+pub struct PiiKeys {
+    cipher: XChaCha20Poly1305,
+}
+
+impl fmt::Debug for PiiKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PiiKeys(<redacted>)")
+    }
+}
+
+impl PiiKeys {
+    /// Accepts the key as hex or base64 text of at least 32 bytes.
+    pub fn from_secret(secret: &str) -> Result<PiiKeys, CryptoError> {
+        use base64::Engine;
+        let secret = secret.trim();
+        let raw = hex::decode(secret)
+            .ok()
+            .or_else(|| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(secret)
+                    .ok()
+            })
+            .filter(|k| k.len() >= 32)
+            .ok_or(CryptoError::WeakKey)?;
+        let derive = |label: &[u8]| -> [u8; 32] {
+            let mut mac =
+                <HmacSha256 as Mac>::new_from_slice(&raw).expect("HMAC takes any key length");
+            mac.update(label);
+            mac.finalize().into_bytes().into()
+        };
+        let cipher = XChaCha20Poly1305::new(&derive(b"vetgate/v1/encrypt").into());
+        Ok(PiiKeys { cipher })
+    }
+
+    /// A new random secret in the accepted text form.
+    pub fn generate_secret() -> String {
+        hex::encode(XChaCha20Poly1305::generate_key(&mut OsRng))
+    }
+
+    /// nonce ‖ ciphertext ‖ tag
+    pub fn seal(&self, plaintext: &[u8]) -> Vec<u8> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let mut out = nonce.to_vec();
+        out.extend(
+            self.cipher
+                .encrypt(&nonce, plaintext)
+                .expect("encryption cannot fail for in-memory data"),
+        );
+        out
+    }
+
+    pub fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        if sealed.len() < NONCE_LEN {
+            return Err(CryptoError::Decrypt);
+        }
+        let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
+        self.cipher
+            .decrypt(XNonce::from_slice(nonce), ciphertext)
+            .map_err(|_| CryptoError::Decrypt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_data_opens_only_with_the_same_key() {
+        let keys = PiiKeys::from_secret(&PiiKeys::generate_secret()).unwrap();
+        let sealed = keys.seal(b"C03005988");
+        assert!(
+            !sealed.windows(9).any(|w| w == b"C03005988"),
+            "no plaintext in the sealed bytes"
+        );
+        assert_eq!(keys.open(&sealed).unwrap(), b"C03005988");
+        let other = PiiKeys::from_secret(&PiiKeys::generate_secret()).unwrap();
+        assert!(other.open(&sealed).is_err());
+        let mut tampered = sealed.clone();
+        *tampered.last_mut().unwrap() ^= 1;
+        assert!(keys.open(&tampered).is_err());
+        assert!(keys.open(b"short").is_err());
+    }
+
+    #[test]
+    fn short_keys_are_refused() {
+        assert!(matches!(
+            PiiKeys::from_secret("abcd"),
+            Err(CryptoError::WeakKey)
+        ));
+        assert!(matches!(
+            PiiKeys::from_secret(&"ab".repeat(16)),
+            Err(CryptoError::WeakKey)
+        ));
+    }
+}

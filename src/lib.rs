@@ -1,0 +1,15 @@
+//! vetgate: a remote-worker identity verification gateway. See README.md for the service and
+//! docs/signals.md for the reason codes.
+
+pub mod api;
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod metrics;
+pub mod model;
+pub mod policy;
+pub mod screening;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,210 @@
+//! Country codes: ISO 3166-1 alpha-2 for everything the applicant declares, ICAO 9303 codes for documents.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use super::country_table::COUNTRIES;
+
+/// An assigned ISO 3166-1 alpha-2 code (plus `XK`, the user-assigned code in general use for Kosovo).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Country([u8; 2]);
+
+impl Country {
+    pub fn parse(code: &str) -> Option<Country> {
+        let bytes: [u8; 2] = code.as_bytes().try_into().ok()?;
+        if code == "XK"
+            || COUNTRIES
+                .binary_search_by(|(a2, _, _)| a2.cmp(&code))
+                .is_ok()
+        {
+            Some(Country(bytes))
+        } else {
+            None
+        }
+    }
+
+    fn from_alpha3(code: &str) -> Option<Country> {
+        COUNTRIES
+            .iter()
+            .find(|(_, a3, _)| *a3 == code)
+            .and_then(|(a2, _, _)| Country::parse(a2))
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Built only from ASCII table entries.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+
+    pub fn name(&self) -> &'static str {
+        match COUNTRIES.binary_search_by(|(a2, _, _)| a2.cmp(&self.as_str())) {
+            Ok(i) => COUNTRIES[i].2,
+            Err(_) if self.as_str() == "XK" => "Kosovo",
+            Err(_) => "unknown",
+        }
+    }
+}
+
+impl fmt::Debug for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Country {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// ICAO 9303 codes that are not ISO 3166-1 alpha-3 countries (Doc 9303 part 3, section 5).
+const ICAO_SPECIAL: &[(&str, Option<&str>)] = &[
+    ("D", Some("DE")),
+    ("GBD", Some("GB")),
+    ("GBN", Some("GB")),
+    ("GBO", Some("GB")),
+    ("GBP", Some("GB")),
+    ("GBS", Some("GB")),
+    ("RKS", Some("XK")),
+    ("EUE", None),
+    ("UNA", None),
+    ("UNK", Some("XK")),
+    ("UNO", None),
+    ("XBA", None),
+    ("XCC", None),
+    ("XCE", None),
+    ("XCO", None),
+    ("XDC", None),
+    ("XEC", None),
+    ("XES", None),
+    ("XIM", None),
+    ("XMP", None),
+    ("XOM", None),
+    ("XPO", None),
+    ("XXA", None),
+    ("XXB", None),
+    ("XXC", None),
+    ("XXX", None),
+];
+
+/// A document's issuing state or holder nationality as the document prints it. Compared with the
+/// applicant's alpha-2 fields only through [`IcaoCode::country`], never as strings.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct IcaoCode {
+    code: String,
+    country: Option<Country>,
+}
+
+impl IcaoCode {
+    /// Accepts an assigned alpha-2 code, an assigned alpha-3 code or an ICAO special code.
+    pub fn parse(code: &str) -> Option<IcaoCode> {
+        let country = match code.len() {
+            2 => Some(Country::parse(code)?),
+            1 | 3 => match ICAO_SPECIAL.iter().find(|(c, _)| *c == code) {
+                Some((_, mapped)) => mapped.and_then(Country::parse),
+                None if code.len() == 3 => Some(Country::from_alpha3(code)?),
+                None => return None,
+            },
+            _ => return None,
+        };
+        Some(IcaoCode {
+            code: code.to_owned(),
+            country,
+        })
+    }
+
+    /// The country the code stands for; `None` for organisations and stateless or refugee codes.
+    pub fn country(&self) -> Option<Country> {
+        self.country
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.code
+    }
+}
+
+impl fmt::Debug for IcaoCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assigned_alpha2_codes_parse_and_unassigned_ones_do_not() {
+        assert_eq!(
+            Country::parse("US").map(|c| c.name()),
+            Some("United States")
+        );
+        assert!(Country::parse("KP").is_some());
+        assert!(
+            Country::parse("XK").is_some(),
+            "Kosovo's user-assigned code is accepted"
+        );
+        for bad in ["ZZ", "AA", "us", "USA", "", "U"] {
+            assert!(Country::parse(bad).is_none(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn icao_codes_map_to_alpha2_including_special_codes() {
+        let cases = [
+            ("USA", Some("US")),
+            ("D", Some("DE")),
+            ("GBD", Some("GB")),
+            ("PRK", Some("KP")),
+            ("KOR", Some("KR")),
+            ("JP", Some("JP")),
+            ("UNO", None),
+            ("XXA", None),
+        ];
+        for (code, want) in cases {
+            let parsed = IcaoCode::parse(code).unwrap_or_else(|| panic!("{code} should parse"));
+            assert_eq!(
+                parsed.country().map(|c| c.as_str().to_owned()).as_deref(),
+                want,
+                "{code}"
+            );
+        }
+        for bad in ["ZZZ", "DE1", "X", "DEUT"] {
+            assert!(IcaoCode::parse(bad).is_none(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn country_table_matches_debian_iso_codes() {
+        let Ok(text) = std::fs::read_to_string("/usr/share/iso-codes/json/iso_3166-1.json") else {
+            return; // iso-codes not installed: nothing to compare against
+        };
+        let json: serde_json::Value = serde_json::from_str(&text).expect("iso-codes json");
+        let mut codes: Vec<(String, String)> = json["3166-1"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|c| {
+                (
+                    c["alpha_2"].as_str().unwrap().to_owned(),
+                    c["alpha_3"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        codes.sort();
+        let ours: Vec<(String, String)> = COUNTRIES
+            .iter()
+            .map(|(a2, a3, _)| (a2.to_string(), a3.to_string()))
+            .collect();
+        assert_eq!(
+            ours, codes,
+            "regenerate src/model/country_table.rs from iso-codes"
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! The domain model: what the service reasons about, built once from the wire format.
+
+mod application;
+mod country;
+mod country_table;
+mod signal;
+mod verdict;
+mod zone;
+mod zone_table;
+
+pub use application::*;
+pub use country::{Country, IcaoCode};
+pub use signal::{Category, Signal};
+pub use verdict::{Decision, SanctionsMatch, ScoredSignal, Verdict};
+pub use zone::TimeZoneName;

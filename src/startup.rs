@@ -1,0 +1,208 @@
+//! Builds the running service from settings: keys, policy, store, HTTP server.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, web};
+use anyhow::{Context, bail};
+
+use crate::api::auth::Authenticator;
+use crate::api::{self, AppState};
+use crate::config::{DatabaseKind, Secret, Settings};
+use crate::crypto::PiiKeys;
+use crate::metrics::Metrics;
+use crate::policy::Policy;
+use crate::screening::Screener;
+use crate::store::{Store, StoreOptions, sqlite_database_exists};
+
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+    store: Store,
+}
+
+impl Application {
+    /// Opens the store (migrating it), binds the listener and prepares the server; `run_until_stopped`
+    /// serves. Binding `127.0.0.1:0` picks a free port, which [`Application::port`] tells.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        let state = web::Data::new(build_state(settings).await?);
+        let store = state.store.clone();
+        spawn_idempotency_purge(store.clone());
+        let listener = TcpListener::bind(&settings.listen)
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap_fn(api::record_metrics)
+                .configure(api::configure)
+        })
+        // Slow clients may not hold a worker: headers within 5 s, idle keep-alive 30 s.
+        .client_request_timeout(Duration::from_secs(5))
+        .keep_alive(Duration::from_secs(30))
+        .shutdown_timeout(30);
+        if settings.workers > 0 {
+            server = server.workers(settings.workers);
+        }
+        let server = server.listen(listener)?.run();
+        tracing::info!(port, backend = store.backend_name(), "vetgate listening");
+        Ok(Application {
+            port,
+            server,
+            store,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until SIGINT/SIGTERM (graceful: in-flight requests finish) or the handle stops it.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}
+
+pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
+    let policy = Arc::new(Policy::load(settings.policy.as_deref())?);
+    let auth = Arc::new(authenticator(settings)?);
+    let store = open_store(settings).await?;
+    let metrics = Arc::new(Metrics::default());
+    Ok(AppState {
+        store,
+        screener: Screener {
+            policy,
+            metrics: metrics.clone(),
+        },
+        auth,
+        metrics,
+        max_body_bytes: settings.max_body_bytes,
+    })
+}
+
+pub fn store_options(settings: &Settings) -> StoreOptions {
+    StoreOptions {
+        max_connections: settings.db_max_connections,
+        acquire_timeout: Duration::from_millis(settings.db_acquire_timeout_ms),
+        write_batch_max: settings.write_batch_max,
+        idempotency_ttl: Duration::from_secs(settings.idempotency_ttl_hours * 3600),
+    }
+}
+
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let keys = pii_keys(settings)?;
+    let url = settings.database_url.expose();
+    Store::open(url, keys, store_options(settings))
+        .await
+        .context("cannot open the database")
+}
+
+fn spawn_idempotency_purge(store: Store) {
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match store.purge_idempotency_keys(chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "expired idempotency keys forgotten"),
+                Err(err) => tracing::warn!(error = %err, "idempotency key purge failed"),
+            }
+        }
+    });
+}
+
+/// `VETGATE_PII_KEY`, or on SQLite a key kept beside the database (created with the database).
+pub fn pii_keys(settings: &Settings) -> anyhow::Result<PiiKeys> {
+    let secret = match (&settings.pii_key, settings.database_kind()) {
+        (Some(secret), _) => secret.clone(),
+        (None, Some(DatabaseKind::Sqlite)) => {
+            let db = settings
+                .sqlite_path()
+                .context("VETGATE_PII_KEY is required for an in-memory database")?;
+            let key_file = sibling(&db, "pii-key");
+            if !key_file.exists() && sqlite_database_exists(&db) {
+                bail!(
+                    "{} exists but its key file {} is missing: without it the stored applications cannot be read. \
+                     Restore the file or set VETGATE_PII_KEY.",
+                    db.display(),
+                    key_file.display()
+                );
+            }
+            read_or_create_secret(&key_file)?
+        }
+        (None, _) => {
+            bail!("VETGATE_PII_KEY is required with PostgreSQL (every instance must share it)")
+        }
+    };
+    PiiKeys::from_secret(secret.expose()).context("VETGATE_PII_KEY")
+}
+
+/// The token verifier: a public key pins RS256/ES256, otherwise the HS256 secret (on SQLite kept
+/// beside the database when not configured, so a fresh clone works with `vetgate token`).
+pub fn authenticator(settings: &Settings) -> anyhow::Result<Authenticator> {
+    let (issuer, audience) = (
+        settings.jwt_issuer.as_deref(),
+        settings.jwt_audience.as_deref(),
+    );
+    if let Some(path) = &settings.jwt_public_key {
+        let pem = std::fs::read(path)
+            .with_context(|| format!("cannot read VETGATE_JWT_PUBLIC_KEY {}", path.display()))?;
+        return Ok(Authenticator::public_key(&pem, issuer, audience)?);
+    }
+    Ok(Authenticator::hs256(
+        jwt_secret(settings)?.expose(),
+        issuer,
+        audience,
+    )?)
+}
+
+pub fn jwt_secret(settings: &Settings) -> anyhow::Result<Secret> {
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.clone());
+    }
+    match settings.sqlite_path() {
+        Some(db) => read_or_create_secret(&sibling(&db, "jwt-secret")),
+        None => bail!("set VETGATE_JWT_SECRET or VETGATE_JWT_PUBLIC_KEY"),
+    }
+}
+
+fn sibling(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".{suffix}"));
+    db.with_file_name(name)
+}
+
+fn read_or_create_secret(path: &Path) -> anyhow::Result<Secret> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Secret::new(text.trim())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let secret = PiiKeys::generate_secret();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            file.write_all(secret.as_bytes())?;
+            file.sync_all()?;
+            tracing::info!(file = %path.display(), "generated a new secret");
+            Ok(Secret::new(secret))
+        }
+        Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+    }
+}

@@ -1,0 +1,197 @@
+//! The SQL, written once and compiled for each backend. Both drivers take `$n` placeholders, and the
+//! schema uses only `text`, `bigint` and a blob type, so one statement serves both; the shared
+//! tests run every query on SQLite and on PostgreSQL.
+
+use super::writer::{WriteJob, write_one};
+use super::{ListQuery, StoreError, SubmitOutcome};
+use crate::crypto::PiiKeys;
+
+#[derive(sqlx::FromRow)]
+pub struct ListRow {
+    pub id: String,
+    pub updated_at: i64,
+    pub verdict_enc: Vec<u8>,
+}
+
+pub(crate) enum Backend {
+    Sqlite(SqliteBackend),
+    Postgres(PgBackend),
+}
+
+/// Runs the same body against whichever backend is active.
+macro_rules! dispatch {
+    ($self:expr, $b:ident => $body:expr) => {
+        match $self {
+            Backend::Sqlite($b) => $body,
+            Backend::Postgres($b) => $body,
+        }
+    };
+}
+
+impl Backend {
+    pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Backend::Sqlite(b) => sqlx::migrate!("migrations/sqlite").run(&b.write).await?,
+            Backend::Postgres(b) => sqlx::migrate!("migrations/postgres").run(&b.write).await?,
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn ping(&self) -> Result<(), sqlx::Error> {
+        dispatch!(self, b => b.ping().await)
+    }
+
+    pub(crate) async fn meta(&self, name: &str) -> Result<Option<Vec<u8>>, sqlx::Error> {
+        dispatch!(self, b => b.meta(name).await)
+    }
+
+    pub(crate) async fn set_meta(&self, name: &str, value: &[u8]) -> Result<(), StoreError> {
+        dispatch!(self, b => b.set_meta(name, value).await)
+    }
+
+    pub(crate) async fn write_batch(
+        &self,
+        jobs: &mut [WriteJob],
+        keys: &PiiKeys,
+        idempotency_since: i64,
+    ) -> Result<Vec<SubmitOutcome>, StoreError> {
+        dispatch!(self, b => b.write_batch(jobs, keys, idempotency_since).await)
+    }
+
+    pub(crate) async fn latest(
+        &self,
+        tenant: &str,
+        id: &str,
+    ) -> Result<Option<Vec<u8>>, sqlx::Error> {
+        dispatch!(self, b => b.latest(tenant, id).await)
+    }
+
+    pub(crate) async fn history(
+        &self,
+        tenant: &str,
+        id: &str,
+    ) -> Result<Vec<Vec<u8>>, sqlx::Error> {
+        dispatch!(self, b => b.history(tenant, id).await)
+    }
+
+    pub(crate) async fn list(
+        &self,
+        tenant: &str,
+        q: &ListQuery,
+        limit: i64,
+    ) -> Result<Vec<ListRow>, sqlx::Error> {
+        dispatch!(self, b => b.list(tenant, q, limit).await)
+    }
+
+    pub(crate) async fn purge_idempotency(&self, before: i64) -> Result<u64, sqlx::Error> {
+        dispatch!(self, b => b.purge_idempotency(before).await)
+    }
+}
+
+macro_rules! backend {
+    ($name:ident, $db:ty) => {
+        pub(crate) struct $name {
+            /// One connection on SQLite (its single writer); the shared pool on PostgreSQL.
+            pub(crate) write: sqlx::Pool<$db>,
+            pub(crate) read: sqlx::Pool<$db>,
+        }
+
+        impl $name {
+            async fn ping(&self) -> Result<(), sqlx::Error> {
+                sqlx::query("select 1").execute(&self.read).await.map(|_| ())
+            }
+
+            async fn meta(&self, name: &str) -> Result<Option<Vec<u8>>, sqlx::Error> {
+                sqlx::query_scalar("select value from store_meta where name = $1")
+                    .bind(name)
+                    .fetch_optional(&self.write)
+                    .await
+            }
+
+            async fn set_meta(&self, name: &str, value: &[u8]) -> Result<(), StoreError> {
+                sqlx::query("insert into store_meta (name, value) values ($1, $2)")
+                    .bind(name)
+                    .bind(value)
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
+            /// One transaction for the whole batch; any failure rolls all of it back.
+            async fn write_batch(
+                &self,
+                jobs: &mut [WriteJob],
+                keys: &PiiKeys,
+                idempotency_since: i64,
+            ) -> Result<Vec<SubmitOutcome>, StoreError> {
+                let mut tx = self.write.begin().await?;
+                let mut outcomes = Vec::with_capacity(jobs.len());
+                for job in jobs.iter_mut() {
+                    outcomes.push(write_one!(&mut *tx, job, keys, idempotency_since));
+                }
+                tx.commit().await?;
+                Ok(outcomes)
+            }
+
+            async fn latest(&self, tenant: &str, id: &str) -> Result<Option<Vec<u8>>, sqlx::Error> {
+                sqlx::query_scalar(
+                    "select v.verdict_enc from applications a \
+                     join verdicts v on v.application_id = a.id and v.version = a.version \
+                     where a.tenant_id = $1 and a.id = $2",
+                )
+                .bind(tenant)
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await
+            }
+
+            async fn history(&self, tenant: &str, id: &str) -> Result<Vec<Vec<u8>>, sqlx::Error> {
+                sqlx::query_scalar(
+                    "select verdict_enc from verdicts where tenant_id = $1 and application_id = $2 order by version",
+                )
+                .bind(tenant)
+                .bind(id)
+                .fetch_all(&self.read)
+                .await
+            }
+
+            async fn list(&self, tenant: &str, q: &ListQuery, limit: i64) -> Result<Vec<ListRow>, sqlx::Error> {
+                let (after_at, after_id) = match &q.after {
+                    Some((at, id)) => (Some(*at), Some(id.as_str())),
+                    None => (None, None),
+                };
+                sqlx::query_as(
+                    "select a.id, a.updated_at, v.verdict_enc from applications a \
+                     join verdicts v on v.application_id = a.id and v.version = a.version \
+                     where a.tenant_id = $1 \
+                       and ($2 is null or a.verdict = $2) \
+                       and ($3 is null or a.updated_at >= $3) \
+                       and ($4 is null or a.external_ref = $4) \
+                       and ($5 is null or a.updated_at < $5 or (a.updated_at = $5 and a.id < $6)) \
+                     order by a.updated_at desc, a.id desc \
+                     limit $7",
+                )
+                .bind(tenant)
+                .bind(q.verdict.map(|v| v.as_str()))
+                .bind(q.updated_since.map(super::micros))
+                .bind(q.external_ref.as_deref())
+                .bind(after_at)
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await
+            }
+
+            async fn purge_idempotency(&self, before: i64) -> Result<u64, sqlx::Error> {
+                let done = sqlx::query("delete from idempotency_keys where created_at < $1")
+                    .bind(before)
+                    .execute(&self.write)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+        }
+    };
+}
+
+backend!(SqliteBackend, sqlx::Sqlite);
+backend!(PgBackend, sqlx::Postgres);

@@ -1,0 +1,360 @@
+//! Storage: one schema on SQLite (embedded default) and PostgreSQL (scale-out), the same SQL on both.
+//!
+//! Writes go through one batched writer per instance (group commit): a task drains the queue,
+//! commits a batch in one transaction and only then answers each request, so a 201 means the
+//! application and its verdict are on disk. Reads go straight to a pool. Every query that touches
+//! applications binds the tenant: callers get a [`TenantStore`] and nothing else.
+
+mod backend;
+mod writer;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::crypto::{CryptoError, PiiKeys};
+use crate::model::{Decision, Verdict};
+use backend::{Backend, PgBackend, SqliteBackend};
+use writer::WriteJob;
+
+pub use backend::ListRow;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database is unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    #[error("database error")]
+    Database(#[source] sqlx::Error),
+    #[error("migrating the database failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "stored data could not be decrypted; is VETGATE_PII_KEY the key this database was created with?"
+    )]
+    Crypto(#[from] CryptoError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("the writer has stopped (the service is shutting down)")]
+    WriterGone,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> StoreError {
+        let unavailable = match &err {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => true,
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                // PostgreSQL connection exceptions (08…), shutdown and start-up (57P01–57P03);
+                // SQLite busy or locked beyond the busy timeout.
+                code.starts_with("08") || code.starts_with("57P") || code == "5" || code == "6"
+            }
+            _ => false,
+        };
+        if unavailable {
+            StoreError::Unavailable(err)
+        } else {
+            StoreError::Database(err)
+        }
+    }
+}
+
+/// A tenant id from a verified token: 1–64 characters of `A–Z a–z 0–9 . _ -`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TenantId(String);
+
+impl TenantId {
+    pub fn parse(id: &str) -> Option<TenantId> {
+        let ok = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        ok.then(|| TenantId(id.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A screened application on its way to storage.
+pub struct Submission {
+    pub external_ref: String,
+    /// The application as received (canonical JSON); stored encrypted.
+    pub application_json: Vec<u8>,
+    pub idempotency: Option<IdempotencyKey>,
+    pub received_at: DateTime<Utc>,
+    /// The verdict to store; the store assigns `id` (new, or the existing one for a known
+    /// `external_ref`).
+    pub verdict: Verdict,
+}
+
+pub struct IdempotencyKey {
+    pub key: String,
+    /// SHA-256 of the canonical request body.
+    pub request_hash: [u8; 32],
+}
+
+/// What storing a submission did. Bodies are the verdict documents as stored (JSON).
+#[derive(Debug)]
+pub enum SubmitOutcome {
+    Created(Vec<u8>),
+    Rescreened(Vec<u8>),
+    /// The Idempotency-Key was seen with the same body: the stored response.
+    Replayed {
+        status: u16,
+        body: Vec<u8>,
+    },
+    /// The Idempotency-Key was seen with another body.
+    IdempotencyConflict,
+}
+
+/// Filters of HR's verdict query.
+#[derive(Debug, Default, Clone)]
+pub struct ListQuery {
+    pub verdict: Option<Decision>,
+    pub updated_since: Option<DateTime<Utc>>,
+    pub external_ref: Option<String>,
+    /// Keyset position: items strictly older than this (updated_at µs, id).
+    pub after: Option<(i64, String)>,
+    pub limit: u32,
+}
+
+pub struct Page {
+    pub items: Vec<Vec<u8>>,
+    pub next: Option<(i64, String)>,
+}
+
+pub struct StoreOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    pub write_batch_max: usize,
+    pub idempotency_ttl: Duration,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    backend: Arc<Backend>,
+    keys: PiiKeys,
+    writer: mpsc::Sender<WriteJob>,
+    idempotency_ttl: Duration,
+}
+
+const KEY_CHECK_NAME: &str = "pii_key_check";
+const KEY_CHECK_PLAINTEXT: &[u8] = b"vetgate pii key check v1";
+
+impl Store {
+    /// Connects, applies migrations, verifies the PII key against the database and starts the writer.
+    /// Must be called inside a Tokio runtime, which then runs the writer task.
+    pub async fn open(
+        url: &str,
+        keys: PiiKeys,
+        options: StoreOptions,
+    ) -> Result<Store, StoreError> {
+        let backend = Arc::new(Self::connect(url, &options).await?);
+        backend.migrate().await?;
+        Self::verify_key(&backend, &keys).await?;
+        let writer = writer::spawn(
+            backend.clone(),
+            keys.clone(),
+            options.write_batch_max,
+            options.idempotency_ttl,
+        );
+        Ok(Store {
+            inner: Arc::new(Inner {
+                backend,
+                keys,
+                writer,
+                idempotency_ttl: options.idempotency_ttl,
+            }),
+        })
+    }
+
+    /// Applies migrations and returns; for `vetgate migrate`.
+    pub async fn migrate_only(url: &str, options: &StoreOptions) -> Result<(), StoreError> {
+        Self::connect(url, options).await?.migrate().await
+    }
+
+    async fn connect(url: &str, options: &StoreOptions) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            let connect = SqliteConnectOptions::from_str(url)
+                .map_err(StoreError::Database)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a commit is on disk before the writer answers; group commit pays for it.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true);
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(options.acquire_timeout)
+                .test_before_acquire(false)
+                .connect_with(connect.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .test_before_acquire(false)
+                .connect_lazy_with(connect.read_only(true));
+            Ok(Backend::Sqlite(SqliteBackend { write, read }))
+        } else {
+            let connect = sqlx::postgres::PgConnectOptions::from_str(url)
+                .map_err(StoreError::Database)?
+                .options([("statement_timeout", "10s")]);
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .test_before_acquire(false)
+                .connect_with(connect)
+                .await?;
+            Ok(Backend::Postgres(PgBackend {
+                write: pool.clone(),
+                read: pool,
+            }))
+        }
+    }
+
+    async fn verify_key(backend: &Backend, keys: &PiiKeys) -> Result<(), StoreError> {
+        match backend.meta(KEY_CHECK_NAME).await? {
+            Some(sealed) => {
+                if keys.open(&sealed)? != KEY_CHECK_PLAINTEXT {
+                    return Err(StoreError::Crypto(CryptoError::Decrypt));
+                }
+                Ok(())
+            }
+            None => {
+                backend
+                    .set_meta(KEY_CHECK_NAME, &keys.seal(KEY_CHECK_PLAINTEXT))
+                    .await
+            }
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match &*self.inner.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The only way to the data: every query of the returned handle binds `tenant`.
+    pub fn tenant(&self, tenant: &TenantId) -> TenantStore<'_> {
+        TenantStore {
+            store: self,
+            tenant: tenant.clone(),
+        }
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        Ok(self.inner.backend.ping().await?)
+    }
+
+    /// Forgets Idempotency-Keys older than the retention period.
+    pub async fn purge_idempotency_keys(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let cutoff = now
+            - chrono::Duration::from_std(self.inner.idempotency_ttl)
+                .unwrap_or(chrono::Duration::days(1));
+        Ok(self.inner.backend.purge_idempotency(micros(cutoff)).await?)
+    }
+
+    fn open_sealed(&self, sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
+        Ok(self.inner.keys.open(sealed)?)
+    }
+}
+
+pub struct TenantStore<'a> {
+    store: &'a Store,
+    tenant: TenantId,
+}
+
+impl TenantStore<'_> {
+    /// Stores an application and its verdict through the batched writer; answers once committed.
+    pub async fn submit(&self, submission: Submission) -> Result<SubmitOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = WriteJob {
+            tenant: self.tenant.clone(),
+            submission,
+            reply,
+        };
+        self.store
+            .inner
+            .writer
+            .send(job)
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// The latest verdict of one of this tenant's applications.
+    pub async fn latest(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let sealed = self
+            .store
+            .inner
+            .backend
+            .latest(self.tenant.as_str(), id)
+            .await?;
+        sealed.map(|s| self.store.open_sealed(&s)).transpose()
+    }
+
+    /// Every verdict of one of this tenant's applications, oldest first; `None` when there is no
+    /// such application for this tenant.
+    pub async fn history(&self, id: &str) -> Result<Option<Vec<Vec<u8>>>, StoreError> {
+        let sealed = self
+            .store
+            .inner
+            .backend
+            .history(self.tenant.as_str(), id)
+            .await?;
+        if sealed.is_empty() {
+            return Ok(None);
+        }
+        sealed
+            .iter()
+            .map(|s| self.store.open_sealed(s))
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    pub async fn list(&self, query: &ListQuery) -> Result<Page, StoreError> {
+        let limit = query.limit.max(1);
+        let mut rows = self
+            .store
+            .inner
+            .backend
+            .list(self.tenant.as_str(), query, i64::from(limit) + 1)
+            .await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next = if more {
+            rows.last().map(|r| (r.updated_at, r.id.clone()))
+        } else {
+            None
+        };
+        let items = rows
+            .iter()
+            .map(|r| self.store.open_sealed(&r.verdict_enc))
+            .collect::<Result<_, _>>()?;
+        Ok(Page { items, next })
+    }
+}
+
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// Whether a path looks like an existing SQLite database (for key files generated beside it).
+pub fn sqlite_database_exists(path: &Path) -> bool {
+    path.metadata().map(|m| m.len() > 0).unwrap_or(false)
+}

@@ -1,0 +1,374 @@
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+on_both_backends!(
+    both_contract_examples_screen_and_round_trip_through_get,
+    resubmitting_an_external_ref_rescreens_under_the_same_id,
+    an_idempotency_key_replays_and_refuses_another_body,
+    hr_can_filter_and_page_through_verdicts_while_applications_arrive,
+    another_tenant_can_neither_read_nor_list_an_application,
+    metrics_and_readiness_report_the_service,
+);
+
+fn with_ref(mut application: Value, external_ref: &str) -> Value {
+    application["external_ref"] = external_ref.into();
+    application
+}
+
+async fn both_contract_examples_screen_and_round_trip_through_get(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    for (file, expected) in [
+        ("clean-us-applicant.json", "clear"),
+        ("suspicious-applicant.json", "review"),
+    ] {
+        let example = contract_example(file);
+        assert_valid_application(&example);
+        let reply = app.submit(&token, &example).await;
+        assert_eq!(
+            reply.status.as_u16(),
+            201,
+            "{file}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        let verdict = reply.json();
+        assert_valid_verdict(&verdict);
+        assert_eq!(verdict["verdict"], expected, "{file}: {verdict:#}");
+        assert_eq!(verdict["external_ref"], example["external_ref"]);
+        assert_eq!(
+            reply.header("location"),
+            Some(format!("/v1/applications/{}", verdict["id"].as_str().unwrap()).as_str())
+        );
+
+        let fetched = app
+            .get(
+                &token,
+                &format!("/v1/applications/{}", verdict["id"].as_str().unwrap()),
+            )
+            .await;
+        assert_eq!(fetched.status.as_u16(), 200);
+        assert_valid_verdict(&fetched.json());
+        assert_eq!(fetched.json(), verdict, "GET returns what POST returned");
+    }
+    let clean = app
+        .submit(&token, &contract_example("clean-us-applicant.json"))
+        .await
+        .json();
+    assert_eq!(
+        clean["signals"],
+        json!([]),
+        "the clean example raises nothing"
+    );
+    assert_eq!(clean["risk_score"], 0);
+    let suspicious = app
+        .submit(&token, &contract_example("suspicious-applicant.json"))
+        .await
+        .json();
+    let codes: Vec<&str> = suspicious["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "ID_SHIPPING_REGION_MISMATCH",
+            "ID_SHIPPING_RECIPIENT_MISMATCH"
+        ]
+    );
+}
+
+async fn resubmitting_an_external_ref_rescreens_under_the_same_id(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    let mut application = contract_example("clean-us-applicant.json");
+    let first = app.submit(&token, &application).await;
+    assert_eq!(first.status.as_u16(), 201);
+    let id = first.json()["id"].as_str().unwrap().to_owned();
+
+    // The platform learns the laptop goes to someone else in another country.
+    application["shipping_address"] = json!({"country": "CN", "recipient_name": "Zhang Min"});
+    let second = app.submit(&token, &application).await;
+    assert_eq!(
+        second.status.as_u16(),
+        200,
+        "a known external_ref is re-screened, not created"
+    );
+    let second = second.json();
+    assert_eq!(second["id"], id.as_str());
+    assert_eq!(second["verdict"], "review");
+
+    let latest = app
+        .get(&token, &format!("/v1/applications/{id}"))
+        .await
+        .json();
+    assert_eq!(latest, second);
+    let history = app
+        .get(&token, &format!("/v1/applications/{id}/history"))
+        .await;
+    assert_eq!(history.status.as_u16(), 200);
+    let items = history.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["verdict"], "clear", "oldest first");
+    assert_eq!(items[1], second);
+    for item in &items {
+        assert_valid_verdict(item);
+    }
+}
+
+async fn an_idempotency_key_replays_and_refuses_another_body(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    let body = serde_json::to_vec(&contract_example("clean-us-applicant.json")).unwrap();
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Idempotency-Key", "retry-7f3a"),
+    ];
+    let first = app
+        .send(
+            "POST",
+            "/v1/applications",
+            Some(&token),
+            &headers,
+            Some(&body),
+        )
+        .await;
+    assert_eq!(first.status.as_u16(), 201);
+
+    // The same document spaced differently is the same body.
+    let respaced = serde_json::to_vec_pretty(&contract_example("clean-us-applicant.json")).unwrap();
+    let replay = app
+        .send(
+            "POST",
+            "/v1/applications",
+            Some(&token),
+            &headers,
+            Some(&respaced),
+        )
+        .await;
+    assert_eq!(
+        replay.status.as_u16(),
+        201,
+        "a replay answers what the first request got"
+    );
+    assert_eq!(replay.header("idempotency-replayed"), Some("true"));
+    assert_eq!(replay.json(), first.json());
+
+    let other = serde_json::to_vec(&with_ref(
+        contract_example("clean-us-applicant.json"),
+        "app-other",
+    ))
+    .unwrap();
+    let conflict = app
+        .send(
+            "POST",
+            "/v1/applications",
+            Some(&token),
+            &headers,
+            Some(&other),
+        )
+        .await;
+    let problem = conflict.problem(422);
+    assert_eq!(problem["type"], "/problems/idempotency-key-reused");
+
+    let id = first.json()["id"].as_str().unwrap().to_owned();
+    let history = app
+        .get(&token, &format!("/v1/applications/{id}/history"))
+        .await
+        .json();
+    assert_eq!(
+        history["items"].as_array().unwrap().len(),
+        1,
+        "a replay stores nothing new"
+    );
+    let list = app
+        .get(&token, "/v1/applications?external_ref=app-other")
+        .await
+        .json();
+    assert_eq!(list["items"], json!([]), "the refused body was not stored");
+
+    // Keys are per tenant.
+    let globex = app.writer("globex");
+    let elsewhere = app
+        .send(
+            "POST",
+            "/v1/applications",
+            Some(&globex),
+            &headers,
+            Some(&other),
+        )
+        .await;
+    assert_eq!(elsewhere.status.as_u16(), 201);
+}
+
+async fn hr_can_filter_and_page_through_verdicts_while_applications_arrive(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    let clean = contract_example("clean-us-applicant.json");
+    let suspicious = contract_example("suspicious-applicant.json");
+    let before = chrono::Utc::now();
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let application = if i % 2 == 0 { &clean } else { &suspicious };
+        let reply = app
+            .submit(&token, &with_ref(application.clone(), &format!("ref-{i}")))
+            .await;
+        assert_eq!(reply.status.as_u16(), 201);
+        ids.push(reply.json()["id"].as_str().unwrap().to_owned());
+    }
+
+    // Page through two at a time while new applications keep arriving.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/v1/applications?limit=2&cursor={c}"),
+            None => "/v1/applications?limit=2".to_owned(),
+        };
+        let page = app.get(&token, &path).await;
+        assert_eq!(page.status.as_u16(), 200);
+        let page = page.json();
+        for item in page["items"].as_array().unwrap() {
+            assert_valid_verdict(item);
+            seen.push(item["id"].as_str().unwrap().to_owned());
+        }
+        app.submit(&token, &with_ref(clean.clone(), &format!("late-{pages}")))
+            .await;
+        pages += 1;
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+    assert_eq!(
+        seen, newest_first,
+        "every application once, newest first, despite the inserts"
+    );
+    assert_eq!(pages, 3);
+
+    let reviews = app
+        .get(&token, "/v1/applications?verdict=review")
+        .await
+        .json();
+    let review_refs: Vec<&str> = reviews["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["external_ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(review_refs, ["ref-3", "ref-1"]);
+
+    let one = app
+        .get(&token, "/v1/applications?external_ref=ref-2")
+        .await
+        .json();
+    assert_eq!(one["items"].as_array().unwrap().len(), 1);
+    assert_eq!(one["items"][0]["id"], ids[2].as_str());
+
+    let since =
+        (before - chrono::Duration::seconds(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let recent = app
+        .get(
+            &token,
+            &format!("/v1/applications?updated_since={since}&limit=200"),
+        )
+        .await
+        .json();
+    assert_eq!(recent["items"].as_array().unwrap().len(), 5 + pages);
+    let future = app
+        .get(
+            &token,
+            "/v1/applications?updated_since=2999-01-01T00:00:00Z",
+        )
+        .await
+        .json();
+    assert_eq!(future, json!({"items": [], "next_cursor": null}));
+}
+
+async fn another_tenant_can_neither_read_nor_list_an_application(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let acme = app.writer("acme");
+    let globex = app.writer("globex");
+    let verdict = app
+        .submit(&acme, &contract_example("clean-us-applicant.json"))
+        .await
+        .json();
+    let id = verdict["id"].as_str().unwrap();
+    for path in [
+        format!("/v1/applications/{id}"),
+        format!("/v1/applications/{id}/history"),
+    ] {
+        let reply = app.get(&globex, &path).await;
+        reply.problem(404);
+        assert!(
+            !String::from_utf8_lossy(&reply.body).contains(id),
+            "the 404 does not echo the id"
+        );
+    }
+    assert_eq!(
+        app.get(&globex, "/v1/applications").await.json()["items"],
+        json!([])
+    );
+    assert_eq!(
+        app.get(&globex, "/v1/applications?external_ref=app-10001")
+            .await
+            .json()["items"],
+        json!([])
+    );
+    // The same external_ref at another tenant is another application.
+    let theirs = app
+        .submit(&globex, &contract_example("clean-us-applicant.json"))
+        .await;
+    assert_eq!(theirs.status.as_u16(), 201);
+    assert_ne!(theirs.json()["id"], id);
+    app.get(
+        &acme,
+        "/v1/applications/00000000-0000-0000-0000-000000000000",
+    )
+    .await
+    .problem(404);
+}
+
+async fn metrics_and_readiness_report_the_service(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    app.submit(&token, &contract_example("clean-us-applicant.json"))
+        .await;
+    app.get(&token, "/v1/applications/does-not-exist")
+        .await
+        .problem(404);
+
+    let health = app.send("GET", "/healthz", None, &[], None).await;
+    assert_eq!(
+        (health.status.as_u16(), health.json()),
+        (200, json!({"status": "ok"}))
+    );
+
+    let ready = app.send("GET", "/readyz", None, &[], None).await;
+    assert_eq!(ready.status.as_u16(), 200);
+    let ready = ready.json();
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(ready["database"]["reachable"], true);
+    assert!(
+        ready["policy_version"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+
+    let metrics =
+        String::from_utf8(app.send("GET", "/metrics", None, &[], None).await.body).unwrap();
+    for needle in [
+        r#"vetgate_http_requests_total{method="POST",route="/v1/applications",status="201"} 1"#,
+        r#"vetgate_http_requests_total{method="GET",route="/v1/applications/{id}",status="404"} 1"#,
+        r#"vetgate_http_request_duration_seconds_count{method="POST",route="/v1/applications"} 1"#,
+        r#"vetgate_verdicts_total{verdict="clear"} 1"#,
+        "vetgate_screening_duration_seconds_count 1",
+    ] {
+        assert!(metrics.contains(needle), "missing {needle} in\n{metrics}");
+    }
+}

@@ -1,0 +1,11 @@
+//! HTTP tests: each starts the real server on a random port and talks HTTP to it, on SQLite and on
+//! the PostgreSQL at 127.0.0.1:5432 (a fresh database per test, dropped afterwards).
+
+mod helpers;
+
+mod applications;
+mod auth;
+mod cli;
+mod errors;
+mod openapi;
+mod store;

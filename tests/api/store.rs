@@ -1,0 +1,290 @@
+//! Persistence: what was acknowledged survives a restart, PII is encrypted at rest, keys are checked,
+//! both migration folders stay in step, and a database outage is a quick 503 with recovery.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::json;
+use sqlx::Connection;
+
+use crate::helpers::*;
+
+on_both_backends!(
+    acknowledged_applications_survive_a_restart_encrypted_at_rest,
+    a_wrong_pii_key_is_refused_at_start
+);
+
+#[test]
+fn both_migration_folders_hold_the_same_schema() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let names = |dir: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        names("sqlite"),
+        names("postgres"),
+        "same migration files in both folders"
+    );
+    for name in names("sqlite") {
+        let normalise = |dir: &str| -> Vec<String> {
+            std::fs::read_to_string(root.join(dir).join(&name))
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .map(|l| l.replace("bytea", "blob"))
+                .collect()
+        };
+        assert_eq!(
+            normalise("sqlite"),
+            normalise("postgres"),
+            "{name} differs beyond blob/bytea"
+        );
+    }
+}
+
+async fn raw_application_column(url: &str) -> Vec<Vec<u8>> {
+    if url.starts_with("sqlite") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let mut rows: Vec<Vec<u8>> = sqlx::query_scalar("select application_enc from applications")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        rows.extend(
+            sqlx::query_scalar::<_, Vec<u8>>("select verdict_enc from verdicts")
+                .fetch_all(&mut conn)
+                .await
+                .unwrap(),
+        );
+        rows
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        let mut rows: Vec<Vec<u8>> = sqlx::query_scalar("select application_enc from applications")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        rows.extend(
+            sqlx::query_scalar::<_, Vec<u8>>("select verdict_enc from verdicts")
+                .fetch_all(&mut conn)
+                .await
+                .unwrap(),
+        );
+        rows
+    }
+}
+
+async fn acknowledged_applications_survive_a_restart_encrypted_at_rest(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    let mut ids = Vec::new();
+    for file in ["clean-us-applicant.json", "suspicious-applicant.json"] {
+        let reply = app.submit(&token, &contract_example(file)).await;
+        assert_eq!(reply.status.as_u16(), 201);
+        ids.push((
+            reply.json()["id"].as_str().unwrap().to_owned(),
+            reply.json(),
+        ));
+    }
+    let (db, settings) = app.stop().await;
+
+    for sealed in raw_application_column(&db.url).await {
+        for plain in [
+            &b"C03005988"[..],
+            b"Emily Carter",
+            b"Kenji",
+            b"Janet Miles",
+            b"000123456789",
+        ] {
+            assert!(
+                !sealed.windows(plain.len()).any(|w| w == plain),
+                "plaintext PII found at rest"
+            );
+        }
+    }
+
+    let again = start(db, settings).await;
+    for (id, verdict) in ids {
+        let fetched = again.get(&token, &format!("/v1/applications/{id}")).await;
+        assert_eq!(fetched.status.as_u16(), 200);
+        assert_eq!(fetched.json(), verdict);
+    }
+}
+
+async fn a_wrong_pii_key_is_refused_at_start(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    assert_eq!(
+        app.submit(&token, &contract_example("clean-us-applicant.json"))
+            .await
+            .status
+            .as_u16(),
+        201
+    );
+    let (db, mut settings) = app.stop().await;
+    settings.pii_key = Some(vetgate::config::Secret::new("17".repeat(32)));
+    let err = vetgate::startup::Application::build(&settings)
+        .await
+        .err()
+        .expect("wrong key refused");
+    assert!(format!("{err:#}").contains("VETGATE_PII_KEY"), "{err:#}");
+    settings.pii_key = db.settings().pii_key;
+    let again = start(db, settings).await;
+    assert_eq!(
+        again.get(&token, "/v1/applications").await.json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn a_sqlite_database_without_its_generated_key_file_is_not_silently_rekeyed() {
+    let db = TestDatabase::create(Backend::Sqlite).await;
+    let mut settings = db.settings();
+    settings.pii_key = None;
+    let app = start(db, settings).await;
+    let token = app.writer("acme");
+    assert_eq!(
+        app.submit(&token, &contract_example("clean-us-applicant.json"))
+            .await
+            .status
+            .as_u16(),
+        201
+    );
+    let (db, settings) = app.stop().await;
+    let path = db.url.strip_prefix("sqlite://").unwrap().to_owned();
+    let key_file = format!("{path}.pii-key");
+    let key = std::fs::read_to_string(&key_file).expect("key generated beside the database");
+    std::fs::remove_file(&key_file).unwrap();
+    let err = vetgate::startup::Application::build(&settings)
+        .await
+        .err()
+        .expect("refused without its key");
+    assert!(format!("{err:#}").contains("key file"), "{err:#}");
+    std::fs::write(&key_file, key).unwrap();
+    let again = start(db, settings).await;
+    assert_eq!(
+        again.get(&token, "/v1/applications").await.json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// A TCP relay to PostgreSQL that can be cut and restored, to play a database outage.
+struct Relay {
+    port: u16,
+    up: Arc<AtomicBool>,
+    connections: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Relay {
+    async fn start() -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let up = Arc::new(AtomicBool::new(true));
+        let connections = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (flag, conns) = (up.clone(), connections.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !flag.load(Ordering::SeqCst) {
+                    drop(client); // refused while down
+                    continue;
+                }
+                let task = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect("127.0.0.1:5432").await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                conns.lock().unwrap().push(task.abort_handle());
+            }
+        });
+        Relay {
+            port,
+            up,
+            connections,
+        }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for conn in self.connections.lock().unwrap().drain(..) {
+            conn.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+#[actix_web::test]
+async fn a_postgres_outage_answers_503_quickly_and_the_service_recovers() {
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let relay = Relay::start().await;
+    let mut settings = db.settings();
+    let via_relay = db
+        .url
+        .replace("127.0.0.1:5432", &format!("127.0.0.1:{}", relay.port));
+    assert_ne!(
+        via_relay, db.url,
+        "the test URL goes through 127.0.0.1:5432"
+    );
+    settings.database_url = vetgate::config::Secret::new(via_relay);
+    settings.db_acquire_timeout_ms = 500;
+    let app = start(db, settings).await;
+    let token = app.writer("acme");
+    let first = app
+        .submit(&token, &contract_example("clean-us-applicant.json"))
+        .await;
+    assert_eq!(first.status.as_u16(), 201);
+
+    relay.cut();
+    let started = std::time::Instant::now();
+    let during = app
+        .submit(&token, &contract_example("suspicious-applicant.json"))
+        .await;
+    let problem = during.problem(503);
+    assert_eq!(problem["type"], "/problems/service-unavailable");
+    assert!(during.header("retry-after").is_some());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "no hang during the outage"
+    );
+    app.get(&token, "/v1/applications").await.problem(503);
+    let ready = app.send("GET", "/readyz", None, &[], None).await;
+    assert_eq!(ready.status.as_u16(), 503);
+    assert_eq!(ready.json()["database"]["reachable"], false);
+
+    relay.restore();
+    let mut recovered = None;
+    for _ in 0..20 {
+        let reply = app
+            .submit(&token, &contract_example("suspicious-applicant.json"))
+            .await;
+        if reply.status.as_u16() == 201 {
+            recovered = Some(reply);
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        recovered.is_some(),
+        "the service recovers without a restart"
+    );
+    let items = app.get(&token, "/v1/applications").await.json()["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(items, 2, "the acknowledged application is still there");
+    assert_eq!(
+        app.send("GET", "/readyz", None, &[], None).await.json()["status"],
+        json!("ready")
+    );
+}
