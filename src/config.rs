@@ -81,6 +81,9 @@ pub struct Settings {
     pub db_acquire_timeout_ms: u64,
     pub write_batch_max: usize,
     pub idempotency_ttl_hours: u64,
+    #[serde(deserialize_with = "string_like")]
+    pub shared_tenants: String,
+    pub identity_phash_max_distance: u32,
     pub log: String,
     pub log_format: LogFormat,
 }
@@ -102,6 +105,8 @@ impl Default for Settings {
             db_acquire_timeout_ms: 2_000,
             write_batch_max: 256,
             idempotency_ttl_hours: 24,
+            shared_tenants: String::new(),
+            identity_phash_max_distance: 6,
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -203,6 +208,16 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         help: "How long an Idempotency-Key is remembered (at least 24).",
     },
     SettingDoc {
+        env: "VETGATE_SHARED_TENANTS",
+        default: "(none)",
+        help: "Comma-separated tenants whose document and portrait reuse lookups see each other (counts only, never ids or names).",
+    },
+    SettingDoc {
+        env: "VETGATE_IDENTITY_PHASH_MAX_DISTANCE",
+        default: "6",
+        help: "Largest Hamming distance (0-7) at which two portrait perceptual hashes count as the same face.",
+    },
+    SettingDoc {
         env: "VETGATE_LOG",
         default: "info",
         help: "Log filter (tracing EnvFilter syntax, e.g. `info,vetgate=debug`).",
@@ -287,6 +302,20 @@ impl Settings {
                 "VETGATE_WRITE_BATCH_MAX and VETGATE_DB_MAX_CONNECTIONS must be positive".into(),
             ));
         }
+        if self.identity_phash_max_distance > 7 {
+            return Err(ConfigError::Invalid(
+                "VETGATE_IDENTITY_PHASH_MAX_DISTANCE must be 0-7 (the portrait index finds nothing farther)".into(),
+            ));
+        }
+        if let Some(bad) = self
+            .shared_tenant_list()
+            .iter()
+            .find(|t| crate::store::TenantId::parse(t).is_none())
+        {
+            return Err(ConfigError::Invalid(format!(
+                "VETGATE_SHARED_TENANTS: {bad:?} is not a tenant id"
+            )));
+        }
         if self.jwt_secret.is_some() && self.jwt_public_key.is_some() {
             return Err(ConfigError::Invalid(
                 "set VETGATE_JWT_SECRET or VETGATE_JWT_PUBLIC_KEY, not both: the key pins the algorithm".into(),
@@ -310,6 +339,15 @@ impl Settings {
 
     pub fn database_kind(&self) -> Option<DatabaseKind> {
         self.database_kind_checked().ok()
+    }
+
+    pub fn shared_tenant_list(&self) -> Vec<String> {
+        self.shared_tenants
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The file a SQLite URL points at, for keys generated beside it.

@@ -1,5 +1,5 @@
-//! PII protection: authenticated encryption for what is stored as received. Keys derive from the one
-//! operator secret `VETGATE_PII_KEY` (by HMAC with a label, so more keys can follow from it).
+//! PII protection: keyed hashes for identifiers that only need equality, and authenticated encryption
+//! for what is stored as received. Both keys derive from the one operator secret `VETGATE_PII_KEY`.
 
 use std::fmt;
 
@@ -23,6 +23,7 @@ pub enum CryptoError {
 /// Keys derived from `VETGATE_PII_KEY`. Debug never shows them.
 #[derive(Clone)]
 pub struct PiiKeys {
+    index_key: [u8; 32],
     cipher: XChaCha20Poly1305,
 }
 
@@ -52,13 +53,25 @@ impl PiiKeys {
             mac.update(label);
             mac.finalize().into_bytes().into()
         };
+        let index_key = derive(b"vetgate/v1/index");
         let cipher = XChaCha20Poly1305::new(&derive(b"vetgate/v1/encrypt").into());
-        Ok(PiiKeys { cipher })
+        Ok(PiiKeys { index_key, cipher })
     }
 
     /// A new random secret in the accepted text form.
     pub fn generate_secret() -> String {
         hex::encode(XChaCha20Poly1305::generate_key(&mut OsRng))
+    }
+
+    /// Keyed hash of an identifier, domain-separated by `kind` so equal strings of different kinds
+    /// never collide. Every instance sharing `VETGATE_PII_KEY` computes the same hash.
+    pub fn index_hash(&self, kind: &str, value: &[u8]) -> [u8; 32] {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.index_key)
+            .expect("HMAC takes any key length");
+        mac.update(kind.as_bytes());
+        mac.update(&[0]);
+        mac.update(value);
+        mac.finalize().into_bytes().into()
     }
 
     /// nonce ‖ ciphertext ‖ tag
@@ -103,6 +116,17 @@ mod tests {
         *tampered.last_mut().unwrap() ^= 1;
         assert!(keys.open(&tampered).is_err());
         assert!(keys.open(b"short").is_err());
+    }
+
+    #[test]
+    fn index_hashes_are_stable_keyed_and_separated_by_kind() {
+        let secret = "00".repeat(32);
+        let a = PiiKeys::from_secret(&secret).unwrap();
+        let b = PiiKeys::from_secret(&secret).unwrap();
+        assert_eq!(a.index_hash("doc", b"X1"), b.index_hash("doc", b"X1"));
+        assert_ne!(a.index_hash("doc", b"X1"), a.index_hash("iban", b"X1"));
+        let c = PiiKeys::from_secret(&"11".repeat(32)).unwrap();
+        assert_ne!(a.index_hash("doc", b"X1"), c.index_hash("doc", b"X1"));
     }
 
     #[test]

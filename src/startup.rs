@@ -15,7 +15,7 @@ use crate::crypto::PiiKeys;
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::screening::Screener;
-use crate::store::{Store, StoreOptions, sqlite_database_exists};
+use crate::store::{Store, StoreOptions, TenantId, sqlite_database_exists};
 
 pub struct Application {
     port: u16,
@@ -74,19 +74,31 @@ impl Application {
 }
 
 pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
-    let policy = Arc::new(Policy::load(settings.policy.as_deref())?);
     let auth = Arc::new(authenticator(settings)?);
-    let store = open_store(settings).await?;
     let metrics = Arc::new(Metrics::default());
+    let screener = screener(settings, metrics.clone())?;
+    let store = open_store(settings).await?;
     Ok(AppState {
         store,
-        screener: Screener {
-            policy,
-            metrics: metrics.clone(),
-        },
+        screener,
         auth,
         metrics,
         max_body_bytes: settings.max_body_bytes,
+    })
+}
+
+/// The screening pipeline as configured.
+pub fn screener(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Screener> {
+    let sharing_tenants = settings
+        .shared_tenant_list()
+        .iter()
+        .filter_map(|t| TenantId::parse(t))
+        .collect();
+    Ok(Screener {
+        policy: Arc::new(Policy::load(settings.policy.as_deref())?),
+        metrics,
+        sharing_tenants: Arc::new(sharing_tenants),
+        portrait_max_distance: settings.identity_phash_max_distance,
     })
 }
 

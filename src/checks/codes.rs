@@ -26,6 +26,17 @@ catalog! {
     ID_SHIPPING_COUNTRY_MISMATCH => Identity, "Equipment is to be shipped to another country than the applicant's residence.";
     ID_SHIPPING_REGION_MISMATCH => Identity, "Equipment is to be shipped to another region of the country of residence.";
     ID_SHIPPING_RECIPIENT_MISMATCH => Identity, "Equipment is to be shipped to someone other than the applicant.";
+    ID_DOCUMENT_EXPIRED => Identity, "The identity document had expired when the application was made.";
+    ID_DOCUMENT_EXPIRING => Identity, "The identity document expires within 30 days.";
+    ID_DOCUMENT_DATES_INCONSISTENT => Identity, "The document's issue, expiry and birth dates contradict each other.";
+    ID_AGE_IMPLAUSIBLE => Identity, "The date of birth makes the applicant younger than 16 or older than 90.";
+    ID_DOCUMENT_KIND_IMPLAUSIBLE => Identity, "The document kind does not fit its issuer.";
+    ID_DPRK_DOCUMENT => Identity, "The document was issued by North Korea or names North Korean nationality.";
+    ID_VENDOR_CHECK_FAILED => Identity, "The identity-verification vendor failed the document.";
+    ID_LIVENESS_FAILED => Identity, "The vendor's liveness check failed.";
+    ID_FACE_MATCH_LOW => Identity, "The selfie matches the document portrait poorly.";
+    ID_DOCUMENT_REUSED => Identity, "The document number appears on applications of another identity.";
+    ID_PORTRAIT_REUSED => Identity, "The portrait (identical or near-identical) appears on applications of another identity.";
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

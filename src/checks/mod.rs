@@ -3,14 +3,64 @@
 
 pub mod codes;
 mod consistency;
+mod identity;
 pub mod names;
 
-use crate::model::{Application, Signal};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::model::{Application, Decision, Signal};
+
+pub use identity::FACE_MATCH_MIN;
+
+/// What the checks know beyond the application itself, loaded before they run.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// "Now" for time-dependent checks: the application's `submitted_at`, else when it was first
+    /// received, so that re-screening later gives the same answer.
+    pub now: DateTime<Utc>,
+    /// Other applications presenting this application's document or portrait under another
+    /// identity.
+    pub reuse: Vec<Reuse>,
+}
+
+impl Facts {
+    pub fn new(app: &Application, first_received: DateTime<Utc>) -> Facts {
+        Facts {
+            now: app.submitted_at.unwrap_or(first_received),
+            reuse: Vec::new(),
+        }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReuseKind {
+    DocumentNumber,
+    PortraitDigest,
+    PortraitSimilar { distance: u32 },
+}
+
+/// One identifier shared with applications of other identities.
+#[derive(Debug, Clone)]
+pub struct Reuse {
+    pub kind: ReuseKind,
+    /// The caller's own applications: id and current verdict.
+    pub same_tenant: Vec<(String, Decision)>,
+    /// Applications at sharing tenants: counts only.
+    pub other_tenant_applications: usize,
+    pub other_tenants: usize,
+    /// Whether any of those applications (in any tenant) stands rejected.
+    pub any_rejected: bool,
+}
 
 /// Runs every check over one application.
-pub fn run(app: &Application) -> Vec<Signal> {
+pub fn run(app: &Application, facts: &Facts) -> Vec<Signal> {
     let mut signals = Vec::new();
     consistency::check(app, &mut signals);
+    identity::check(app, facts, &mut signals);
     signals
 }
 
@@ -58,7 +108,16 @@ pub(crate) mod testing {
         Application::from_value(&value).expect("test application parses")
     }
 
+    /// A fixed "now" a week after the clean example was submitted.
+    pub fn now() -> chrono::DateTime<chrono::Utc> {
+        "2026-11-27T12:00:00Z".parse().unwrap()
+    }
+
     pub fn codes_of(app: &Application) -> Vec<&'static str> {
-        super::run(app).into_iter().map(|s| s.code).collect()
+        codes_with(app, &super::Facts::new(app, now()))
+    }
+
+    pub fn codes_with(app: &Application, facts: &super::Facts) -> Vec<&'static str> {
+        super::run(app, facts).into_iter().map(|s| s.code).collect()
     }
 }

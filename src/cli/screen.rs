@@ -11,8 +11,6 @@ use tokio::io::AsyncWriteExt;
 use crate::config::Settings;
 use crate::metrics::Metrics;
 use crate::model::{Application, ParseError};
-use crate::policy::Policy;
-use crate::screening::Screener;
 use crate::startup;
 use crate::store::{SubmitOutcome, TenantId};
 
@@ -43,10 +41,7 @@ pub async fn run(settings: Settings, args: ScreenArgs) -> anyhow::Result<ExitCod
         .collect();
 
     let store = startup::open_store(&settings).await?;
-    let screener = Screener {
-        policy: Arc::new(Policy::load(settings.policy.as_deref())?),
-        metrics: Arc::new(Metrics::default()),
-    };
+    let screener = startup::screener(&settings, Arc::new(Metrics::default()))?;
     let tenant_store = store.tenant(&tenant);
     // Hidden by indicatif itself when stderr is not a terminal.
     let progress = ProgressBar::new(lines.len() as u64).with_style(

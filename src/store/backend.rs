@@ -6,6 +6,37 @@ use super::writer::{WriteJob, write_one};
 use super::{ListQuery, StoreError, SubmitOutcome};
 use crate::crypto::PiiKeys;
 
+/// An index row that shares a key with the application being screened.
+#[derive(sqlx::FromRow)]
+pub struct IdentifierRow {
+    pub key_hash: Vec<u8>,
+    pub tenant_id: String,
+    pub application_id: String,
+    pub name_key: Vec<u8>,
+    pub dob_key: Option<Vec<u8>>,
+    pub detail_enc: Option<Vec<u8>>,
+    pub verdict: String,
+}
+
+/// `$first, $first+1, …` for `count` parameters.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One statement for all of an application's keys: `key_hash in (…)` over the visible tenants.
+fn identifier_lookup_sql(keys: usize, tenants: usize) -> String {
+    format!(
+        "select i.key_hash, i.tenant_id, i.application_id, i.name_key, i.dob_key, i.detail_enc, a.verdict \
+         from identifiers i join applications a on a.id = i.application_id \
+         where i.key_hash in ({}) and i.tenant_id in ({})",
+        placeholders(1, keys),
+        placeholders(keys + 1, tenants)
+    )
+}
+
 #[derive(sqlx::FromRow)]
 pub struct ListRow {
     pub id: String,
@@ -85,6 +116,25 @@ impl Backend {
 
     pub(crate) async fn purge_idempotency(&self, before: i64) -> Result<u64, sqlx::Error> {
         dispatch!(self, b => b.purge_idempotency(before).await)
+    }
+
+    pub(crate) async fn prior(
+        &self,
+        tenant: &str,
+        external_ref: &str,
+    ) -> Result<Option<(String, i64)>, sqlx::Error> {
+        dispatch!(self, b => b.prior(tenant, external_ref).await)
+    }
+
+    pub(crate) async fn identifier_rows(
+        &self,
+        keys: &[[u8; 32]],
+        tenants: &[&str],
+    ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
+        if keys.is_empty() || tenants.is_empty() {
+            return Ok(Vec::new());
+        }
+        dispatch!(self, b => b.identifier_rows(keys, tenants).await)
     }
 }
 
@@ -180,6 +230,31 @@ macro_rules! backend {
                 .bind(limit)
                 .fetch_all(&self.read)
                 .await
+            }
+
+            async fn prior(&self, tenant: &str, external_ref: &str) -> Result<Option<(String, i64)>, sqlx::Error> {
+                sqlx::query_as("select id, received_at from applications where tenant_id = $1 and external_ref = $2")
+                    .bind(tenant)
+                    .bind(external_ref)
+                    .fetch_optional(&self.read)
+                    .await
+            }
+
+            async fn identifier_rows(
+                &self,
+                keys: &[[u8; 32]],
+                tenants: &[&str],
+            ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
+                // Audited: only numbered placeholders are generated; every value is bound.
+                let sql = identifier_lookup_sql(keys.len(), tenants.len());
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                for key in keys {
+                    query = query.bind(&key[..]);
+                }
+                for tenant in tenants {
+                    query = query.bind(*tenant);
+                }
+                query.fetch_all(&self.read).await
             }
 
             async fn purge_idempotency(&self, before: i64) -> Result<u64, sqlx::Error> {

@@ -19,6 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use tokio::sync::{mpsc, oneshot};
 
 use crate::crypto::{CryptoError, PiiKeys};
+use crate::identifiers::{IdentifierKind, Identifiers, Probe};
 use crate::model::{Decision, Verdict};
 use backend::{Backend, PgBackend, SqliteBackend};
 use writer::WriteJob;
@@ -95,6 +96,37 @@ pub struct Submission {
     /// The verdict to store; the store assigns `id` (new, or the existing one for a known
     /// `external_ref`).
     pub verdict: Verdict,
+    /// Index rows replacing the application's previous ones.
+    pub identifiers: Identifiers,
+}
+
+/// What the store knows before an application is screened: its earlier submission, if any, and
+/// the applications that share one of its identifiers.
+#[derive(Debug, Default)]
+pub struct PriorKnowledge {
+    /// The application's id and first reception, when its `external_ref` was seen before.
+    pub prior: Option<(String, DateTime<Utc>)>,
+    pub shared_identifiers: Vec<SharedIdentifier>,
+}
+
+/// Whose application an index hit is. Another tenant's ids and name never leave the store: its
+/// applications are counted through opaque per-process tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    SameTenant(String),
+    OtherTenant { tenant: u64, application: u64 },
+}
+
+/// Another application indexed under one of the keys probed.
+#[derive(Debug, Clone)]
+pub struct SharedIdentifier {
+    pub kind: IdentifierKind,
+    pub owner: Owner,
+    pub name_key: Vec<u8>,
+    pub dob_key: Option<Vec<u8>>,
+    /// The other application's perceptual hash, for portrait-block hits.
+    pub phash: Option<u64>,
+    pub verdict: Decision,
 }
 
 pub struct IdempotencyKey {
@@ -269,6 +301,10 @@ impl Store {
         Ok(self.inner.backend.purge_idempotency(micros(cutoff)).await?)
     }
 
+    pub fn keys(&self) -> &PiiKeys {
+        &self.inner.keys
+    }
+
     fn open_sealed(&self, sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
         Ok(self.inner.keys.open(sealed)?)
     }
@@ -280,6 +316,11 @@ pub struct TenantStore<'a> {
 }
 
 impl TenantStore<'_> {
+    /// The keys identifiers are hashed with (the ones the index was written with).
+    pub fn keys(&self) -> &PiiKeys {
+        &self.store.inner.keys
+    }
+
     /// Stores an application and its verdict through the batched writer; answers once committed.
     pub async fn submit(&self, submission: Submission) -> Result<SubmitOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
@@ -295,6 +336,73 @@ impl TenantStore<'_> {
             .await
             .map_err(|_| StoreError::WriterGone)?;
         answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// The application's earlier submission and every application sharing one of `probes`, in this
+    /// tenant or in the tenants it shares with (`VETGATE_SHARED_TENANTS`), in two indexed queries.
+    /// The one store method that sees other tenants: it returns their rows as counts material only.
+    pub async fn prior_knowledge(
+        &self,
+        external_ref: &str,
+        probes: &[Probe],
+        sharing_with: &[TenantId],
+    ) -> Result<PriorKnowledge, StoreError> {
+        let backend = &self.store.inner.backend;
+        let prior = backend.prior(self.tenant.as_str(), external_ref).await?;
+        let mut tenants: Vec<&str> = vec![self.tenant.as_str()];
+        if sharing_with.contains(&self.tenant) {
+            tenants.extend(
+                sharing_with
+                    .iter()
+                    .map(TenantId::as_str)
+                    .filter(|t| *t != self.tenant.as_str()),
+            );
+        }
+        let keys: Vec<[u8; 32]> = probes.iter().map(|p| p.key).collect();
+        let rows = backend.identifier_rows(&keys, &tenants).await?;
+        let prior_id = prior.as_ref().map(|(id, _)| id.as_str());
+        let keys = &self.store.inner.keys;
+        let mut shared_identifiers = Vec::with_capacity(rows.len());
+        for row in rows {
+            let own_tenant = row.tenant_id == self.tenant.as_str();
+            if own_tenant && Some(row.application_id.as_str()) == prior_id {
+                continue; // the application itself, submitted before
+            }
+            let Some(probe) = probes.iter().find(|p| p.key[..] == row.key_hash[..]) else {
+                continue;
+            };
+            let verdict = Decision::parse(&row.verdict)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown verdict {:?}", row.verdict)))?;
+            shared_identifiers.push(SharedIdentifier {
+                kind: probe.kind,
+                owner: if own_tenant {
+                    Owner::SameTenant(row.application_id.clone())
+                } else {
+                    Owner::OtherTenant {
+                        tenant: opaque_tag(&row.tenant_id),
+                        application: opaque_tag(&row.application_id),
+                    }
+                },
+                name_key: row.name_key,
+                dob_key: row.dob_key,
+                phash: row
+                    .detail_enc
+                    .as_deref()
+                    .and_then(|d| crate::identifiers::open_phash(keys, d)),
+                verdict,
+            });
+        }
+        let prior = prior
+            .map(|(id, received)| {
+                DateTime::from_timestamp_micros(received)
+                    .map(|t| (id, t))
+                    .ok_or_else(|| StoreError::Corrupt("received_at out of range".into()))
+            })
+            .transpose()?;
+        Ok(PriorKnowledge {
+            prior,
+            shared_identifiers,
+        })
     }
 
     /// The latest verdict of one of this tenant's applications.
@@ -348,6 +456,15 @@ impl TenantStore<'_> {
             .collect::<Result<_, _>>()?;
         Ok(Page { items, next })
     }
+}
+
+/// An opaque per-process tag standing for another tenant's name or id, enough to count distinct
+/// ones without either travelling further than the store.
+fn opaque_tag(value: &str) -> u64 {
+    use std::hash::BuildHasher;
+    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    SEED.get_or_init(Default::default).hash_one(value)
 }
 
 pub(crate) fn micros(t: DateTime<Utc>) -> i64 {

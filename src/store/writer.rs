@@ -167,6 +167,23 @@ macro_rules! write_one {
                         (id, version + 1, false)
                     }
                 };
+                sqlx::query("delete from identifiers where application_id = $1").bind(&id).execute($conn).await?;
+                let ids = &sub.identifiers;
+                for entry in &ids.entries {
+                    sqlx::query(
+                        "insert into identifiers (key_hash, application_id, tenant_id, kind, name_key, dob_key, detail_enc) \
+                         values ($1, $2, $3, $4, $5, $6, $7) on conflict (key_hash, application_id) do nothing",
+                    )
+                    .bind(&entry.key[..])
+                    .bind(&id)
+                    .bind(tenant)
+                    .bind(entry.kind.as_str())
+                    .bind(&ids.name_key[..])
+                    .bind(ids.dob_key.as_ref().map(|k| &k[..]))
+                    .bind(entry.detail.as_deref())
+                    .execute($conn)
+                    .await?;
+                }
                 verdict.id = id;
                 let body = serde_json::to_vec(&*verdict).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 sqlx::query(

@@ -7,5 +7,6 @@ mod applications;
 mod auth;
 mod cli;
 mod errors;
+mod identity;
 mod openapi;
 mod store;

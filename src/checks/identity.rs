@@ -1,0 +1,332 @@
+//! The identity document itself: its dates, its issuer, the vendor's verdict on it, and whether its
+//! number or portrait already stands behind another identity.
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::json;
+
+use super::codes::*;
+use super::{Facts, Reuse, ReuseKind, signal};
+use crate::model::{Application, Country, DocumentKind, IdentityDocument, Signal, VendorStatus};
+
+/// A document expiring sooner than this is flagged (weakly): it will not last the engagement.
+const EXPIRY_WARNING_DAYS: i64 = 30;
+/// Below this face-match score the vendor's match is not trusted.
+pub const FACE_MATCH_MIN: f64 = 0.80;
+const MIN_AGE: i32 = 16;
+const MAX_AGE: i32 = 90;
+/// States that issue no national identity card.
+const NO_NATIONAL_ID_CARD: &[&str] = &["US", "GB", "CA", "AU", "NZ"];
+
+pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
+    if let Some(doc) = &app.identity_document {
+        dates(app, doc, facts.today(), out);
+        issuer(doc, out);
+        vendor(doc, out);
+    }
+    for reuse in &facts.reuse {
+        out.push(reuse_signal(reuse));
+    }
+}
+
+fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
+    let mut age = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+fn dates(app: &Application, doc: &IdentityDocument, today: NaiveDate, out: &mut Vec<Signal>) {
+    if let Some(expiry) = doc.expiry_date {
+        let days_left = (expiry - today).num_days();
+        if days_left < 0 {
+            out.push(signal(
+                ID_DOCUMENT_EXPIRED,
+                format!(
+                    "The identity document expired {} day(s) before the application.",
+                    -days_left
+                ),
+                json!({ "expiry_date": expiry.to_string(), "as_of": today.to_string() }),
+            ));
+        } else if days_left <= EXPIRY_WARNING_DAYS {
+            out.push(signal(
+                ID_DOCUMENT_EXPIRING,
+                format!("The identity document expires in {days_left} day(s)."),
+                json!({ "expiry_date": expiry.to_string(), "as_of": today.to_string() }),
+            ));
+        }
+    }
+
+    let mut contradictions = Vec::new();
+    if let (Some(issued), Some(expiry)) = (doc.issue_date, doc.expiry_date)
+        && issued >= expiry
+    {
+        contradictions.push("issued on or after its expiry date");
+    }
+    if doc.issue_date.is_some_and(|issued| issued > today) {
+        contradictions.push("issued after the application");
+    }
+    if let (Some(birth), Some(issued)) = (doc.date_of_birth, doc.issue_date)
+        && issued < birth
+    {
+        contradictions.push("issued before its holder was born");
+    }
+    if !contradictions.is_empty() {
+        out.push(signal(
+            ID_DOCUMENT_DATES_INCONSISTENT,
+            format!(
+                "The identity document's dates contradict each other: {}.",
+                contradictions.join("; ")
+            ),
+            json!({
+                "issue_date": doc.issue_date.map(|d| d.to_string()),
+                "expiry_date": doc.expiry_date.map(|d| d.to_string()),
+                "date_of_birth": doc.date_of_birth.map(|d| d.to_string()),
+                "contradictions": contradictions,
+            }),
+        ));
+    }
+
+    if let Some(birth) = doc.date_of_birth.or(app.applicant.date_of_birth) {
+        let age = age_on(birth, today);
+        if !(MIN_AGE..=MAX_AGE).contains(&age) {
+            out.push(signal(
+                ID_AGE_IMPLAUSIBLE,
+                format!("The applicant would be {age} years old, outside {MIN_AGE}–{MAX_AGE}."),
+                json!({ "date_of_birth": birth.to_string(), "age": age, "as_of": today.to_string() }),
+            ));
+        }
+    }
+}
+
+fn issuer(doc: &IdentityDocument, out: &mut Vec<Signal>) {
+    let north_korea = Country::parse("KP").expect("KP is assigned");
+    let issuer_country = doc.issuing_country.country();
+    let nationality = doc.nationality.as_ref().and_then(|n| n.country());
+    if issuer_country == Some(north_korea) || nationality == Some(north_korea) {
+        out.push(signal(
+            ID_DPRK_DOCUMENT,
+            "The identity document was issued by North Korea or names North Korean nationality.",
+            json!({
+                "issuing_country": doc.issuing_country.as_str(),
+                "nationality": doc.nationality.as_ref().map(|n| n.as_str()),
+            }),
+        ));
+    }
+
+    let code = doc.issuing_country.as_str();
+    let reason = match doc.kind {
+        // XXA/XXB/XXC/XXX describe a holder's status; they never issue anything.
+        _ if matches!(code, "XXA" | "XXB" | "XXC" | "XXX") => {
+            Some("a stateless or refugee status code cannot issue documents")
+        }
+        DocumentKind::NationalId
+            if issuer_country.is_some_and(|c| NO_NATIONAL_ID_CARD.contains(&c.as_str())) =>
+        {
+            Some("this state issues no national identity card")
+        }
+        DocumentKind::ResidencePermit
+            if issuer_country.is_some() && issuer_country == nationality =>
+        {
+            Some("a state does not issue residence permits to its own nationals")
+        }
+        DocumentKind::DriversLicense if issuer_country.is_none() => {
+            Some("driving licences are issued by states, not organisations")
+        }
+        _ => None,
+    };
+    if let Some(reason) = reason {
+        out.push(signal(
+            ID_DOCUMENT_KIND_IMPLAUSIBLE,
+            format!("The document kind does not fit its issuer: {reason}."),
+            json!({
+                "kind": doc.kind,
+                "issuing_country": code,
+                "nationality": doc.nationality.as_ref().map(|n| n.as_str()),
+            }),
+        ));
+    }
+}
+
+fn vendor(doc: &IdentityDocument, out: &mut Vec<Signal>) {
+    let Some(check) = &doc.vendor_check else {
+        return;
+    };
+    let vendor = check.vendor.as_deref();
+    if check.status == Some(VendorStatus::Failed) {
+        out.push(signal(
+            ID_VENDOR_CHECK_FAILED,
+            "The identity-verification vendor failed the document.",
+            json!({ "vendor": vendor, "status": "failed" }),
+        ));
+    }
+    if check.liveness_passed == Some(false) {
+        out.push(signal(
+            ID_LIVENESS_FAILED,
+            "The vendor's liveness check failed: the selfie may not be a live person.",
+            json!({ "vendor": vendor }),
+        ));
+    }
+    if let Some(score) = check.face_match_score.filter(|s| *s < FACE_MATCH_MIN) {
+        out.push(signal(
+            ID_FACE_MATCH_LOW,
+            format!("The selfie matches the document portrait with a score of {score:.2}, below {FACE_MATCH_MIN:.2}."),
+            json!({ "vendor": vendor, "face_match_score": score, "minimum": FACE_MATCH_MIN }),
+        ));
+    }
+}
+
+fn reuse_signal(reuse: &Reuse) -> Signal {
+    let (code, what) = match reuse.kind {
+        ReuseKind::DocumentNumber => (ID_DOCUMENT_REUSED, "This document number"),
+        ReuseKind::PortraitDigest => (ID_PORTRAIT_REUSED, "This exact portrait image"),
+        ReuseKind::PortraitSimilar { .. } => (ID_PORTRAIT_REUSED, "A near-identical portrait"),
+    };
+    let total = reuse.same_tenant.len() + reuse.other_tenant_applications;
+    let mut evidence = json!({
+        "identifier": match reuse.kind {
+            ReuseKind::DocumentNumber => "document_number",
+            ReuseKind::PortraitDigest => "portrait_sha256",
+            ReuseKind::PortraitSimilar { .. } => "portrait_phash",
+        },
+        "applications": reuse.same_tenant.iter().map(|(id, verdict)| json!({"id": id, "verdict": verdict})).collect::<Vec<_>>(),
+        "other_tenant_applications": reuse.other_tenant_applications,
+        "other_tenants": reuse.other_tenants,
+        "any_rejected": reuse.any_rejected,
+    });
+    if let ReuseKind::PortraitSimilar { distance } = reuse.kind {
+        evidence["hamming_distance"] = distance.into();
+    }
+    signal(
+        code,
+        format!(
+            "{what} also appears on {total} other application(s) under another name or date of birth."
+        ),
+        evidence,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{application, codes_with, now};
+    use crate::model::Decision;
+
+    type Case = (&'static str, fn(&mut serde_json::Value));
+
+    fn codes(app: &Application) -> Vec<&'static str> {
+        codes_with(app, &Facts::new(app, now()))
+    }
+
+    #[test]
+    fn each_document_problem_raises_its_code() {
+        let cases: [Case; 11] = [
+            (ID_DOCUMENT_EXPIRED, |a| {
+                a["identity_document"]["expiry_date"] = "2026-01-31".into()
+            }),
+            (ID_DOCUMENT_EXPIRING, |a| {
+                a["identity_document"]["expiry_date"] = "2026-12-10".into()
+            }),
+            (ID_DOCUMENT_DATES_INCONSISTENT, |a| {
+                a["identity_document"]["issue_date"] = "2031-06-01".into()
+            }),
+            (ID_AGE_IMPLAUSIBLE, |a| {
+                a["identity_document"]["date_of_birth"] = "2014-03-14".into();
+                a["applicant"]["date_of_birth"] = "2014-03-14".into();
+            }),
+            (ID_DOCUMENT_KIND_IMPLAUSIBLE, |a| {
+                a["identity_document"]["kind"] = "national_id".into()
+            }),
+            (ID_DOCUMENT_KIND_IMPLAUSIBLE, |a| {
+                a["identity_document"]["kind"] = "residence_permit".into()
+            }),
+            (ID_DOCUMENT_KIND_IMPLAUSIBLE, |a| {
+                a["identity_document"]["issuing_country"] = "XXA".into();
+            }),
+            (ID_DPRK_DOCUMENT, |a| {
+                a["identity_document"]["issuing_country"] = "PRK".into();
+                a["identity_document"]["nationality"] = "PRK".into();
+                a["applicant"]["nationality"] = "KP".into();
+            }),
+            (ID_VENDOR_CHECK_FAILED, |a| {
+                a["identity_document"]["vendor_check"] = serde_json::json!({"status": "failed"})
+            }),
+            (ID_LIVENESS_FAILED, |a| {
+                a["identity_document"]["vendor_check"] =
+                    serde_json::json!({"liveness_passed": false})
+            }),
+            (ID_FACE_MATCH_LOW, |a| {
+                a["identity_document"]["vendor_check"] =
+                    serde_json::json!({"face_match_score": 0.41})
+            }),
+        ];
+        for (code, edit) in cases {
+            assert_eq!(codes(&application(edit)), [code], "{code}");
+        }
+    }
+
+    #[test]
+    fn ordinary_documents_raise_nothing() {
+        let cases: [Case; 6] = [
+            ("a valid US passport", |_| {}),
+            ("a German national ID card", |a| {
+                a["identity_document"]["kind"] = "national_id".into();
+                a["identity_document"]["issuing_country"] = "D".into();
+                a["identity_document"]["nationality"] = "D".into();
+                a["applicant"]["nationality"] = "DE".into();
+            }),
+            ("a US residence permit for a Japanese national", |a| {
+                a["identity_document"]["kind"] = "residence_permit".into();
+                a["identity_document"]["nationality"] = "JPN".into();
+                a["applicant"]["nationality"] = "JP".into();
+            }),
+            ("a South Korean passport", |a| {
+                a["identity_document"]["issuing_country"] = "KOR".into();
+                a["identity_document"]["nationality"] = "KOR".into();
+                a["applicant"]["nationality"] = "KR".into();
+            }),
+            ("a UN laissez-passer", |a| {
+                a["identity_document"]["issuing_country"] = "UNO".into();
+                a["identity_document"]["nationality"] = "USA".into();
+            }),
+            ("a good vendor result", |a| {
+                a["identity_document"]["vendor_check"] = serde_json::json!({"status": "passed", "liveness_passed": true, "face_match_score": 0.93});
+            }),
+        ];
+        for (why, edit) in cases {
+            assert!(
+                codes(&application(edit)).is_empty(),
+                "{why}: {:?}",
+                codes(&application(edit))
+            );
+        }
+    }
+
+    #[test]
+    fn reuse_of_a_document_or_portrait_is_reported_with_counts_only_across_tenants() {
+        let app = application(|_| {});
+        let mut facts = Facts::new(&app, now());
+        facts.reuse = vec![
+            Reuse {
+                kind: ReuseKind::DocumentNumber,
+                same_tenant: vec![("a-1".into(), Decision::Review)],
+                other_tenant_applications: 2,
+                other_tenants: 1,
+                any_rejected: true,
+            },
+            Reuse {
+                kind: ReuseKind::PortraitSimilar { distance: 3 },
+                same_tenant: vec![],
+                other_tenant_applications: 1,
+                other_tenants: 1,
+                any_rejected: false,
+            },
+        ];
+        let signals = super::super::run(&app, &facts);
+        let codes: Vec<&str> = signals.iter().map(|s| s.code).collect();
+        assert_eq!(codes, [ID_DOCUMENT_REUSED, ID_PORTRAIT_REUSED]);
+        assert_eq!(signals[0].evidence["other_tenant_applications"], 2);
+        assert_eq!(signals[0].evidence["applications"][0]["id"], "a-1");
+        assert_eq!(signals[1].evidence["hamming_distance"], 3);
+    }
+}

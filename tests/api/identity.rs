@@ -1,0 +1,273 @@
+//! Identity-document signals through the real API, and reuse of documents and portraits across
+//! applications, tenants and backends.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+on_both_backends!(
+    a_document_number_behind_another_identity_is_flagged_but_the_same_person_is_not,
+    sharing_tenants_learn_counts_only_and_others_learn_nothing,
+    near_identical_portraits_are_flagged_within_the_configured_distance,
+);
+
+fn codes(verdict: &Value) -> Vec<String> {
+    verdict["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn signal<'a>(verdict: &'a Value, code: &str) -> &'a Value {
+    verdict["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {verdict:#}"))
+}
+
+/// Another person, with the clean example's document number.
+fn impostor(external_ref: &str) -> Value {
+    let mut app = contract_example("clean-us-applicant.json");
+    app["external_ref"] = external_ref.into();
+    app["applicant"]["full_name"] = "Maria Lopez".into();
+    app["applicant"]["date_of_birth"] = "1988-07-21".into();
+    app["identity_document"]["surname"] = "LOPEZ".into();
+    app["identity_document"]["given_names"] = "MARIA".into();
+    app["identity_document"]["date_of_birth"] = "1988-07-21".into();
+    app["identity_document"]
+        .as_object_mut()
+        .unwrap()
+        .remove("mrz");
+    app["payout"]["account_holder_name"] = "Maria Lopez".into();
+    app
+}
+
+async fn a_document_number_behind_another_identity_is_flagged_but_the_same_person_is_not(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    let original = app
+        .submit(&token, &contract_example("clean-us-applicant.json"))
+        .await
+        .json();
+    assert_eq!(original["verdict"], "clear");
+
+    let mut again = contract_example("clean-us-applicant.json");
+    again["external_ref"] = "app-10001-second-platform-profile".into();
+    let same_person = app.submit(&token, &again).await.json();
+    assert_eq!(
+        codes(&same_person),
+        Vec::<String>::new(),
+        "the same person applying twice is not reuse"
+    );
+
+    let reply = app.submit(&token, &impostor("app-impostor")).await;
+    assert_eq!(reply.status.as_u16(), 201);
+    let verdict = reply.json();
+    assert_valid_verdict(&verdict);
+    assert_eq!(codes(&verdict), ["ID_DOCUMENT_REUSED"]);
+    assert_eq!(verdict["verdict"], "review");
+    let evidence = &signal(&verdict, "ID_DOCUMENT_REUSED")["evidence"];
+    let mut ids: Vec<&str> = evidence["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    let mut expected = vec![
+        original["id"].as_str().unwrap(),
+        same_person["id"].as_str().unwrap(),
+    ];
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert_eq!(evidence["other_tenant_applications"], 0);
+    assert!(
+        !verdict.to_string().contains("C03005988"),
+        "the document number is not echoed"
+    );
+
+    // Re-submitting the impostor does not find itself.
+    let resubmitted = app.submit(&token, &impostor("app-impostor")).await;
+    assert_eq!(resubmitted.status.as_u16(), 200);
+    assert_eq!(
+        signal(&resubmitted.json(), "ID_DOCUMENT_REUSED")["evidence"]["applications"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Another issuing state's document with the same number is another document.
+    let mut canadian = impostor("app-canadian");
+    canadian["identity_document"]["issuing_country"] = "CAN".into();
+    canadian["identity_document"]["nationality"] = "CAN".into();
+    canadian["applicant"]["nationality"] = "CA".into();
+    assert_eq!(
+        codes(&app.submit(&token, &canadian).await.json()),
+        Vec::<String>::new()
+    );
+}
+
+async fn sharing_tenants_learn_counts_only_and_others_learn_nothing(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.shared_tenants = "acme, globex".into()).await;
+    let acme = app.writer("acme");
+    let rejected = app
+        .submit(&acme, &contract_example("clean-us-applicant.json"))
+        .await
+        .json();
+    assert_eq!(rejected["verdict"], "clear");
+
+    let globex = app.writer("globex");
+    let verdict = app.submit(&globex, &impostor("globex-1")).await.json();
+    assert_eq!(codes(&verdict), ["ID_DOCUMENT_REUSED"]);
+    let evidence = &signal(&verdict, "ID_DOCUMENT_REUSED")["evidence"];
+    assert_eq!(evidence["applications"], json!([]));
+    assert_eq!(evidence["other_tenant_applications"], 1);
+    assert_eq!(evidence["other_tenants"], 1);
+    assert_eq!(evidence["any_rejected"], false);
+    let text = verdict.to_string();
+    assert!(
+        !text.contains(rejected["id"].as_str().unwrap())
+            && !text.contains("acme")
+            && !text.contains("Emily")
+    );
+
+    let initech = app.writer("initech");
+    let unshared = app.submit(&initech, &impostor("initech-1")).await.json();
+    assert_eq!(
+        codes(&unshared),
+        Vec::<String>::new(),
+        "a tenant that does not share sees nothing"
+    );
+}
+
+async fn near_identical_portraits_are_flagged_within_the_configured_distance(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    let base: u64 = 0x9f3c_5a10_77e2_c481;
+    let mut first = contract_example("clean-us-applicant.json");
+    first["identity_document"]["portrait_phash"] = format!("{base:016x}").into();
+    first["identity_document"]["portrait_sha256"] = "ab".repeat(32).into();
+    assert_eq!(
+        codes(&app.submit(&token, &first).await.json()),
+        Vec::<String>::new()
+    );
+
+    let with_portrait = |external_ref: &str, number: &str, phash: u64, sha: &str| {
+        let mut app = impostor(external_ref);
+        app["identity_document"]["number"] = number.into();
+        app["identity_document"]["portrait_phash"] = format!("{phash:016x}").into();
+        app["identity_document"]["portrait_sha256"] = sha.into();
+        app
+    };
+    let near = app
+        .submit(
+            &token,
+            &with_portrait("near", "X1", base ^ 0b1011, &"cd".repeat(32)),
+        )
+        .await
+        .json();
+    assert_eq!(codes(&near), ["ID_PORTRAIT_REUSED"]);
+    assert_eq!(
+        signal(&near, "ID_PORTRAIT_REUSED")["evidence"]["hamming_distance"],
+        3
+    );
+
+    let far = app
+        .submit(
+            &token,
+            &with_portrait("far", "X2", base ^ 0xff00_0000_0000_0000, &"ef".repeat(32)),
+        )
+        .await
+        .json();
+    assert_eq!(
+        codes(&far),
+        Vec::<String>::new(),
+        "8 bits apart is another face"
+    );
+
+    let exact = app
+        .submit(
+            &token,
+            &with_portrait("exact", "X3", !base, &"ab".repeat(32)),
+        )
+        .await
+        .json();
+    assert_eq!(codes(&exact), ["ID_PORTRAIT_REUSED"]);
+    assert!(
+        signal(&exact, "ID_PORTRAIT_REUSED")["evidence"]
+            .get("hamming_distance")
+            .is_none()
+    );
+}
+
+#[actix_web::test]
+async fn every_document_signal_fires_through_the_api_and_the_clean_example_stays_clear() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let token = app.writer("acme");
+    let clean = app
+        .submit(&token, &contract_example("clean-us-applicant.json"))
+        .await
+        .json();
+    assert_eq!(
+        (clean["verdict"].as_str(), codes(&clean).len()),
+        (Some("clear"), 0)
+    );
+
+    type Edit = fn(&mut Value);
+    let cases: [(&str, &str, Edit); 9] = [
+        ("ID_DOCUMENT_EXPIRED", "clear", |a| {
+            a["identity_document"]["expiry_date"] = "2026-10-01".into()
+        }),
+        ("ID_DOCUMENT_EXPIRING", "clear", |a| {
+            a["identity_document"]["expiry_date"] = "2026-12-01".into()
+        }),
+        ("ID_DOCUMENT_DATES_INCONSISTENT", "clear", |a| {
+            a["identity_document"]["issue_date"] = "2032-01-01".into()
+        }),
+        ("ID_AGE_IMPLAUSIBLE", "clear", |a| {
+            a["applicant"]["date_of_birth"] = "1921-03-14".into();
+            a["identity_document"]["date_of_birth"] = "1921-03-14".into();
+        }),
+        ("ID_DOCUMENT_KIND_IMPLAUSIBLE", "clear", |a| {
+            a["identity_document"]["kind"] = "national_id".into()
+        }),
+        ("ID_DPRK_DOCUMENT", "reject", |a| {
+            a["applicant"]["nationality"] = "KP".into();
+            a["identity_document"]["nationality"] = "PRK".into();
+        }),
+        ("ID_VENDOR_CHECK_FAILED", "review", |a| {
+            a["identity_document"]["vendor_check"]["status"] = "failed".into()
+        }),
+        ("ID_LIVENESS_FAILED", "review", |a| {
+            a["identity_document"]["vendor_check"]["liveness_passed"] = false.into()
+        }),
+        ("ID_FACE_MATCH_LOW", "clear", |a| {
+            a["identity_document"]["vendor_check"]["face_match_score"] = 0.5.into()
+        }),
+    ];
+    for (i, (code, verdict, edit)) in cases.into_iter().enumerate() {
+        let mut application = contract_example("clean-us-applicant.json");
+        application["external_ref"] = format!("case-{i}").into();
+        // Its own document, so no case is also a reuse of the clean example's.
+        application["identity_document"]["number"] = format!("N{i:08}").into();
+        application["identity_document"]
+            .as_object_mut()
+            .unwrap()
+            .remove("mrz");
+        edit(&mut application);
+        let reply = app.submit(&token, &application).await.json();
+        assert_valid_verdict(&reply);
+        assert!(
+            codes(&reply).contains(&code.to_owned()),
+            "{code}: {reply:#}"
+        );
+        assert_eq!(reply["verdict"], verdict, "{code} alone: {reply:#}");
+    }
+}
