@@ -111,6 +111,7 @@ pub fn reuse_facts(ids: &Identifiers, known: &PriorKnowledge, max_distance: u32)
         other_tenant_applications: group.foreign.len(),
         same_tenant: group.own.into_iter().collect(),
         any_rejected: group.rejected,
+        incomplete: known.truncated,
     })
     .collect()
 }
@@ -137,7 +138,12 @@ impl Screener {
         let received_at = Utc::now();
         let ids = identifiers::of(app, store.keys());
         let known = store
-            .prior_knowledge(&app.external_ref, &ids.probes, &self.sharing_tenants)
+            .prior_knowledge(
+                &app.external_ref,
+                &ids.probes,
+                &self.sharing_tenants,
+                app.submitted_at.is_none(),
+            )
             .await?;
 
         let started = Instant::now();

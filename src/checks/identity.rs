@@ -194,6 +194,9 @@ fn reuse_signal(reuse: &Reuse) -> Signal {
         "other_tenants": reuse.other_tenants,
         "any_rejected": reuse.any_rejected,
     });
+    if reuse.incomplete {
+        evidence["counts_are_lower_bounds"] = true.into();
+    }
     if let ReuseKind::PortraitSimilar { distance } = reuse.kind {
         evidence["hamming_distance"] = distance.into();
     }
@@ -313,6 +316,7 @@ mod tests {
                 other_tenant_applications: 2,
                 other_tenants: 1,
                 any_rejected: true,
+                incomplete: false,
             },
             Reuse {
                 kind: ReuseKind::PortraitSimilar { distance: 3 },
@@ -320,6 +324,7 @@ mod tests {
                 other_tenant_applications: 1,
                 other_tenants: 1,
                 any_rejected: false,
+                incomplete: true,
             },
         ];
         let signals = super::super::run(&app, &facts);
@@ -328,5 +333,7 @@ mod tests {
         assert_eq!(signals[0].evidence["other_tenant_applications"], 2);
         assert_eq!(signals[0].evidence["applications"][0]["id"], "a-1");
         assert_eq!(signals[1].evidence["hamming_distance"], 3);
+        assert_eq!(signals[1].evidence["counts_are_lower_bounds"], true);
+        assert!(signals[0].evidence.get("counts_are_lower_bounds").is_none());
     }
 }

@@ -54,6 +54,8 @@ pub struct Reuse {
     pub other_tenants: usize,
     /// Whether any of those applications (in any tenant) stands rejected.
     pub any_rejected: bool,
+    /// The lookup hit its cap: the counts are lower bounds.
+    pub incomplete: bool,
 }
 
 /// Runs every check over one application.

@@ -2,6 +2,8 @@
 //! schema uses only `text`, `bigint` and a blob type, so one statement serves both; the shared
 //! tests run every query on SQLite and on PostgreSQL.
 
+use std::collections::HashSet;
+
 use super::writer::{WriteJob, write_one};
 use super::{ListQuery, StoreError, SubmitOutcome};
 use crate::crypto::PiiKeys;
@@ -12,6 +14,7 @@ pub struct IdentifierRow {
     pub key_hash: Vec<u8>,
     pub tenant_id: String,
     pub application_id: String,
+    pub external_ref: String,
     pub name_key: Vec<u8>,
     pub dob_key: Option<Vec<u8>>,
     pub detail_enc: Option<Vec<u8>>,
@@ -26,12 +29,18 @@ fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// Most index rows one lookup returns: enough evidence for any signal, and a lookup stays O(1) even
+/// for a document shared by thousands of applications.
+pub const IDENTIFIER_MATCHES_MAX: usize = 256;
+
 /// One statement for all of an application's keys: `key_hash in (…)` over the visible tenants.
 fn identifier_lookup_sql(keys: usize, tenants: usize) -> String {
     format!(
-        "select i.key_hash, i.tenant_id, i.application_id, i.name_key, i.dob_key, i.detail_enc, a.verdict \
+        "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, i.detail_enc, \
+         a.verdict \
          from identifiers i join applications a on a.id = i.application_id \
-         where i.key_hash in ({}) and i.tenant_id in ({})",
+         where i.key_hash in ({}) and i.tenant_id in ({}) \
+         limit {IDENTIFIER_MATCHES_MAX}",
         placeholders(1, keys),
         placeholders(keys + 1, tenants)
     )
@@ -85,8 +94,9 @@ impl Backend {
         jobs: &mut [WriteJob],
         keys: &PiiKeys,
         idempotency_since: i64,
+        known_tenants: &HashSet<String>,
     ) -> Result<Vec<SubmitOutcome>, StoreError> {
-        dispatch!(self, b => b.write_batch(jobs, keys, idempotency_since).await)
+        dispatch!(self, b => b.write_batch(jobs, keys, idempotency_since, known_tenants).await)
     }
 
     pub(crate) async fn latest(
@@ -173,11 +183,12 @@ macro_rules! backend {
                 jobs: &mut [WriteJob],
                 keys: &PiiKeys,
                 idempotency_since: i64,
+                known_tenants: &HashSet<String>,
             ) -> Result<Vec<SubmitOutcome>, StoreError> {
                 let mut tx = self.write.begin().await?;
                 let mut outcomes = Vec::with_capacity(jobs.len());
                 for job in jobs.iter_mut() {
-                    outcomes.push(write_one!(&mut *tx, job, keys, idempotency_since));
+                    outcomes.push(write_one!(&mut *tx, job, keys, idempotency_since, known_tenants));
                 }
                 tx.commit().await?;
                 Ok(outcomes)

@@ -107,6 +107,8 @@ pub struct PriorKnowledge {
     /// The application's id and first reception, when its `external_ref` was seen before.
     pub prior: Option<(String, DateTime<Utc>)>,
     pub shared_identifiers: Vec<SharedIdentifier>,
+    /// The lookup stopped at its cap: counts built from `shared_identifiers` are lower bounds.
+    pub truncated: bool,
 }
 
 /// Whose application an index hit is. Another tenant's ids and name never leave the store: its
@@ -228,15 +230,22 @@ impl Store {
                 // FULL: a commit is on disk before the writer answers; group commit pays for it.
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                // Readers map the file instead of copying every page through read(2).
+                .pragma("mmap_size", "268435456");
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(options.acquire_timeout)
                 .test_before_acquire(false)
                 .connect_with(connect.clone())
                 .await?;
+            // Each SQLite connection has a worker thread and its own page cache, which every commit
+            // invalidates: a few readers serve better than many on a small machine.
+            let readers = options
+                .max_connections
+                .min(2 * std::thread::available_parallelism().map_or(2, |n| n.get() as u32));
             let read = SqlitePoolOptions::new()
-                .max_connections(options.max_connections)
+                .max_connections(readers)
                 .acquire_timeout(options.acquire_timeout)
                 .test_before_acquire(false)
                 .connect_lazy_with(connect.read_only(true));
@@ -338,17 +347,24 @@ impl TenantStore<'_> {
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
-    /// The application's earlier submission and every application sharing one of `probes`, in this
-    /// tenant or in the tenants it shares with (`VETGATE_SHARED_TENANTS`), in two indexed queries.
-    /// The one store method that sees other tenants: it returns their rows as counts material only.
+    /// Every application sharing one of `probes`, in this tenant or in the tenants it shares with
+    /// (`VETGATE_SHARED_TENANTS`), in one indexed query, leaving out the application's own earlier
+    /// submission; and, when `need_first_received`, that submission's id and first reception (a
+    /// second query). The one store method that sees other tenants: it returns their rows as
+    /// counting material only.
     pub async fn prior_knowledge(
         &self,
         external_ref: &str,
         probes: &[Probe],
         sharing_with: &[TenantId],
+        need_first_received: bool,
     ) -> Result<PriorKnowledge, StoreError> {
         let backend = &self.store.inner.backend;
-        let prior = backend.prior(self.tenant.as_str(), external_ref).await?;
+        let prior = if need_first_received {
+            backend.prior(self.tenant.as_str(), external_ref).await?
+        } else {
+            None
+        };
         let mut tenants: Vec<&str> = vec![self.tenant.as_str()];
         if sharing_with.contains(&self.tenant) {
             tenants.extend(
@@ -360,12 +376,12 @@ impl TenantStore<'_> {
         }
         let keys: Vec<[u8; 32]> = probes.iter().map(|p| p.key).collect();
         let rows = backend.identifier_rows(&keys, &tenants).await?;
-        let prior_id = prior.as_ref().map(|(id, _)| id.as_str());
+        let truncated = rows.len() >= backend::IDENTIFIER_MATCHES_MAX;
         let keys = &self.store.inner.keys;
         let mut shared_identifiers = Vec::with_capacity(rows.len());
         for row in rows {
             let own_tenant = row.tenant_id == self.tenant.as_str();
-            if own_tenant && Some(row.application_id.as_str()) == prior_id {
+            if own_tenant && row.external_ref == external_ref {
                 continue; // the application itself, submitted before
             }
             let Some(probe) = probes.iter().find(|p| p.key[..] == row.key_hash[..]) else {
@@ -402,6 +418,7 @@ impl TenantStore<'_> {
         Ok(PriorKnowledge {
             prior,
             shared_identifiers,
+            truncated,
         })
     }
 
