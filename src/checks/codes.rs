@@ -35,6 +35,17 @@ catalog! {
     ID_VENDOR_CHECK_FAILED => Identity, "The identity-verification vendor failed the document.";
     ID_LIVENESS_FAILED => Identity, "The vendor's liveness check failed.";
     ID_FACE_MATCH_LOW => Identity, "The selfie matches the document portrait poorly.";
+    ID_MRZ_MALFORMED => Identity, "The machine-readable zone has the wrong shape or characters.";
+    ID_MRZ_CHECK_DIGIT => Identity, "A check digit of the machine-readable zone does not match its data.";
+    ID_MRZ_OCR_SUBSTITUTION => Identity, "The machine-readable zone only validates with OCR look-alike characters read differently.";
+    ID_MRZ_FORMAT => Identity, "The machine-readable zone breaks ICAO 9303 layout rules.";
+    ID_MRZ_NAME_MISMATCH => Identity, "The printed name differs from the machine-readable zone's.";
+    ID_MRZ_NUMBER_MISMATCH => Identity, "The document number differs from the machine-readable zone's.";
+    ID_MRZ_DOB_MISMATCH => Identity, "The printed date of birth differs from the machine-readable zone's.";
+    ID_MRZ_EXPIRY_MISMATCH => Identity, "The printed expiry date differs from the machine-readable zone's.";
+    ID_MRZ_SEX_MISMATCH => Identity, "The printed sex differs from the machine-readable zone's.";
+    ID_MRZ_NATIONALITY_MISMATCH => Identity, "The printed nationality differs from the machine-readable zone's.";
+    ID_MRZ_ISSUER_MISMATCH => Identity, "The issuing state differs from the machine-readable zone's.";
     ID_DOCUMENT_REUSED => Identity, "The document number appears on applications of another identity.";
     ID_PORTRAIT_REUSED => Identity, "The portrait (identical or near-identical) appears on applications of another identity.";
 }

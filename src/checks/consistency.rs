@@ -5,11 +5,11 @@ use serde_json::json;
 
 use super::codes::*;
 use super::names::share_a_name;
-use super::signal;
-use crate::model::{Application, Signal};
+use super::{Facts, signal};
+use crate::model::{Application, IcaoCode, Signal};
 
-pub fn check(app: &Application, out: &mut Vec<Signal>) {
-    declared_vs_document(app, out);
+pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
+    declared_vs_document(app, facts, out);
     residence_timezone(app, out);
     shipping(app, out);
 }
@@ -19,11 +19,42 @@ fn declared_names(app: &Application) -> impl Iterator<Item = &str> {
         .chain(app.applicant.other_names.iter().map(String::as_str))
 }
 
-fn declared_vs_document(app: &Application, out: &mut Vec<Signal>) {
+/// The document's printed fields, each falling back on what its machine-readable zone says when the
+/// platform did not send it.
+struct DocumentFacts {
+    surname: Option<String>,
+    given_names: Option<String>,
+    date_of_birth: Option<chrono::NaiveDate>,
+    nationality: Option<IcaoCode>,
+}
+
+fn document_facts(doc: &crate::model::IdentityDocument, facts: &Facts) -> DocumentFacts {
+    let zone = doc.mrz_read.as_ref().and_then(|read| read.as_ref().ok());
+    let zone_text = |pick: fn(&crate::model::mrz::Mrz) -> &String| {
+        zone.map(|z| pick(z).clone()).filter(|s| !s.is_empty())
+    };
+    DocumentFacts {
+        surname: doc.surname.clone().or_else(|| zone_text(|z| &z.surname)),
+        given_names: doc
+            .given_names
+            .clone()
+            .or_else(|| zone_text(|z| &z.given_names)),
+        date_of_birth: doc
+            .date_of_birth
+            .or_else(|| zone.and_then(|z| z.birth.resolve_birth(facts.today()))),
+        nationality: doc
+            .nationality
+            .clone()
+            .or_else(|| zone.and_then(|z| IcaoCode::parse(&z.nationality))),
+    }
+}
+
+fn declared_vs_document(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     let Some(doc) = &app.identity_document else {
         return;
     };
     let applicant = &app.applicant;
+    let doc = document_facts(doc, facts);
 
     let document_names: Vec<&str> = [doc.surname.as_deref(), doc.given_names.as_deref()]
         .into_iter()

@@ -115,6 +115,12 @@ fn issuer(doc: &IdentityDocument, out: &mut Vec<Signal>) {
     }
 
     let code = doc.issuing_country.as_str();
+    let zone_code = doc
+        .mrz_read
+        .as_ref()
+        .and_then(|read| read.as_ref().ok())
+        .map(|zone| zone.document_code.as_str())
+        .filter(|c| !c.is_empty());
     let reason = match doc.kind {
         // XXA/XXB/XXC/XXX describe a holder's status; they never issue anything.
         _ if matches!(code, "XXA" | "XXB" | "XXC" | "XXX") => {
@@ -133,6 +139,15 @@ fn issuer(doc: &IdentityDocument, out: &mut Vec<Signal>) {
         DocumentKind::DriversLicense if issuer_country.is_none() => {
             Some("driving licences are issued by states, not organisations")
         }
+        // ICAO document codes: P… passports, I/A/C… identity cards and other travel documents.
+        DocumentKind::Passport if zone_code.is_some_and(|c| !c.starts_with('P')) => {
+            Some("its machine-readable zone is not a passport's (document code other than P)")
+        }
+        DocumentKind::NationalId | DocumentKind::ResidencePermit
+            if zone_code.is_some_and(|c| c.starts_with('P')) =>
+        {
+            Some("its machine-readable zone is a passport's (document code P)")
+        }
         _ => None,
     };
     if let Some(reason) = reason {
@@ -141,6 +156,7 @@ fn issuer(doc: &IdentityDocument, out: &mut Vec<Signal>) {
             format!("The document kind does not fit its issuer: {reason}."),
             json!({
                 "kind": doc.kind,
+                "mrz_document_code": zone_code,
                 "issuing_country": code,
                 "nationality": doc.nationality.as_ref().map(|n| n.as_str()),
             }),

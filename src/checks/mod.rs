@@ -4,6 +4,7 @@
 pub mod codes;
 mod consistency;
 mod identity;
+mod mrz;
 pub mod names;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,8 +62,11 @@ pub struct Reuse {
 /// Runs every check over one application.
 pub fn run(app: &Application, facts: &Facts) -> Vec<Signal> {
     let mut signals = Vec::new();
-    consistency::check(app, &mut signals);
+    consistency::check(app, facts, &mut signals);
     identity::check(app, facts, &mut signals);
+    if let Some(doc) = &app.identity_document {
+        mrz::check(doc, facts, &mut signals);
+    }
     signals
 }
 

@@ -262,6 +262,9 @@ pub struct IdentityDocument {
     pub issue_date: Option<NaiveDate>,
     pub expiry_date: Option<NaiveDate>,
     pub mrz: Vec<String>,
+    /// The MRZ as read, when one was given: a malformed MRZ is a finding about the document, not a
+    /// request error.
+    pub mrz_read: Option<Result<super::mrz::Mrz, super::mrz::MrzError>>,
     pub portrait_sha256: Option<[u8; 32]>,
     pub portrait_phash: Option<u64>,
     pub vendor_check: Option<VendorCheck>,
@@ -611,6 +614,10 @@ impl Errors {
             nationality: self.icao(&format!("{p}/nationality"), d.nationality),
             issue_date: self.date(&format!("{p}/issue_date"), d.issue_date),
             expiry_date: self.date(&format!("{p}/expiry_date"), d.expiry_date),
+            mrz_read: (!d.mrz.is_empty()).then(|| {
+                let lines: Vec<&str> = d.mrz.iter().map(String::as_str).collect();
+                super::mrz::parse(&lines)
+            }),
             mrz: self.list(&format!("{p}/mrz"), d.mrz, 3, 44),
             portrait_sha256: self.hex::<32>(&format!("{p}/portrait_sha256"), d.portrait_sha256),
             portrait_phash: self

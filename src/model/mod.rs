@@ -3,6 +3,7 @@
 mod application;
 mod country;
 mod country_table;
+pub mod mrz;
 mod signal;
 mod verdict;
 mod zone;

@@ -221,6 +221,75 @@ async fn every_document_signal_fires_through_the_api_and_the_clean_example_stays
     );
 
     type Edit = fn(&mut Value);
+    let mrz = |a: &mut Value, line2: &str| {
+        a["identity_document"]["mrz"] =
+            json!(["P<USACARTER<<EMILY<<<<<<<<<<<<<<<<<<<<<<<<<<", line2]);
+        a["identity_document"]["number"] = "C03005988".into();
+    };
+    let zone_cases: [(&str, &str, Edit); 10] = [
+        ("ID_MRZ_CHECK_DIGIT", "review", |a| {
+            a["identity_document"]["mrz"][1] =
+                "C030059887USA9003141F3105011<<<<<<<<<<<<<<02".into();
+        }),
+        ("ID_MRZ_MALFORMED", "clear", |a| {
+            a["identity_document"]["mrz"][1] = "C030059887USA".into()
+        }),
+        ("ID_MRZ_OCR_SUBSTITUTION", "clear", |a| {
+            a["identity_document"]["mrz"][1] =
+                "C030059887USA9OO3141F3105010<<<<<<<<<<<<<<02".into();
+        }),
+        ("ID_MRZ_FORMAT", "clear", |a| {
+            a["identity_document"]["mrz"][1] =
+                "C03<059887USA9003141F3105010<<<<<<<<<<<<<<02".into();
+            a["identity_document"]["number"] = "C03-05988".into();
+        }),
+        ("ID_MRZ_NAME_MISMATCH", "clear", |a| {
+            a["identity_document"]["given_names"] = "EMILIA".into();
+            a["applicant"]["full_name"] = "Emilia Carter".into();
+        }),
+        ("ID_MRZ_NUMBER_MISMATCH", "review", |a| {
+            a["identity_document"]["number"] = "C03005989".into()
+        }),
+        ("ID_MRZ_DOB_MISMATCH", "clear", |a| {
+            a["identity_document"]["date_of_birth"] = "1990-03-15".into();
+            a["applicant"]["date_of_birth"] = "1990-03-15".into();
+        }),
+        ("ID_MRZ_EXPIRY_MISMATCH", "clear", |a| {
+            a["identity_document"]["expiry_date"] = "2031-06-01".into()
+        }),
+        ("ID_MRZ_NATIONALITY_MISMATCH", "clear", |a| {
+            a["identity_document"]["nationality"] = "CAN".into();
+            a["applicant"]["nationality"] = "CA".into();
+        }),
+        ("ID_MRZ_ISSUER_MISMATCH", "clear", |a| {
+            a["identity_document"]["issuing_country"] = "CAN".into()
+        }),
+    ];
+    // Each case in a tenant of its own: the clean example's passport number is not reused.
+    for (i, (code, verdict, edit)) in zone_cases.into_iter().enumerate() {
+        let other = app.writer(&format!("zone-{i}"));
+        let mut application = contract_example("clean-us-applicant.json");
+        application["external_ref"] = format!("zone-{i}").into();
+        mrz(
+            &mut application,
+            "C030059887USA9003141F3105010<<<<<<<<<<<<<<02",
+        );
+        edit(&mut application);
+        let reply = app.submit(&other, &application).await.json();
+        assert_valid_verdict(&reply);
+        assert_eq!(codes(&reply), [code], "{code}: {reply:#}");
+        assert_eq!(reply["verdict"], verdict, "{code} alone");
+    }
+    let mismatch = app
+        .submit(&app.writer("zone-mismatch"), &{
+            let mut a = contract_example("clean-us-applicant.json");
+            a["identity_document"]["sex"] = "M".into();
+            a
+        })
+        .await
+        .json();
+    assert_eq!(codes(&mismatch), ["ID_MRZ_SEX_MISMATCH"]);
+
     let cases: [(&str, &str, Edit); 9] = [
         ("ID_DOCUMENT_EXPIRED", "clear", |a| {
             a["identity_document"]["expiry_date"] = "2026-10-01".into()
