@@ -125,12 +125,11 @@ fn compare_fields(doc: &IdentityDocument, mrz: &Mrz, facts: &Facts, out: &mut Ve
     let number = normalise_document_number(&doc.number);
     if !mrz.document_number.is_empty() && number != normalise_document_number(&mrz.document_number)
     {
-        // Document numbers stay out of evidence: they are PII and the reviewer has the document.
         mismatch(
             ID_MRZ_NUMBER_MISMATCH,
             "document number",
-            json!("(withheld)"),
-            json!("(withheld)"),
+            json!(doc.number),
+            json!(mrz.document_number),
         );
     }
     if let Some(birth) = doc.date_of_birth

@@ -258,7 +258,9 @@ macro_rules! backend {
             ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
                 // Audited: only numbered placeholders are generated; every value is bound.
                 let sql = identifier_lookup_sql(keys.len(), tenants.len());
-                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                // Unprepared: PostgreSQL then plans with the actual keys every time. A cached generic
+                // plan made while the table was small stays a sequential scan as it grows.
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).persistent(false);
                 for key in keys {
                     query = query.bind(&key[..]);
                 }

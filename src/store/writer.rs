@@ -93,6 +93,23 @@ async fn run(
     }
 }
 
+/// `insert into identifiers … values (…), (…)` for `rows` rows of seven columns. Audited: only
+/// numbered placeholders are generated; every value is bound.
+pub(crate) fn identifier_insert_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|row| {
+            let first = row * 7 + 1;
+            let params: Vec<String> = (first..first + 7).map(|i| format!("${i}")).collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
+    format!(
+        "insert into identifiers (key_hash, application_id, tenant_id, kind, name_key, dob_key, detail_enc) \
+         values {} on conflict (key_hash, application_id) do nothing",
+        values.join(", ")
+    )
+}
+
 /// Writes one job inside the caller's transaction. A macro rather than a function because it runs
 /// on both backends' transaction types with the same SQL.
 macro_rules! write_one {
@@ -188,20 +205,21 @@ macro_rules! write_one {
                     sqlx::query("delete from identifiers where application_id = $1").bind(&id).execute($conn).await?;
                 }
                 let ids = &sub.identifiers;
-                for entry in &ids.entries {
-                    sqlx::query(
-                        "insert into identifiers (key_hash, application_id, tenant_id, kind, name_key, dob_key, detail_enc) \
-                         values ($1, $2, $3, $4, $5, $6, $7) on conflict (key_hash, application_id) do nothing",
-                    )
-                    .bind(&entry.key[..])
-                    .bind(&id)
-                    .bind(tenant)
-                    .bind(entry.kind.as_str())
-                    .bind(&ids.name_key[..])
-                    .bind(ids.dob_key.as_ref().map(|k| &k[..]))
-                    .bind(entry.detail.as_deref())
-                    .execute($conn)
-                    .await?;
+                if !ids.entries.is_empty() {
+                    // One statement for all of the application's index rows.
+                    let sql = $crate::store::writer::identifier_insert_sql(ids.entries.len());
+                    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for entry in &ids.entries {
+                        insert = insert
+                            .bind(&entry.key[..])
+                            .bind(&id)
+                            .bind(tenant)
+                            .bind(entry.kind.as_str())
+                            .bind(&ids.name_key[..])
+                            .bind(ids.dob_key.as_ref().map(|k| &k[..]))
+                            .bind(entry.detail.as_deref());
+                    }
+                    insert.execute($conn).await?;
                 }
                 verdict.id = id;
                 let body = serde_json::to_vec(&*verdict).map_err(|e| StoreError::Corrupt(e.to_string()))?;

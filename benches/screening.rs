@@ -1,0 +1,84 @@
+//! In-process speed of the pure parts: MRZ validation, the checks, and the whole assessment
+//! (parse → checks → policy) of the contract's examples. No HTTP, no database.
+//! `cargo bench --bench screening`; figures go to docs/performance.md.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use vetgate::checks::{self, Facts};
+use vetgate::model::{Application, mrz};
+use vetgate::policy::Policy;
+use vetgate::screening::assess;
+
+fn example(name: &str) -> Vec<u8> {
+    let shared = std::env::var_os("VETGATE_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    std::fs::read(shared.join("contract/examples").join(name)).expect("contract example")
+}
+
+fn benches(c: &mut Criterion) {
+    let now: DateTime<Utc> = "2026-11-27T12:00:00Z".parse().unwrap();
+    let td3 = [
+        "P<USACARTER<<EMILY<<<<<<<<<<<<<<<<<<<<<<<<<<",
+        "C030059887USA9003141F3105010<<<<<<<<<<<<<<02",
+    ];
+    let td1 = [
+        "I<UTOD231458907<<<<<<<<<<<<<<<",
+        "7408122F1204159UTO<<<<<<<<<<<6",
+        "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    ];
+    c.bench_function("mrz/td3 parse and validate", |b| {
+        b.iter(|| mrz::parse(black_box(&td3)))
+    });
+    c.bench_function("mrz/td1 parse and validate", |b| {
+        b.iter(|| mrz::parse(black_box(&td1)))
+    });
+
+    let clean = Application::parse(&example("clean-us-applicant.json")).unwrap();
+    let facts = Facts::new(&clean, now);
+    c.bench_function(
+        "checks/all identity and consistency checks, clean example",
+        |b| b.iter(|| checks::run(black_box(&clean), black_box(&facts))),
+    );
+    c.bench_function(
+        "checks/MRZ parse + all identity and consistency checks, clean example",
+        |b| {
+            let lines: Vec<&str> = td3.to_vec();
+            b.iter(|| {
+                let zone = mrz::parse(black_box(&lines));
+                (zone, checks::run(black_box(&clean), black_box(&facts)))
+            })
+        },
+    );
+    c.bench_function(
+        "model/JSON value to validated Application, clean example",
+        |b| {
+            let value: serde_json::Value =
+                serde_json::from_slice(&example("clean-us-applicant.json")).unwrap();
+            b.iter(|| Application::from_value(black_box(&value)).unwrap())
+        },
+    );
+
+    let policy = Policy::built_in();
+    for (name, body) in [
+        ("clean", example("clean-us-applicant.json")),
+        ("suspicious", example("suspicious-applicant.json")),
+    ] {
+        c.bench_function(
+            &format!("pipeline/parse + checks + policy, {name} example"),
+            |b| {
+                b.iter(|| {
+                    let app = Application::parse(black_box(&body)).unwrap();
+                    let facts = Facts::new(&app, now);
+                    assess(&app, &facts, &policy, now)
+                })
+            },
+        );
+    }
+}
+
+criterion_group!(screening, benches);
+criterion_main!(screening);
