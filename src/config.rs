@@ -84,6 +84,10 @@ pub struct Settings {
     #[serde(deserialize_with = "string_like")]
     pub shared_tenants: String,
     pub identity_phash_max_distance: u32,
+    pub geoip_dir: PathBuf,
+    pub geoip_city: Option<PathBuf>,
+    pub geoip_asn: Option<PathBuf>,
+    pub geoip_anonymous: Option<PathBuf>,
     pub log: String,
     pub log_format: LogFormat,
 }
@@ -107,6 +111,10 @@ impl Default for Settings {
             idempotency_ttl_hours: 24,
             shared_tenants: String::new(),
             identity_phash_max_distance: 6,
+            geoip_dir: PathBuf::from("geoip"),
+            geoip_city: None,
+            geoip_asn: None,
+            geoip_anonymous: None,
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -216,6 +224,26 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         env: "VETGATE_IDENTITY_PHASH_MAX_DISTANCE",
         default: "6",
         help: "Largest Hamming distance (0-7) at which two portrait perceptual hashes count as the same face.",
+    },
+    SettingDoc {
+        env: "VETGATE_GEOIP_DIR",
+        default: "geoip",
+        help: "Directory scanned for MaxMind DB files (.mmdb: country/city, ASN, anonymous IP, the vetgate overlay); its sources/hosting-asns.csv lists hosting networks.",
+    },
+    SettingDoc {
+        env: "VETGATE_GEOIP_CITY",
+        default: "-",
+        help: "A City or Country database (GeoIP2/GeoLite2, DB-IP, ip-location-db) that wins over the directory's.",
+    },
+    SettingDoc {
+        env: "VETGATE_GEOIP_ASN",
+        default: "-",
+        help: "An ASN or ISP database that wins over the directory's.",
+    },
+    SettingDoc {
+        env: "VETGATE_GEOIP_ANONYMOUS",
+        default: "-",
+        help: "A GeoIP2 Anonymous IP, Anonymous Plus or IP Risk database.",
     },
     SettingDoc {
         env: "VETGATE_LOG",
@@ -339,6 +367,17 @@ impl Settings {
 
     pub fn database_kind(&self) -> Option<DatabaseKind> {
         self.database_kind_checked().ok()
+    }
+
+    pub fn intel_sources(&self) -> crate::intel::IntelSources {
+        crate::intel::IntelSources {
+            geoip_dir: self.geoip_dir.is_dir().then(|| self.geoip_dir.clone()),
+            geoip_files: [&self.geoip_city, &self.geoip_asn, &self.geoip_anonymous]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
+        }
     }
 
     pub fn shared_tenant_list(&self) -> Vec<String> {

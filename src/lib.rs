@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod identifiers;
+pub mod intel;
 pub mod metrics;
 pub mod model;
 pub mod policy;

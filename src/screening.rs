@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::checks::{self, Facts, Reuse, ReuseKind};
 use crate::identifiers::{self, IdentifierKind, Identifiers};
+use crate::intel::IntelHandle;
 use crate::metrics::Metrics;
 use crate::model::{Application, Decision, Verdict};
 use crate::policy::Policy;
@@ -124,6 +125,7 @@ pub struct Screener {
     pub sharing_tenants: Arc<Vec<TenantId>>,
     /// Largest Hamming distance at which two portraits count as the same face.
     pub portrait_max_distance: u32,
+    pub intel: IntelHandle,
 }
 
 impl Screener {
@@ -155,6 +157,8 @@ impl Screener {
                 .map_or(received_at, |(_, first)| *first),
         );
         facts.reuse = reuse_facts(&ids, &known, self.portrait_max_distance);
+        let intel = self.intel.current();
+        facts.sessions = app.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
         let verdict = assess(app, &facts, &self.policy, received_at);
         self.metrics.observe_screening(started.elapsed());
 

@@ -12,6 +12,7 @@ use crate::api::auth::Authenticator;
 use crate::api::{self, AppState};
 use crate::config::{DatabaseKind, Secret, Settings};
 use crate::crypto::PiiKeys;
+use crate::intel::IntelHandle;
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::screening::Screener;
@@ -99,6 +100,7 @@ pub fn screener(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Sc
         metrics,
         sharing_tenants: Arc::new(sharing_tenants),
         portrait_max_distance: settings.identity_phash_max_distance,
+        intel: IntelHandle::load(settings.intel_sources()),
     })
 }
 

@@ -30,6 +30,9 @@ pub struct Readiness {
     database: DatabaseStatus,
     /// The active scoring policy.
     policy_version: String,
+    /// IP databases loaded (kind, file, build date, size) and what could not be loaded.
+    #[schema(value_type = Object)]
+    intel: crate::intel::IntelStatus,
 }
 
 /// Ready to screen: 200 when the database answers, 503 when it does not. The body lists what is
@@ -53,6 +56,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             reachable,
         },
         policy_version: state.screener.policy.version().to_owned(),
+        intel: state.screener.intel.current().status(),
     };
     if reachable {
         HttpResponse::Ok().json(body)

@@ -46,6 +46,16 @@ catalog! {
     ID_MRZ_SEX_MISMATCH => Identity, "The printed sex differs from the machine-readable zone's.";
     ID_MRZ_NATIONALITY_MISMATCH => Identity, "The printed nationality differs from the machine-readable zone's.";
     ID_MRZ_ISSUER_MISMATCH => Identity, "The issuing state differs from the machine-readable zone's.";
+    NET_DPRK_ADDRESS_SPACE => Network, "A session came from address space allocated to North Korea.";
+    NET_ADVISORY_ADDRESS => Network, "A session came from an address published as a DPRK IT-worker indicator.";
+    NET_ANONYMIZER_ALWAYS => Network, "Every session came through a VPN, proxy, Tor or hosting network.";
+    NET_ANONYMIZER_SOMETIMES => Network, "Some sessions came through a VPN, proxy, Tor or hosting network.";
+    NET_SESSION_COUNTRY_MISMATCH => Network, "Most sessions come from outside the declared country of residence.";
+    NET_DPRK_BORDER_REGION => Network, "A session came from Liaoning, Jilin or Primorye while the applicant lives elsewhere.";
+    NET_IP_KVM => Network, "An IP-KVM device controls the applicant's machine.";
+    NET_REMOTE_DESKTOP => Network, "Remote-desktop software runs on the applicant's machine.";
+    NET_INTERVIEW_WEBCAM_OFF => Network, "The webcam was off during an interview.";
+    NET_KOREAN_LOCALE => Network, "Korean browser language or keyboard with nothing else Korean about the applicant.";
     ID_DOCUMENT_REUSED => Identity, "The document number appears on applications of another identity.";
     ID_PORTRAIT_REUSED => Identity, "The portrait (identical or near-identical) appears on applications of another identity.";
 }

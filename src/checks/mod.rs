@@ -6,6 +6,7 @@ mod consistency;
 mod identity;
 mod mrz;
 pub mod names;
+mod network;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -22,6 +23,8 @@ pub struct Facts {
     /// Other applications presenting this application's document or portrait under another
     /// identity.
     pub reuse: Vec<Reuse>,
+    /// What the IP databases say about each session's address, in `app.sessions` order.
+    pub sessions: Vec<crate::intel::geoip::IpFacts>,
 }
 
 impl Facts {
@@ -29,6 +32,7 @@ impl Facts {
         Facts {
             now: app.submitted_at.unwrap_or(first_received),
             reuse: Vec::new(),
+            sessions: vec![Default::default(); app.sessions.len()],
         }
     }
 
@@ -67,6 +71,7 @@ pub fn run(app: &Application, facts: &Facts) -> Vec<Signal> {
     if let Some(doc) = &app.identity_document {
         mrz::check(doc, facts, &mut signals);
     }
+    network::check(app, facts, &mut signals);
     signals
 }
 

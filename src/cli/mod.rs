@@ -1,5 +1,6 @@
 //! The `vetgate` command line.
 
+mod intel;
 mod screen;
 mod token;
 
@@ -37,6 +38,18 @@ pub enum Command {
     /// Screen a JSONL file of applications through the same pipeline as the API, store them, and
     /// write one verdict per line to stdout.
     Screen(screen::ScreenArgs),
+    /// Build IP databases from the project's sources.
+    #[command(subcommand)]
+    Geoip(intel::GeoipCommand),
+    /// Intelligence the service loads.
+    #[command(subcommand)]
+    Intel(IntelCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IntelCommand {
+    /// Which IP databases load, their build dates and sizes, and what is refused (JSON).
+    Status,
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -53,6 +66,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Migrate => block_on(migrate(settings)),
         Command::Token(args) => token::run(&settings, args),
         Command::Screen(args) => block_on(screen::run(settings, args)),
+        Command::Geoip(command) => intel::geoip(command),
+        Command::Intel(IntelCommand::Status) => intel::status(&settings),
     };
     match result {
         Ok(code) => code,

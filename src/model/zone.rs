@@ -7,6 +7,12 @@ use super::zone_table::ZONES;
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct TimeZoneName(&'static str, &'static [&'static str]);
 
+impl serde::Serialize for TimeZoneName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
 impl TimeZoneName {
     pub fn parse(name: &str) -> Option<TimeZoneName> {
         ZONES

@@ -112,6 +112,8 @@ impl TestDatabase {
             pii_key: Some(Secret::new("42".repeat(32))),
             workers: 1,
             db_max_connections: 4,
+            // No IP databases unless a test brings its own (tests/api/network.rs).
+            geoip_dir: self._dir.path().join("no-geoip"),
             ..Settings::default()
         }
     }

@@ -8,5 +8,6 @@ mod auth;
 mod cli;
 mod errors;
 mod identity;
+mod network;
 mod openapi;
 mod store;

@@ -1,0 +1,220 @@
+//! vetgate's own risk overlay: the curated CSV files in `geoip/sources/`, compiled by
+//! `vetgate geoip build` into `geoip/vetgate-overlay.mmdb` with the project's MaxMind DB writer; and
+//! the ip-location-db ASN ranges compiled into `geoip/asn.mmdb` the same way.
+//!
+//! `networks.csv`: `network,tags,description,source,source_date` — a CIDR, `;`-separated tags
+//! (`dprk`: allocated to North Korea; `dprk_leased`: leased to North Korean users; `advisory_ioc`: an
+//! address published as an IT-worker indicator; `vpn`: VPN egress named in an advisory; `hosting`),
+//! what it is, where that is published, and when.
+//! `hosting-asns.csv`: `asn,provider,kind,source` — autonomous systems of hosting and VPN providers.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::Path;
+
+use super::geoip::OVERLAY_DATABASE_TYPE;
+use super::mmdb_writer::{Network, Value, WriteSummary, Writer};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OverlayError {
+    #[error("{file}:{line}: {message}")]
+    Row {
+        file: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+}
+
+const KNOWN_TAGS: &[&str] = &["dprk", "dprk_leased", "advisory_ioc", "vpn", "hosting"];
+
+fn rows(path: &Path, header: &[&str]) -> Result<Vec<(usize, Vec<String>)>, OverlayError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| OverlayError::File {
+        file: file.clone(),
+        message: e.to_string(),
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let got: Vec<String> = reader
+        .headers()
+        .map_err(|e| OverlayError::File {
+            file: file.clone(),
+            message: e.to_string(),
+        })?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    if got != header {
+        return Err(OverlayError::File {
+            file,
+            message: format!("header must be {}", header.join(",")),
+        });
+    }
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| OverlayError::Row {
+            file: file.clone(),
+            line: e.position().map_or(0, |p| p.line() as usize),
+            message: e.to_string(),
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        out.push((line, record.iter().map(|f| f.trim().to_owned()).collect()));
+    }
+    Ok(out)
+}
+
+/// Compiles `networks.csv` into the overlay database at `out` (written atomically).
+pub fn build_overlay(networks_csv: &Path, out: &Path) -> Result<WriteSummary, OverlayError> {
+    let file = networks_csv.display().to_string();
+    let mut writer = Writer::new(OVERLAY_DATABASE_TYPE, 6).map_err(|e| OverlayError::File {
+        file: file.clone(),
+        message: e.to_string(),
+    })?;
+    writer.description(
+        "en",
+        "vetgate curated risk overlay (DPRK address space, advisory-named VPN egress)",
+    );
+    for (line, row) in rows(
+        networks_csv,
+        &["network", "tags", "description", "source", "source_date"],
+    )? {
+        let bad = |message: String| OverlayError::Row {
+            file: file.clone(),
+            line,
+            message,
+        };
+        let network: Network = row[0]
+            .parse()
+            .map_err(|e| bad(format!("network {:?}: {e}", row[0])))?;
+        let tags: Vec<&str> = row[1]
+            .split(';')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
+        if tags.is_empty() || tags.iter().any(|t| !KNOWN_TAGS.contains(t)) {
+            return Err(bad(format!(
+                "tags must be one or more of {}",
+                KNOWN_TAGS.join(";")
+            )));
+        }
+        if row[3].is_empty() || row[4].is_empty() {
+            return Err(bad("every row needs its source and source_date".into()));
+        }
+        let value = Value::map([
+            ("tags", Value::array(tags.iter().map(|t| Value::from(*t)))),
+            ("description", Value::from(row[2].as_str())),
+            ("source", Value::from(format!("{} ({})", row[3], row[4]))),
+        ]);
+        writer
+            .insert(network, value)
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    writer
+        .write_file_atomically(out)
+        .map_err(|e| OverlayError::File {
+            file: out.display().to_string(),
+            message: e.to_string(),
+        })
+}
+
+/// Compiles ip-location-db ASN CSV files (`first_ip,last_ip,asn,organization`) into a MaxMind-schema
+/// ASN database at `out`.
+pub fn build_asn(csv_files: &[&Path], out: &Path) -> Result<WriteSummary, OverlayError> {
+    let shown = out.display().to_string();
+    let mut writer = Writer::new("vetgate-ASN", 6).map_err(|e| OverlayError::File {
+        file: shown.clone(),
+        message: e.to_string(),
+    })?;
+    writer.description(
+        "en",
+        "IP to ASN from ip-location-db (RouteViews, RIRs and DB-IP ASN Lite; CC BY 4.0)",
+    );
+    for path in csv_files {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| OverlayError::File {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        for record in reader.records() {
+            let record = record.map_err(|e| OverlayError::File {
+                file: file.clone(),
+                message: e.to_string(),
+            })?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let bad = |message: String| OverlayError::Row {
+                file: file.clone(),
+                line,
+                message,
+            };
+            if record.len() != 4 {
+                return Err(bad(format!("expected 4 columns, found {}", record.len())));
+            }
+            let first: IpAddr = record[0]
+                .parse()
+                .map_err(|_| bad(format!("bad address {:?}", &record[0])))?;
+            let last: IpAddr = record[1]
+                .parse()
+                .map_err(|_| bad(format!("bad address {:?}", &record[1])))?;
+            let asn: u32 = record[2]
+                .parse()
+                .map_err(|_| bad(format!("bad ASN {:?}", &record[2])))?;
+            if embeds_ipv4(first) {
+                // 6to4 relays (2002::/16) and IPv4-mapped space alias the IPv4 tree: an operator's
+                // announcement of them says nothing about the IPv4 addresses inside.
+                continue;
+            }
+            // The writer stores each distinct record once, however many ranges share it.
+            let value = Value::map([
+                ("autonomous_system_number", Value::U32(asn)),
+                (
+                    "autonomous_system_organization",
+                    Value::from(record[3].to_owned()),
+                ),
+            ]);
+            writer
+                .insert_range(first, last, value)
+                .map_err(|e| bad(e.to_string()))?;
+        }
+    }
+    writer
+        .write_file_atomically(out)
+        .map_err(|e| OverlayError::File {
+            file: shown,
+            message: e.to_string(),
+        })
+}
+
+fn embeds_ipv4(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(_) => false,
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6);
+            bits >> 112 == 0x2002 || bits >> 32 == 0xffff || bits >> 32 == 0
+        }
+    }
+}
+
+/// `hosting-asns.csv` → ASN → provider.
+pub fn read_hosting_asns(path: &Path) -> Result<HashMap<u32, String>, OverlayError> {
+    let file = path.display().to_string();
+    let mut asns = HashMap::new();
+    for (line, row) in rows(path, &["asn", "provider", "kind", "source"])? {
+        let asn: u32 = row[0]
+            .trim_start_matches("AS")
+            .parse()
+            .map_err(|_| OverlayError::Row {
+                file: file.clone(),
+                line,
+                message: format!("bad ASN {:?}", row[0]),
+            })?;
+        asns.insert(asn, row[1].clone());
+    }
+    Ok(asns)
+}

@@ -1,0 +1,465 @@
+//! Network intelligence through the real API, on IP databases built by the project's own writer,
+//! and compatibility with MaxMind's official test databases.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use vetgate::intel::geoip::{Database, DatabaseKind};
+use vetgate::intel::mmdb_writer::{Value as Mmdb, Writer};
+
+use crate::helpers::*;
+
+fn city(country: &str, region: Option<&str>, city: Option<&str>, zone: &str) -> Mmdb {
+    let mut fields = vec![
+        ("country", Mmdb::map([("iso_code", Mmdb::from(country))])),
+        ("location", Mmdb::map([("time_zone", Mmdb::from(zone))])),
+    ];
+    if let Some(region) = region {
+        fields.push((
+            "subdivisions",
+            Mmdb::array([Mmdb::map([("iso_code", Mmdb::from(region))])]),
+        ));
+    }
+    if let Some(city) = city {
+        fields.push((
+            "city",
+            Mmdb::map([("names", Mmdb::map([("en", Mmdb::from(city))]))]),
+        ));
+    }
+    Mmdb::map(fields)
+}
+
+fn asn(number: u32, organization: &str) -> Mmdb {
+    Mmdb::map([
+        ("autonomous_system_number", Mmdb::U32(number)),
+        ("autonomous_system_organization", Mmdb::from(organization)),
+    ])
+}
+
+/// A geoip directory like the shipped one: a city database, an ASN database, an anonymous-IP
+/// database, the project's overlay compiled from the real `geoip/sources`, and the hosting list.
+pub fn fixture_geoip_dir(dir: &Path) {
+    let mut c = Writer::new("GeoIP2-City", 6).unwrap();
+    for (net, value) in [
+        (
+            "73.44.12.0/24",
+            city("US", Some("IL"), Some("Chicago"), "America/Chicago"),
+        ),
+        (
+            "211.137.0.0/16",
+            city("CN", Some("LN"), Some("Shenyang"), "Asia/Shanghai"),
+        ),
+        (
+            "175.45.176.0/22",
+            city("KP", None, Some("Pyongyang"), "Asia/Pyongyang"),
+        ),
+        (
+            "121.134.0.0/16",
+            city("KR", Some("11"), Some("Seoul"), "Asia/Seoul"),
+        ),
+        (
+            "101.80.0.0/16",
+            city("CN", Some("SH"), Some("Shanghai"), "Asia/Shanghai"),
+        ),
+        (
+            "88.128.0.0/16",
+            city("FR", Some("IDF"), Some("Paris"), "Europe/Paris"),
+        ),
+        (
+            "91.64.0.0/16",
+            city("DE", Some("BE"), Some("Berlin"), "Europe/Berlin"),
+        ),
+        (
+            "203.0.113.0/24",
+            city("US", Some("TX"), Some("Dallas"), "America/Chicago"),
+        ),
+        (
+            "198.51.100.0/24",
+            city("US", Some("VA"), Some("Ashburn"), "America/New_York"),
+        ),
+        (
+            "5.62.0.0/16",
+            city("RU", Some("PRI"), Some("Vladivostok"), "Asia/Vladivostok"),
+        ),
+    ] {
+        c.insert(net, value).unwrap();
+    }
+    c.write_file_atomically(dir.join("city.mmdb")).unwrap();
+
+    let mut a = Writer::new("GeoLite2-ASN", 6).unwrap();
+    a.insert("211.137.0.0/16", asn(9808, "China Mobile"))
+        .unwrap();
+    a.insert("175.45.176.0/22", asn(131279, "Ryugyong-dong"))
+        .unwrap();
+    a.insert("198.51.100.0/24", asn(16509, "Amazon.com"))
+        .unwrap();
+    a.insert("73.44.12.0/24", asn(7922, "Comcast Cable"))
+        .unwrap();
+    a.write_file_atomically(dir.join("asn.mmdb")).unwrap();
+
+    let mut anon = Writer::new("GeoIP2-Anonymous-IP", 6).unwrap();
+    anon.insert(
+        "203.0.113.0/24",
+        Mmdb::map([
+            ("is_anonymous", Mmdb::Bool(true)),
+            ("is_anonymous_vpn", Mmdb::Bool(true)),
+        ]),
+    )
+    .unwrap();
+    anon.write_file_atomically(dir.join("anonymous.mmdb"))
+        .unwrap();
+
+    let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("geoip/sources");
+    vetgate::intel::overlay::build_overlay(
+        &sources.join("networks.csv"),
+        &dir.join("vetgate-overlay.mmdb"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    std::fs::copy(
+        sources.join("hosting-asns.csv"),
+        dir.join("sources/hosting-asns.csv"),
+    )
+    .unwrap();
+}
+
+async fn spawn_with_geoip(backend: Backend) -> (TestApp, tempfile::TempDir) {
+    let geo = tempfile::tempdir().unwrap();
+    fixture_geoip_dir(geo.path());
+    let dir: PathBuf = geo.path().to_path_buf();
+    let app = spawn_app_with(backend, move |s| s.geoip_dir = dir).await;
+    (app, geo)
+}
+
+fn codes(verdict: &Value) -> Vec<String> {
+    verdict["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn session(ip: &str, kind: &str) -> Value {
+    json!({"ip": ip, "kind": kind, "observed_at": "2026-11-20T15:00:00Z"})
+}
+
+/// The clean example with its sessions replaced.
+fn with_sessions(external_ref: &str, sessions: Vec<Value>) -> Value {
+    let mut app = contract_example("clean-us-applicant.json");
+    app["external_ref"] = external_ref.into();
+    app["sessions"] = Value::Array(sessions);
+    app
+}
+
+on_both_backends!(
+    the_suspicious_example_is_rejected_for_dprk_address_space_and_the_clean_one_stays_clear
+);
+
+async fn the_suspicious_example_is_rejected_for_dprk_address_space_and_the_clean_one_stays_clear(
+    backend: Backend,
+) {
+    let (app, _geo) = spawn_with_geoip(backend).await;
+    let token = app.writer("acme");
+    let clean = app
+        .submit(&token, &contract_example("clean-us-applicant.json"))
+        .await
+        .json();
+    assert_eq!(
+        (clean["verdict"].as_str(), codes(&clean)),
+        (Some("clear"), vec![]),
+        "{clean:#}"
+    );
+
+    let verdict = app
+        .submit(&token, &contract_example("suspicious-applicant.json"))
+        .await
+        .json();
+    assert_valid_verdict(&verdict);
+    assert_eq!(verdict["verdict"], "reject");
+    let found = codes(&verdict);
+    for code in [
+        "NET_DPRK_ADDRESS_SPACE",
+        "NET_REMOTE_DESKTOP",
+        "NET_INTERVIEW_WEBCAM_OFF",
+        "NET_KOREAN_LOCALE",
+    ] {
+        assert!(
+            found.contains(&code.to_owned()),
+            "{code} missing: {found:?}"
+        );
+    }
+    let dprk = verdict["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "NET_DPRK_ADDRESS_SPACE")
+        .unwrap();
+    assert_eq!(dprk["evidence"]["sessions"][0]["ip"], "175.45.176.10");
+    assert_eq!(
+        dprk["evidence"]["sessions"][0]["network"],
+        "175.45.176.0/22"
+    );
+    assert_eq!(dprk["evidence"]["sessions"][0]["asn"], 131279);
+
+    let ready = app.send("GET", "/readyz", None, &[], None).await.json();
+    let kinds: Vec<&str> = ready["intel"]["geoip"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["city", "asn", "anonymous_ip", "overlay"]);
+}
+
+#[actix_web::test]
+async fn each_network_signal_fires_and_ordinary_lives_stay_clear() {
+    let (app, _geo) = spawn_with_geoip(Backend::Sqlite).await;
+    let token = app.writer("acme");
+    type Case = (&'static str, &'static str, fn() -> Vec<Value>);
+    let firing: [Case; 8] = [
+        ("NET_ADVISORY_ADDRESS", "clear", || {
+            vec![
+                session("73.44.12.9", "signup"),
+                session("104.223.97.2", "login"),
+            ]
+        }),
+        ("NET_ANONYMIZER_ALWAYS", "clear", || {
+            vec![
+                session("203.0.113.7", "signup"),
+                session("203.0.113.8", "interview"),
+            ]
+        }),
+        ("NET_ANONYMIZER_SOMETIMES", "clear", || {
+            vec![
+                session("73.44.12.9", "signup"),
+                session("198.51.100.4", "login"),
+            ]
+        }),
+        ("NET_SESSION_COUNTRY_MISMATCH", "clear", || {
+            vec![
+                session("73.44.12.9", "login"),
+                session("101.80.1.1", "interview"),
+            ]
+        }),
+        ("NET_DPRK_BORDER_REGION", "review", || {
+            vec![
+                session("211.137.0.1", "signup"),
+                session("211.137.0.2", "interview"),
+            ]
+        }),
+        ("NET_IP_KVM", "clear", || {
+            vec![json!({"ip": "73.44.12.9", "kind": "work", "remote_access_tools": ["ip_kvm"]})]
+        }),
+        ("NET_REMOTE_DESKTOP", "clear", || {
+            vec![json!({"ip": "73.44.12.9", "kind": "work", "remote_access_tools": ["teamviewer"]})]
+        }),
+        ("NET_INTERVIEW_WEBCAM_OFF", "clear", || {
+            vec![json!({"ip": "73.44.12.9", "kind": "interview", "webcam_enabled": false})]
+        }),
+    ];
+    for (i, (code, verdict, sessions)) in firing.into_iter().enumerate() {
+        let reply = app
+            .submit(&token, &with_sessions(&format!("net-{i}"), sessions()))
+            .await
+            .json();
+        assert_valid_verdict(&reply);
+        assert!(
+            codes(&reply).contains(&code.to_owned()),
+            "{code}: {reply:#}"
+        );
+        assert_eq!(reply["verdict"], verdict, "{code}: {:?}", codes(&reply));
+    }
+
+    // Legitimate people: each stays clear.
+    let mut korean = with_sessions(
+        "seoul",
+        vec![
+            json!({"ip": "121.134.5.6", "kind": "signup", "accept_language": "ko-KR,ko;q=0.9", "keyboard_layouts": ["ko"]}),
+        ],
+    );
+    korean["applicant"]["residence"] =
+        json!({"country": "KR", "city": "Seoul", "timezone": "Asia/Seoul"});
+    korean["applicant"]["nationality"] = "KR".into();
+    korean["identity_document"] = json!({"kind": "passport", "issuing_country": "KOR", "number": "M12345678", "nationality": "KOR",
+        "surname": "CARTER", "given_names": "EMILY", "date_of_birth": "1990-03-14", "expiry_date": "2031-05-01"});
+    korean["payout"]["bank_country"] = "KR".into();
+    let mut shanghai = with_sessions(
+        "shanghai",
+        vec![
+            session("101.80.3.3", "signup"),
+            session("101.80.3.4", "interview"),
+        ],
+    );
+    shanghai["applicant"]["residence"] =
+        json!({"country": "CN", "city": "Shanghai", "timezone": "Asia/Shanghai"});
+    let holiday = with_sessions(
+        "holiday",
+        vec![
+            session("91.64.1.1", "signup"),
+            session("91.64.1.2", "interview"),
+            session("88.128.4.4", "login"),
+        ],
+    );
+    let mut german = holiday.clone();
+    german["applicant"]["residence"] =
+        json!({"country": "DE", "city": "Berlin", "timezone": "Europe/Berlin"});
+    let vpn_once = with_sessions(
+        "vpn-once",
+        vec![
+            session("73.44.12.9", "signup"),
+            session("73.44.12.9", "interview"),
+            session("203.0.113.9", "login"),
+        ],
+    );
+    let build_box = with_sessions(
+        "cloud",
+        vec![
+            session("73.44.12.9", "signup"),
+            session("198.51.100.20", "work"),
+            session("73.44.12.9", "interview"),
+        ],
+    );
+    let korean_american = {
+        let mut a = with_sessions(
+            "ko-us",
+            vec![
+                json!({"ip": "73.44.12.9", "kind": "signup", "accept_language": "ko-KR,en-US;q=0.8"}),
+            ],
+        );
+        a["applicant"]["other_names"] = json!(["김에밀리"]);
+        a
+    };
+    for (why, application) in [
+        ("a South Korean in Seoul", korean),
+        ("a Chinese developer in Shanghai", shanghai),
+        ("a German on holiday in France", german),
+        ("someone who used a VPN once", vpn_once),
+        ("a developer whose build box sits in a cloud", build_box),
+        ("a Korean-American in Chicago", korean_american),
+    ] {
+        let reply = app.submit(&token, &application).await.json();
+        assert_eq!(reply["verdict"], "clear", "{why}: {:?}", codes(&reply));
+    }
+}
+
+fn shared_maxmind(name: &str) -> PathBuf {
+    shared_dir().join("data/maxmind-test").join(name)
+}
+
+#[test]
+fn maxmind_test_databases_load_and_answer_the_ips_their_sources_list() {
+    let db = Database::open(&shared_maxmind("GeoIP2-City-Test.mmdb"))
+        .expect("MaxMind's city test database loads");
+    assert_eq!(db.info.kind, DatabaseKind::City);
+    let geo = vetgate::intel::geoip::GeoIp::from_databases([
+        db,
+        Database::open(&shared_maxmind("GeoLite2-ASN-Test.mmdb")).unwrap(),
+        Database::open(&shared_maxmind("GeoIP2-Anonymous-IP-Test.mmdb")).unwrap(),
+    ]);
+    let source: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared_maxmind("GeoIP2-City-Test.source.json")).unwrap(),
+    )
+    .unwrap();
+    let mut checked = 0;
+    for entry in source.as_array().unwrap() {
+        for (network, record) in entry.as_object().unwrap() {
+            let Some(country) = record["country"]["iso_code"].as_str() else {
+                continue;
+            };
+            let ip: std::net::IpAddr = network.split('/').next().unwrap().parse().unwrap();
+            let facts = geo.lookup(ip);
+            assert_eq!(
+                facts.country.map(|c| c.as_str().to_owned()).as_deref(),
+                Some(country),
+                "{network}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "checked {checked} networks");
+
+    let asn_source: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared_maxmind("GeoLite2-ASN-Test.source.json")).unwrap(),
+    )
+    .unwrap();
+    for entry in asn_source.as_array().unwrap().iter().take(200) {
+        for (network, record) in entry.as_object().unwrap() {
+            let ip: std::net::IpAddr = network.split('/').next().unwrap().parse().unwrap();
+            assert_eq!(
+                geo.lookup(ip).asn,
+                record["autonomous_system_number"]
+                    .as_u64()
+                    .map(|n| n as u32),
+                "{network}"
+            );
+        }
+    }
+    let anon = geo.lookup("1.2.0.1".parse().unwrap());
+    assert!(
+        anon.anonymity.vpn,
+        "MaxMind's anonymous test data marks 1.2.0.0/16 as a VPN"
+    );
+}
+
+#[test]
+fn every_corrupt_database_is_refused_or_answers_without_panicking() {
+    let dir = shared_dir().join("data/maxmind-test/bad-data");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15);
+    let (mut refused, mut loaded) = (0, 0);
+    for file in files {
+        match Database::open(&file) {
+            Err(err) => {
+                assert!(
+                    err.to_string()
+                        .contains(file.file_name().unwrap().to_str().unwrap()),
+                    "{err}"
+                );
+                refused += 1;
+            }
+            Ok(db) => {
+                let geo = vetgate::intel::geoip::GeoIp::from_databases([db]);
+                for ip in [
+                    "1.1.1.1",
+                    "::1",
+                    "2001:db8::1",
+                    "255.255.255.255",
+                    "0.0.0.0",
+                ] {
+                    let _ = geo.lookup(ip.parse().unwrap());
+                }
+                loaded += 1;
+            }
+        }
+    }
+    assert!(refused > 0, "refused {refused}, loaded {loaded}");
+}
+
+#[test]
+fn the_shipped_databases_geolocate_a_real_public_ip() {
+    let geoip = Path::new(env!("CARGO_MANIFEST_DIR")).join("geoip");
+    let intel = vetgate::intel::Intel::load(&vetgate::intel::IntelSources {
+        geoip_dir: Some(geoip),
+        geoip_files: vec![],
+    });
+    assert!(intel.problems.is_empty(), "{:?}", intel.problems);
+    let google = intel.lookup("8.8.8.8".parse().unwrap());
+    assert_eq!(
+        google.country.map(|c| c.as_str().to_owned()).as_deref(),
+        Some("US")
+    );
+    assert_eq!(google.asn, Some(15169));
+    let dprk = intel.lookup("175.45.176.10".parse().unwrap());
+    assert!(dprk.has_tag("dprk"), "{dprk:?}");
+    let aws = intel.lookup("3.15.4.158".parse().unwrap());
+    assert!(
+        aws.anonymity.hosting,
+        "an AWS address is a hosting network: {aws:?}"
+    );
+    assert!(aws.has_tag("advisory_ioc"));
+}
