@@ -56,6 +56,10 @@ catalog! {
     NET_REMOTE_DESKTOP => Network, "Remote-desktop software runs on the applicant's machine.";
     NET_INTERVIEW_WEBCAM_OFF => Network, "The webcam was off during an interview.";
     NET_KOREAN_LOCALE => Network, "Korean browser language or keyboard with nothing else Korean about the applicant.";
+    NET_PYONGYANG_TIMEZONE => Network, "The browser's clock is set to Pyongyang time.";
+    NET_TIMEZONE_CONTRADICTS_RESIDENCE => Network, "The browser's clock is in another zone than the declared residence.";
+    NET_TIMEZONE_CONTRADICTS_IP => Network, "The browser's clock disagrees with the IP's time zone.";
+    NET_CLOCK_CONTRADICTS_TIMEZONE => Network, "The browser's UTC offset does not match the zone it reports.";
     ID_DOCUMENT_REUSED => Identity, "The document number appears on applications of another identity.";
     ID_PORTRAIT_REUSED => Identity, "The portrait (identical or near-identical) appears on applications of another identity.";
 }

@@ -1,6 +1,7 @@
 //! Checks: pure functions that turn an application into signals. No I/O happens here; whatever a
 //! check needs from storage or intelligence is loaded before and handed in as data.
 
+mod clock;
 pub mod codes;
 mod consistency;
 mod identity;
@@ -72,6 +73,7 @@ pub fn run(app: &Application, facts: &Facts) -> Vec<Signal> {
         mrz::check(doc, facts, &mut signals);
     }
     network::check(app, facts, &mut signals);
+    clock::check(app, facts, &mut signals);
     signals
 }
 

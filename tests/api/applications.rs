@@ -21,7 +21,7 @@ async fn both_contract_examples_screen_and_round_trip_through_get(backend: Backe
     let token = app.writer("acme");
     for (file, expected) in [
         ("clean-us-applicant.json", "clear"),
-        ("suspicious-applicant.json", "review"),
+        ("suspicious-applicant.json", "reject"),
     ] {
         let example = contract_example(file);
         assert_valid_application(&example);
@@ -79,7 +79,8 @@ async fn both_contract_examples_screen_and_round_trip_through_get(backend: Backe
             "ID_SHIPPING_RECIPIENT_MISMATCH",
             "NET_REMOTE_DESKTOP",
             "NET_INTERVIEW_WEBCAM_OFF",
-            "NET_KOREAN_LOCALE"
+            "NET_KOREAN_LOCALE",
+            "NET_TIMEZONE_CONTRADICTS_RESIDENCE"
         ]
     );
 }
@@ -254,17 +255,17 @@ async fn hr_can_filter_and_page_through_verdicts_while_applications_arrive(backe
     );
     assert_eq!(pages, 3);
 
-    let reviews = app
-        .get(&token, "/v1/applications?verdict=review")
+    let rejects = app
+        .get(&token, "/v1/applications?verdict=reject")
         .await
         .json();
-    let review_refs: Vec<&str> = reviews["items"]
+    let reject_refs: Vec<&str> = rejects["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|v| v["external_ref"].as_str().unwrap())
         .collect();
-    assert_eq!(review_refs, ["ref-3", "ref-1"]);
+    assert_eq!(reject_refs, ["ref-3", "ref-1"]);
 
     let one = app
         .get(&token, "/v1/applications?external_ref=ref-2")

@@ -258,7 +258,31 @@ async fn each_network_signal_fires_and_ordinary_lives_stay_clear() {
             vec![json!({"ip": "73.44.12.9", "kind": "interview", "webcam_enabled": false})]
         }),
     ];
-    for (i, (code, verdict, sessions)) in firing.into_iter().enumerate() {
+    let clocks: [Case; 4] = [
+        ("NET_PYONGYANG_TIMEZONE", "reject", || {
+            vec![
+                json!({"ip": "73.44.12.9", "kind": "signup", "browser_timezone": "Asia/Pyongyang", "observed_at": "2026-11-20T15:00:00Z"}),
+            ]
+        }),
+        ("NET_TIMEZONE_CONTRADICTS_RESIDENCE", "clear", || {
+            vec![
+                json!({"ip": "73.44.12.9", "kind": "signup", "browser_timezone": "Europe/Moscow", "observed_at": "2026-11-20T15:00:00Z"}),
+            ]
+        }),
+        ("NET_TIMEZONE_CONTRADICTS_IP", "clear", || {
+            vec![
+                json!({"ip": "73.44.12.9", "kind": "signup", "browser_timezone": "America/Chicago"}),
+                json!({"ip": "203.0.113.5", "kind": "login", "browser_timezone": "America/Los_Angeles", "observed_at": "2026-11-20T15:00:00Z"}),
+            ]
+        }),
+        ("NET_CLOCK_CONTRADICTS_TIMEZONE", "clear", || {
+            vec![
+                json!({"ip": "73.44.12.9", "kind": "signup", "browser_timezone": "America/Chicago", "utc_offset_minutes": 480,
+                "observed_at": "2026-11-20T15:00:00Z"}),
+            ]
+        }),
+    ];
+    for (i, (code, verdict, sessions)) in firing.into_iter().chain(clocks).enumerate() {
         let reply = app
             .submit(&token, &with_sessions(&format!("net-{i}"), sessions()))
             .await
@@ -278,6 +302,8 @@ async fn each_network_signal_fires_and_ordinary_lives_stay_clear() {
             json!({"ip": "121.134.5.6", "kind": "signup", "accept_language": "ko-KR,ko;q=0.9", "keyboard_layouts": ["ko"]}),
         ],
     );
+    korean["sessions"][0]["browser_timezone"] = "Asia/Seoul".into();
+    korean["sessions"][0]["utc_offset_minutes"] = 540.into();
     korean["applicant"]["residence"] =
         json!({"country": "KR", "city": "Seoul", "timezone": "Asia/Seoul"});
     korean["applicant"]["nationality"] = "KR".into();
