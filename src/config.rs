@@ -84,6 +84,8 @@ pub struct Settings {
     #[serde(deserialize_with = "string_like")]
     pub shared_tenants: String,
     pub identity_phash_max_distance: u32,
+    #[serde(deserialize_with = "string_like")]
+    pub operator_tenant: String,
     pub geoip_dir: PathBuf,
     pub geoip_city: Option<PathBuf>,
     pub geoip_asn: Option<PathBuf>,
@@ -111,6 +113,7 @@ impl Default for Settings {
             idempotency_ttl_hours: 24,
             shared_tenants: String::new(),
             identity_phash_max_distance: 6,
+            operator_tenant: "operator".into(),
             geoip_dir: PathBuf::from("geoip"),
             geoip_city: None,
             geoip_asn: None,
@@ -224,6 +227,11 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         env: "VETGATE_IDENTITY_PHASH_MAX_DISTANCE",
         default: "6",
         help: "Largest Hamming distance (0-7) at which two portrait perceptual hashes count as the same face.",
+    },
+    SettingDoc {
+        env: "VETGATE_OPERATOR_TENANT",
+        default: "operator",
+        help: "The tenant whose lists:admin tokens manage global intelligence (IP databases, official lists).",
     },
     SettingDoc {
         env: "VETGATE_GEOIP_DIR",

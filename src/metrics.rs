@@ -37,6 +37,12 @@ pub struct Metrics {
     latency: HistogramFamily,
     verdicts: Family<VerdictLabels, Counter>,
     screening: Histogram,
+    intel_reloads: Family<OutcomeLabels, Counter>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: &'static str,
 }
 
 fn latency_histogram() -> Histogram {
@@ -67,12 +73,19 @@ impl Default for Metrics {
             "Time to run the checks and the policy over one application (no I/O)",
             screening.clone(),
         );
+        let intel_reloads = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "intel_reloads",
+            "Intelligence reloads by outcome (refused: a file failed verification, the old snapshot kept serving)",
+            intel_reloads.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
             verdicts,
             screening,
+            intel_reloads,
         }
     }
 }
@@ -102,6 +115,13 @@ impl Metrics {
 
     pub fn observe_screening(&self, elapsed: Duration) {
         self.screening.observe(elapsed.as_secs_f64());
+    }
+
+    pub fn count_intel_reload(&self, ok: bool) {
+        let outcome = if ok { "ok" } else { "refused" };
+        self.intel_reloads
+            .get_or_create(&OutcomeLabels { outcome })
+            .inc();
     }
 
     /// The OpenMetrics text exposition.

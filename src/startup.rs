@@ -31,6 +31,7 @@ impl Application {
         let state = web::Data::new(build_state(settings).await?);
         let store = state.store.clone();
         spawn_idempotency_purge(store.clone());
+        spawn_reload_on_sighup(state.clone());
         let listener = TcpListener::bind(&settings.listen)
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
         let port = listener.local_addr()?.port();
@@ -85,6 +86,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         auth,
         metrics,
         max_body_bytes: settings.max_body_bytes,
+        operator_tenant: settings.operator_tenant.clone(),
     })
 }
 
@@ -131,6 +133,25 @@ fn spawn_idempotency_purge(store: Store) {
                 Ok(n) => tracing::info!(purged = n, "expired idempotency keys forgotten"),
                 Err(err) => tracing::warn!(error = %err, "idempotency key purge failed"),
             }
+        }
+    });
+}
+
+/// `SIGHUP` reloads the IP databases like `POST /v1/admin/intel/reload`.
+fn spawn_reload_on_sighup(state: web::Data<AppState>) {
+    actix_web::rt::spawn(async move {
+        let Ok(mut hangups) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            tracing::warn!("cannot listen for SIGHUP; reload through the admin endpoint");
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            let intel = state.screener.intel.clone();
+            let outcome = web::block(move || intel.reload()).await;
+            state
+                .metrics
+                .count_intel_reload(matches!(outcome, Ok(Ok(_))));
         }
     });
 }

@@ -69,6 +69,9 @@ pub enum ApiError {
     /// 403
     #[error("the token lacks the scope {0}")]
     Forbidden(&'static str),
+    /// 409: an intelligence reload refused a file; the loaded snapshot keeps serving.
+    #[error("the reload was refused")]
+    IntelReloadRefused(Vec<String>),
     /// 404, also for another tenant's resources.
     #[error("not found")]
     NotFound,
@@ -91,6 +94,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => ("unauthorized", "Unauthorized"),
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
             ApiError::NotFound => ("not-found", "Not found"),
+            ApiError::IntelReloadRefused(_) => ("intel-reload-refused", "Reload refused"),
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 ("service-unavailable", "Service unavailable")
             }
@@ -106,6 +110,10 @@ impl ApiError {
             }
             // Never say why a token failed: that helps only someone forging one.
             ApiError::Unauthorized(_) => "A valid bearer token is required.".into(),
+            ApiError::IntelReloadRefused(problems) => format!(
+                "A database was refused; the loaded ones keep serving: {}",
+                problems.join("; ")
+            ),
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 "The database is unavailable; retry shortly.".into()
             }
@@ -149,6 +157,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::IntelReloadRefused(_) => StatusCode::CONFLICT,
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

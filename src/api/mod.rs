@@ -1,5 +1,6 @@
 //! The HTTP layer: routes, authentication, problem documents, OpenAPI.
 
+mod admin;
 mod applications;
 pub mod auth;
 mod error;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub auth: Arc<auth::Authenticator>,
     pub metrics: Arc<Metrics>,
     pub max_body_bytes: usize,
+    /// Tenant whose `lists:admin` manages global intelligence.
+    pub operator_tenant: String,
 }
 
 /// Registers every route on an actix `App`.
@@ -42,7 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/applications/{id}/history",
                     web::get().to(applications::history),
-                ),
+                )
+                .route("/admin/intel/reload", web::post().to(admin::reload_intel)),
         )
         .default_service(web::to(not_found));
 }

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{applications, error, health};
+use super::{admin, applications, error, health};
 use crate::model;
 
 #[derive(OpenApi)]
@@ -19,6 +19,7 @@ use crate::model;
         applications::get,
         applications::history,
         applications::list,
+        admin::reload_intel,
         health::healthz,
         health::readyz,
         health::metrics,

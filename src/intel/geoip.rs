@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use maxminddb::{Mmap, Reader};
+use maxminddb::Reader;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Country, TimeZoneName};
@@ -93,7 +93,7 @@ pub struct DatabaseInfo {
 }
 
 pub struct Database {
-    reader: Reader<Mmap>,
+    reader: Reader<Vec<u8>>,
     pub info: DatabaseInfo,
 }
 
@@ -102,10 +102,9 @@ impl Database {
     /// file is refused here, before it can serve a lookup.
     pub fn open(path: &Path) -> Result<Database, IntelError> {
         let shown = path.display().to_string();
-        // SAFETY: the file is mapped read-only. Database files are replaced by rename (our writer,
-        // geoipupdate), which leaves this mapping on the old inode; editing a file in place while it
-        // is loaded is unsupported (documented in geoip/README.md).
-        let reader = unsafe { Reader::open_mmap(path) }.map_err(|source| IntelError::Open {
+        // Read into memory rather than mapped: a file edited or truncated in place under a mapping
+        // would change (or fault) the snapshot that is serving; a copy cannot.
+        let reader = Reader::open_readfile(path).map_err(|source| IntelError::Open {
             path: shown.clone(),
             source,
         })?;

@@ -122,4 +122,18 @@ impl IntelHandle {
     pub fn sources(&self) -> &IntelSources {
         &self.sources
     }
+
+    /// Loads a new snapshot and swaps it in only if every source loaded cleanly; otherwise the
+    /// current snapshot keeps serving and the refusal says why.
+    pub fn reload(&self) -> Result<IntelStatus, Vec<String>> {
+        let fresh = Intel::load(&self.sources);
+        if !fresh.problems.is_empty() {
+            tracing::error!(problems = ?fresh.problems, "intelligence reload refused; keeping the loaded snapshot");
+            return Err(fresh.problems);
+        }
+        let status = fresh.status();
+        self.current.store(Arc::new(fresh));
+        tracing::info!(databases = status.geoip.len(), "intelligence reloaded");
+        Ok(status)
+    }
 }

@@ -489,3 +489,69 @@ fn the_shipped_databases_geolocate_a_real_public_ip() {
     );
     assert!(aws.has_tag("advisory_ioc"));
 }
+
+#[actix_web::test]
+async fn a_reload_swaps_in_new_databases_and_a_corrupt_file_changes_nothing() {
+    let (app, geo) = spawn_with_geoip(Backend::Sqlite).await;
+    let operator = app.token("operator", &["lists:admin"]);
+    let reload = |token: String| {
+        let app = &app;
+        async move {
+            app.send("POST", "/v1/admin/intel/reload", Some(&token), &[], None)
+                .await
+        }
+    };
+    let ok = reload(operator.clone()).await;
+    assert_eq!(ok.status.as_u16(), 200);
+    assert_eq!(ok.json()["geoip"].as_array().unwrap().len(), 4);
+    reload(app.token("acme", &["lists:admin"]))
+        .await
+        .problem(403);
+    reload(app.token("operator", &["verdicts:read"]))
+        .await
+        .problem(403);
+
+    // A truncated city file and a corrupt one: each refused, the loaded snapshot keeps serving.
+    let city = std::fs::read(geo.path().join("city.mmdb")).unwrap();
+    let corrupt =
+        shared_dir().join("data/maxmind-test/bad-data/libmaxminddb-corrupt-search-tree.mmdb");
+    for (why, bytes) in [
+        ("truncated", city[..city.len() / 2].to_vec()),
+        ("corrupt search tree", std::fs::read(corrupt).unwrap()),
+    ] {
+        std::fs::write(geo.path().join("city.mmdb"), bytes).unwrap();
+        let refused = reload(operator.clone()).await.problem(409);
+        assert_eq!(refused["type"], "/problems/intel-reload-refused", "{why}");
+        assert!(
+            refused["detail"].as_str().unwrap().contains("city.mmdb"),
+            "{why}: {refused}"
+        );
+        let verdict = app
+            .submit(
+                &app.writer("acme"),
+                &with_sessions(
+                    why,
+                    vec![
+                        session("211.137.0.1", "signup"),
+                        session("211.137.0.2", "interview"),
+                    ],
+                ),
+            )
+            .await
+            .json();
+        assert!(
+            codes(&verdict).contains(&"NET_DPRK_BORDER_REGION".to_owned()),
+            "{why}: the old city data still answers"
+        );
+    }
+    let metrics =
+        String::from_utf8(app.send("GET", "/metrics", None, &[], None).await.body).unwrap();
+    assert!(
+        metrics.contains(r#"vetgate_intel_reloads_total{outcome="refused"} 2"#),
+        "{metrics}"
+    );
+
+    // A good file again: the reload goes through.
+    std::fs::write(geo.path().join("city.mmdb"), city).unwrap();
+    assert_eq!(reload(operator).await.status.as_u16(), 200);
+}
