@@ -62,6 +62,53 @@ fn benches(c: &mut Criterion) {
         },
     );
 
+    // One IP through every shipped database (country, ASN, overlay, hosting list).
+    let intel = vetgate::intel::Intel::load(&vetgate::intel::IntelSources {
+        geoip_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geoip")),
+        geoip_files: vec![],
+    });
+    let ips: Vec<std::net::IpAddr> = [
+        "73.44.12.9",
+        "175.45.176.10",
+        "8.8.8.8",
+        "2a00:1450:4001:81b::200e",
+        "211.137.0.1",
+    ]
+    .iter()
+    .map(|ip| ip.parse().unwrap())
+    .collect();
+    c.bench_function("intel/one IP through all shipped databases", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % ips.len();
+            intel.lookup(black_box(ips[i]))
+        })
+    });
+    let mut ten =
+        serde_json::from_slice::<serde_json::Value>(&example("suspicious-applicant.json")).unwrap();
+    let sessions: Vec<serde_json::Value> = (0..10)
+        .map(|i| {
+            let mut s = ten["sessions"][i % 2].clone();
+            s["observed_at"] = format!("2026-11-2{}T0{}:00:00Z", i % 7, i % 10).into();
+            s
+        })
+        .collect();
+    ten["sessions"] = sessions.into();
+    let ten = Application::from_value(&ten).unwrap();
+    let mut ten_facts = Facts::new(&ten, now);
+    ten_facts.sessions = ten.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
+    c.bench_function(
+        "checks/all checks, 10 sessions with IP facts (suspicious example)",
+        |b| b.iter(|| checks::run(black_box(&ten), black_box(&ten_facts))),
+    );
+    c.bench_function("intel/10 lookups + all checks, 10 sessions", |b| {
+        b.iter(|| {
+            let mut facts = Facts::new(&ten, now);
+            facts.sessions = ten.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
+            checks::run(black_box(&ten), &facts)
+        })
+    });
+
     let policy = Policy::built_in();
     for (name, body) in [
         ("clean", example("clean-us-applicant.json")),

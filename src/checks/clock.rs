@@ -124,6 +124,94 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     }
 }
 
+/// Great-circle distance in kilometres.
+fn distance_km((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let (dp, dl) = ((lat2 - lat1).to_radians(), (lon2 - lon1).to_radians());
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    6371.0 * 2.0 * a.sqrt().asin()
+}
+
+/// Faster than an airliner between two located, non-anonymised sessions.
+const TRAVEL_KMH_MAX: f64 = 1000.0;
+/// Geolocation is approximate: nearer than this is never "travel".
+const TRAVEL_KM_MIN: f64 = 500.0;
+
+/// A session with its moment and place.
+type Located<'a> = (
+    DateTime<Utc>,
+    (f64, f64),
+    &'a crate::model::Session,
+    &'a crate::intel::geoip::IpFacts,
+);
+
+pub fn travel(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
+    let mut located: Vec<Located> = app
+        .sessions
+        .iter()
+        .zip(facts.sessions.iter())
+        .filter(|(_, ip)| !ip.anonymity.any())
+        .filter_map(|(s, ip)| Some((s.observed_at?, ip.coordinates?, s, ip)))
+        .collect();
+    located.sort_by_key(|(at, ..)| *at);
+    let jumps: Vec<Value> = located
+        .windows(2)
+        .filter_map(|pair| {
+            let (a, b) = (&pair[0], &pair[1]);
+            let km = distance_km(a.1, b.1);
+            let hours = (b.0 - a.0).num_seconds() as f64 / 3600.0;
+            (km >= TRAVEL_KM_MIN && km > TRAVEL_KMH_MAX * hours.max(0.0)).then(|| {
+                json!({
+                    "from": { "ip": a.2.ip.to_string(), "country": a.3.country, "city": a.3.city, "at": a.0.to_rfc3339() },
+                    "to": { "ip": b.2.ip.to_string(), "country": b.3.country, "city": b.3.city, "at": b.0.to_rfc3339() },
+                    "km": km.round(),
+                    "hours": (hours * 10.0).round() / 10.0,
+                })
+            })
+        })
+        .collect();
+    if !jumps.is_empty() {
+        out.push(signal(
+            NET_IMPOSSIBLE_TRAVEL,
+            "Two sessions are farther apart than anyone could travel in the time between them.",
+            json!({ "jumps": jumps }),
+        ));
+    }
+}
+
+/// Sessions at night where the applicant lives and in office hours at UTC+8/+9 (China, Korea):
+/// the pattern of someone working a Pyongyang or Shenyang day on a western contract.
+pub fn working_hours(app: &Application, out: &mut Vec<Signal>) {
+    let Some(home) = &app.applicant.residence.timezone else {
+        return;
+    };
+    let timed: Vec<DateTime<Utc>> = app.sessions.iter().filter_map(|s| s.observed_at).collect();
+    // A handful of logins says nothing about someone's day.
+    if timed.len() < 4 {
+        return;
+    }
+    let Some(home_zone) = home.as_str().parse::<chrono_tz::Tz>().ok() else {
+        return;
+    };
+    let shifted = timed
+        .iter()
+        .filter(|at| {
+            use chrono::Timelike;
+            let local = at.with_timezone(&home_zone).hour();
+            let east_asia = (at.hour() + 8) % 24; // UTC+8; UTC+9 is one hour later
+            let night_at_home = !(6..22).contains(&local);
+            night_at_home && (9..19).contains(&east_asia)
+        })
+        .count();
+    if shifted * 4 >= timed.len() * 3 {
+        out.push(signal(
+            NET_OFF_HOURS_ACTIVITY,
+            "Most activity falls in the night where the applicant lives and in the office day of UTC+8/+9.",
+            json!({ "residence_timezone": home.as_str(), "sessions_in_pattern": shifted, "timed_sessions": timed.len() }),
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,6 +60,8 @@ catalog! {
     NET_TIMEZONE_CONTRADICTS_RESIDENCE => Network, "The browser's clock is in another zone than the declared residence.";
     NET_TIMEZONE_CONTRADICTS_IP => Network, "The browser's clock disagrees with the IP's time zone.";
     NET_CLOCK_CONTRADICTS_TIMEZONE => Network, "The browser's UTC offset does not match the zone it reports.";
+    NET_IMPOSSIBLE_TRAVEL => Network, "Two sessions are farther apart than anyone could travel in between.";
+    NET_OFF_HOURS_ACTIVITY => Network, "Activity falls in the residence's night and the UTC+8/+9 office day.";
     ID_DOCUMENT_REUSED => Identity, "The document number appears on applications of another identity.";
     ID_PORTRAIT_REUSED => Identity, "The portrait (identical or near-identical) appears on applications of another identity.";
 }

@@ -74,6 +74,8 @@ pub fn run(app: &Application, facts: &Facts) -> Vec<Signal> {
     }
     network::check(app, facts, &mut signals);
     clock::check(app, facts, &mut signals);
+    clock::travel(app, facts, &mut signals);
+    clock::working_hours(app, &mut signals);
     signals
 }
 

@@ -190,6 +190,8 @@ struct NamedPlace<'a> {
 struct Location<'a> {
     #[serde(borrow)]
     time_zone: Option<&'a str>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
 }
 
 /// The fields used from a MaxMind-schema City or Country record.
@@ -216,6 +218,8 @@ struct FlatGeo<'a> {
     city: Option<&'a str>,
     #[serde(borrow)]
     timezone: Option<&'a str>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -296,6 +300,8 @@ pub struct IpFacts {
     pub region_name: Option<String>,
     pub city: Option<String>,
     pub time_zone: Option<TimeZoneName>,
+    /// Latitude and longitude when a City database knows them.
+    pub coordinates: Option<(f64, f64)>,
     pub asn: Option<u32>,
     pub as_organization: Option<String>,
     pub anonymity: Anonymity,
@@ -360,10 +366,10 @@ impl GeoIp {
                             .and_then(|c| c.names)
                             .and_then(|n| n.en)
                             .map(str::to_owned);
-                        facts.time_zone = geo
-                            .location
-                            .and_then(|l| l.time_zone)
-                            .and_then(TimeZoneName::parse);
+                        if let Some(location) = geo.location {
+                            facts.time_zone = location.time_zone.and_then(TimeZoneName::parse);
+                            facts.coordinates = location.latitude.zip(location.longitude);
+                        }
                     }
                 }
                 Schema::Flat => {
@@ -372,6 +378,7 @@ impl GeoIp {
                         facts.region_name = geo.state1.map(str::to_owned);
                         facts.city = geo.city.map(str::to_owned);
                         facts.time_zone = geo.timezone.and_then(TimeZoneName::parse);
+                        facts.coordinates = geo.latitude.zip(geo.longitude);
                     }
                 }
             }

@@ -1,10 +1,13 @@
-//! Intelligence the checks consult: IP databases (and, later, sanctions lists). Loaded into an
+//! Intelligence the checks consult: IP databases, and sanctions lists (parsers and the name matcher
+//! are here; loading list versions into the store and screening with them is the sanctions issue's
+//! next step). Loaded into an
 //! immutable [`Intel`] snapshot; [`IntelHandle`] swaps whole snapshots atomically, so a reload never
 //! stalls or half-changes a lookup.
 
 pub mod geoip;
 pub mod mmdb_writer;
 pub mod overlay;
+pub mod sanctions;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

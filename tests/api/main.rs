@@ -10,4 +10,8 @@ mod errors;
 mod identity;
 mod network;
 mod openapi;
+mod sanctions_formats;
+mod sanctions_harness;
+mod sanctions_lists;
+mod sanctions_matcher;
 mod store;

@@ -10,9 +10,25 @@ use vetgate::intel::mmdb_writer::{Value as Mmdb, Writer};
 use crate::helpers::*;
 
 fn city(country: &str, region: Option<&str>, city: Option<&str>, zone: &str) -> Mmdb {
+    let coordinates = match city {
+        Some("Chicago") => (41.88, -87.63),
+        Some("Shenyang") => (41.80, 123.43),
+        Some("Paris") => (48.86, 2.35),
+        Some("Berlin") => (52.52, 13.40),
+        Some("Seoul") => (37.57, 126.98),
+        Some("Shanghai") => (31.23, 121.47),
+        _ => (0.0, 0.0),
+    };
     let mut fields = vec![
         ("country", Mmdb::map([("iso_code", Mmdb::from(country))])),
-        ("location", Mmdb::map([("time_zone", Mmdb::from(zone))])),
+        (
+            "location",
+            Mmdb::map([
+                ("time_zone", Mmdb::from(zone)),
+                ("latitude", Mmdb::Double(coordinates.0)),
+                ("longitude", Mmdb::Double(coordinates.1)),
+            ]),
+        ),
     ];
     if let Some(region) = region {
         fields.push((
@@ -141,7 +157,7 @@ fn codes(verdict: &Value) -> Vec<String> {
 }
 
 fn session(ip: &str, kind: &str) -> Value {
-    json!({"ip": ip, "kind": kind, "observed_at": "2026-11-20T15:00:00Z"})
+    json!({"ip": ip, "kind": kind})
 }
 
 /// The clean example with its sessions replaced.
@@ -282,7 +298,29 @@ async fn each_network_signal_fires_and_ordinary_lives_stay_clear() {
             ]
         }),
     ];
-    for (i, (code, verdict, sessions)) in firing.into_iter().chain(clocks).enumerate() {
+    let travel: [Case; 2] = [
+        ("NET_IMPOSSIBLE_TRAVEL", "clear", || {
+            vec![
+                json!({"ip": "73.44.12.9", "kind": "signup", "observed_at": "2026-11-20T15:00:00Z"}),
+                json!({"ip": "73.44.12.9", "kind": "interview", "observed_at": "2026-11-20T18:00:00Z"}),
+                json!({"ip": "91.64.1.1", "kind": "login", "observed_at": "2026-11-20T20:00:00Z"}),
+            ]
+        }),
+        ("NET_OFF_HOURS_ACTIVITY", "clear", || {
+            // 22:10-01:45 in Chicago (UTC-6 in November) is 12:10-15:45 in Shenyang.
+            [
+                "2026-11-18T04:10:00Z",
+                "2026-11-19T05:00:00Z",
+                "2026-11-20T06:30:00Z",
+                "2026-11-21T07:45:00Z",
+            ]
+            .into_iter()
+            .map(|at| json!({"ip": "73.44.12.9", "kind": "work", "observed_at": at}))
+            .collect()
+        }),
+    ];
+    for (i, (code, verdict, sessions)) in firing.into_iter().chain(clocks).chain(travel).enumerate()
+    {
         let reply = app
             .submit(&token, &with_sessions(&format!("net-{i}"), sessions()))
             .await

@@ -1,0 +1,700 @@
+//! The search index: built once from the entities, queried many times.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use serde::Serialize;
+
+use super::jaro::jaro_winkler;
+use super::normalize::{TokClass, Token, tokens_with};
+use super::score::{self, Side};
+use super::translit::{self, Scheme};
+use crate::intel::sanctions::model::{
+    AliasQuality, Entity, EntityKind, PartialDate, is_short_name,
+};
+
+/// Default match threshold (see the module documentation for how it was chosen).
+pub const THRESHOLD: f64 = 0.86;
+/// Default review floor.
+pub const REVIEW_THRESHOLD: f64 = 0.74;
+/// Results scoring below this are not returned at all.
+pub const MIN_RETURNED: f64 = 0.5;
+/// At most this many names are fully scored per query (and transliteration variant).
+pub const MAX_CANDIDATES: usize = 40;
+
+/// FxHash-style hasher for integer keys.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Which kinds of entry a query wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KindFilter {
+    Person,
+    /// Organisations, vessels and aircraft.
+    Entity,
+    #[default]
+    Any,
+}
+
+impl KindFilter {
+    /// Does an entry of kind `k` pass?
+    pub fn accepts(self, k: EntityKind) -> bool {
+        match self {
+            KindFilter::Any => true,
+            KindFilter::Person => k == EntityKind::Person,
+            KindFilter::Entity => k != EntityKind::Person,
+        }
+    }
+}
+
+/// A name search (the contract's `sanctions-search` request, plus document numbers).
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// Any script, any order.
+    pub name: String,
+    pub date_of_birth: Option<PartialDate>,
+    /// ISO 3166-1 alpha-2; a soft hint.
+    pub country: Option<String>,
+    pub kind: KindFilter,
+    /// Passport/ID numbers of the subject (any punctuation).
+    pub documents: Vec<String>,
+    /// 1–100.
+    pub limit: usize,
+}
+
+impl Query {
+    /// A name-only query of any kind, limit 10.
+    pub fn name(name: impl Into<String>) -> Query {
+        Query {
+            name: name.into(),
+            date_of_birth: None,
+            country: None,
+            kind: KindFilter::Any,
+            documents: Vec::new(),
+            limit: 10,
+        }
+    }
+}
+
+/// How a score was reached; the factors add up to the score before clamping.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Breakdown {
+    /// Name similarity of the best name (after weak/short alias adjustments).
+    pub name: f64,
+    pub date_of_birth: f64,
+    pub country: f64,
+    pub documents: f64,
+}
+
+impl Breakdown {
+    /// Sum of the contributions, clamped to [0, 1].
+    pub fn total(&self) -> f64 {
+        (self.name + self.date_of_birth + self.country + self.documents).clamp(0.0, 1.0)
+    }
+}
+
+/// One scored entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    /// Position of the entity in [`Index::entities`].
+    pub entity: usize,
+    /// The primary name or alias that scored best, as published.
+    pub matched_name: String,
+    pub score: f64,
+    pub breakdown: Breakdown,
+    /// `score >= threshold`.
+    pub is_match: bool,
+}
+
+/// Work done by one search (for tests and tuning).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchStats {
+    /// Postings entries visited.
+    pub postings_visited: usize,
+    /// Distinct names reached through the postings.
+    pub names_reached: usize,
+    /// Names fully scored.
+    pub names_scored: usize,
+    /// Names in the index.
+    pub names_total: usize,
+}
+
+#[derive(Clone, Copy)]
+enum NameSrc {
+    Primary,
+    Alias(u32),
+    Original(u32),
+}
+
+struct NameRec {
+    entity: u32,
+    src: NameSrc,
+    side: Side,
+    wsum: f32,
+    weak: bool,
+    short: bool,
+}
+
+/// Names and identifiers of a set of entities, indexed for search.
+pub struct Index {
+    entities: Vec<Entity>,
+    names: Vec<NameRec>,
+    /// loose key → vocabulary id
+    vocab: HashMap<String, u32>,
+    vocab_keys: Vec<String>,
+    /// vocabulary id → names holding a word with that key
+    postings: Vec<Vec<u32>>,
+    /// loose key of two fused adjacent words → names
+    fused_postings: HashMap<String, Vec<u32>>,
+    /// hash of a key and of each of its one-letter deletions → vocabulary ids
+    /// (keys of four letters or more): finds keys one edit apart
+    deletions: FxMap<u64, Vec<u32>>,
+    idf: Vec<f32>,
+    crypto: HashMap<String, Vec<(u32, u32)>>,
+    emails: HashMap<String, Vec<u32>>,
+    documents: HashMap<String, Vec<u32>>,
+    threshold: f64,
+}
+
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    stamp: Vec<u16>,
+    touched: Vec<u32>,
+    hashes: Vec<u64>,
+    fuzzy: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// `A (B) C` → (`A C`, `B`), for names with one parenthesised part.
+fn split_parenthetical(name: &str) -> Option<(String, String)> {
+    let open = name.find('(')?;
+    let close = open + name[open..].find(')')?;
+    let inner = name[open + 1..close].trim();
+    let outer = format!("{} {}", name[..open].trim(), name[close + 1..].trim());
+    let outer = outer.trim().to_string();
+    (!inner.is_empty() && !outer.is_empty()).then(|| (outer, inner.to_string()))
+}
+
+fn hash_bytes(parts: &[&[u8]]) -> u64 {
+    let mut h = FxHasher::default();
+    for p in parts {
+        h.write(p);
+    }
+    h.write_u32(0xff);
+    h.finish()
+}
+
+/// Hashes of `key` and of each one-letter deletion of it (keys of 4+ letters).
+fn deletion_hashes(key: &str, out: &mut Vec<u64>) {
+    out.clear();
+    let b = key.as_bytes();
+    if b.len() < 3 {
+        return;
+    }
+    out.push(hash_bytes(&[b]));
+    for i in 0..b.len() {
+        if i > 0 && b[i] == b[i - 1] {
+            continue;
+        }
+        let h = hash_bytes(&[&b[..i], &b[i + 1..]]);
+        if !out.contains(&h) {
+            out.push(h);
+        }
+    }
+}
+
+/// Normalise a crypto address for exact lookup: hex (`0x…`, 40/64-hex) and
+/// bech32 (`bc1…`, `ltc1…`, `tb1…`) addresses are case-insensitive and
+/// lower-cased; base58 and other formats (BTC legacy, TRON `T…`, XMR) are case-sensitive and kept.
+pub fn normalise_crypto(address: &str) -> String {
+    let a = address.trim();
+    let lower = a.to_ascii_lowercase();
+    let is_hex = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_hexdigit());
+    if lower.starts_with("0x") && is_hex(&lower[2..]) {
+        return lower;
+    }
+    if is_hex(&lower) && matches!(lower.len(), 40 | 42 | 64) {
+        return lower;
+    }
+    for hrp in ["bc1", "tb1", "ltc1", "bcrt1"] {
+        if lower.starts_with(hrp) && (a == lower || a == a.to_ascii_uppercase()) {
+            return lower;
+        }
+    }
+    if let Some(rest) = lower.strip_prefix("bitcoincash:") {
+        return rest.to_string();
+    }
+    a.to_string()
+}
+
+/// Same chain family for the optional asset filter (`XBT` = `BTC`; tokens such as
+/// `USDT`/`USDC` live on several chains and accept any).
+fn asset_compatible(query: &str, listed: &str) -> bool {
+    let canon = |s: &str| match s.to_ascii_uppercase().as_str() {
+        "BTC" | "XBT" => "XBT".to_string(),
+        "USDT" | "USDC" | "ERC20" | "TRC20" => "*".to_string(),
+        other => other.to_string(),
+    };
+    let (q, l) = (canon(query), canon(listed));
+    q == "*" || l == "*" || q == l
+}
+
+impl Index {
+    /// Build the index (all primary names and aliases; 1–3 character names are
+    /// indexed but capped below the review floor).
+    pub fn build(entities: Vec<Entity>) -> Index {
+        let mut raw_names: Vec<(u32, NameSrc, Vec<Token>, bool, bool)> = Vec::new();
+        for (ei, e) in entities.iter().enumerate() {
+            let ei = ei as u32;
+            let mut push = |src: NameSrc, name: &str, weak: bool| {
+                let toks = tokens_with(name, Scheme::DEFAULT);
+                if !toks.is_empty() {
+                    raw_names.push((ei, src, toks, weak, is_short_name(name)));
+                }
+                // `Jin Tiesan (金铁三)`, `FOREIGN TRADE BANK (FTB)`: each part on its own too
+                if let Some((outer, inner)) = split_parenthetical(name) {
+                    for part in [outer, inner] {
+                        for scheme in Scheme::ALL {
+                            let toks = tokens_with(&part, scheme);
+                            if !toks.is_empty() {
+                                raw_names.push((ei, src, toks, weak, is_short_name(&part)));
+                            }
+                            if !translit::has_scheme_dependent(&part) {
+                                break;
+                            }
+                        }
+                    }
+                }
+            };
+            push(NameSrc::Primary, &e.primary_name, false);
+            for (ai, a) in e.aliases.iter().enumerate() {
+                push(
+                    NameSrc::Alias(ai as u32),
+                    &a.name,
+                    a.quality == AliasQuality::Weak,
+                );
+            }
+            for (oi, o) in e.original_script_names.iter().enumerate() {
+                for scheme in Scheme::ALL {
+                    let toks = tokens_with(o, scheme);
+                    if !toks.is_empty() {
+                        raw_names.push((
+                            ei,
+                            NameSrc::Original(oi as u32),
+                            toks,
+                            false,
+                            is_short_name(o),
+                        ));
+                    }
+                    if !translit::has_scheme_dependent(o) {
+                        break;
+                    }
+                }
+            }
+        }
+        // vocabulary and document frequencies
+        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let mut vocab_keys = Vec::new();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut fused_postings: HashMap<String, Vec<u32>> = HashMap::new();
+        for (ni, (_, _, toks, _, _)) in raw_names.iter().enumerate() {
+            let ni = ni as u32;
+            for t in toks {
+                let id = *vocab.entry(t.loose.clone()).or_insert_with(|| {
+                    vocab_keys.push(t.loose.clone());
+                    postings.push(Vec::new());
+                    (vocab_keys.len() - 1) as u32
+                });
+                let p = &mut postings[id as usize];
+                if p.last() != Some(&ni) {
+                    p.push(ni);
+                }
+            }
+        }
+        let n = raw_names.len().max(2) as f32;
+        let idf: Vec<f32> = postings
+            .iter()
+            .map(|p| {
+                let df = p.len().max(1) as f32;
+                0.55 + 0.45 * ((n / df).ln() / n.ln()).clamp(0.0, 1.0)
+            })
+            .collect();
+        let mut names = Vec::with_capacity(raw_names.len());
+        for (ni, (ei, src, toks, weak, short)) in raw_names.into_iter().enumerate() {
+            let w: Vec<f32> = toks
+                .iter()
+                .map(|t| score::class_weight(t.class) * idf[vocab[&t.loose] as usize])
+                .collect();
+            let side = Side::new(toks, w);
+            for f in &side.fused {
+                let p = fused_postings.entry(f.loose.clone()).or_default();
+                if p.last() != Some(&(ni as u32)) {
+                    p.push(ni as u32);
+                }
+            }
+            let wsum = side.wsum();
+            names.push(NameRec {
+                entity: ei,
+                src,
+                side,
+                wsum,
+                weak,
+                short,
+            });
+        }
+        let mut deletions: FxMap<u64, Vec<u32>> = FxMap::default();
+        let mut buf = Vec::new();
+        for (id, k) in vocab_keys.iter().enumerate() {
+            deletion_hashes(k, &mut buf);
+            for &h in &buf {
+                deletions.entry(h).or_default().push(id as u32);
+            }
+        }
+        let mut crypto: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let mut emails: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut documents: HashMap<String, Vec<u32>> = HashMap::new();
+        for (ei, e) in entities.iter().enumerate() {
+            let ei = ei as u32;
+            for (ci, c) in e.crypto_addresses.iter().enumerate() {
+                crypto
+                    .entry(normalise_crypto(&c.address))
+                    .or_default()
+                    .push((ei, ci as u32));
+            }
+            for m in &e.emails {
+                emails.entry(m.trim().to_lowercase()).or_default().push(ei);
+            }
+            for d in &e.documents {
+                let k = score::normalise_document(&d.number);
+                if k.len() >= 4 {
+                    let v = documents.entry(k).or_default();
+                    if v.last() != Some(&ei) {
+                        v.push(ei);
+                    }
+                }
+            }
+        }
+        Index {
+            entities,
+            names,
+            vocab,
+            vocab_keys,
+            postings,
+            fused_postings,
+            deletions,
+            idf,
+            crypto,
+            emails,
+            documents,
+            threshold: THRESHOLD,
+        }
+    }
+
+    /// Use another match threshold.
+    pub fn with_threshold(mut self, threshold: f64) -> Index {
+        self.threshold = threshold;
+        self
+    }
+
+    /// The match threshold in use.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// All indexed entities, in build order.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// Entity at `i` (as in [`Match::entity`]).
+    pub fn entity(&self, i: usize) -> &Entity {
+        &self.entities[i]
+    }
+
+    /// Number of indexed names (primary names, aliases, original-script names).
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Entities listing this crypto address (case rules per format, see
+    /// [`normalise_crypto`]), optionally restricted to a compatible asset.
+    pub fn find_crypto(&self, asset: Option<&str>, address: &str) -> Vec<&Entity> {
+        let mut out: Vec<&Entity> = Vec::new();
+        if let Some(v) = self.crypto.get(&normalise_crypto(address)) {
+            for &(ei, ci) in v {
+                let e = &self.entities[ei as usize];
+                let listed = &e.crypto_addresses[ci as usize].asset;
+                if asset.is_none_or(|a| asset_compatible(a, listed))
+                    && !out.iter().any(|x| std::ptr::eq(*x, e))
+                {
+                    out.push(e);
+                }
+            }
+        }
+        out
+    }
+
+    /// Entities listing this e-mail address (case-insensitive).
+    pub fn find_email(&self, email: &str) -> Vec<&Entity> {
+        self.emails
+            .get(&email.trim().to_lowercase())
+            .map(|v| v.iter().map(|&i| &self.entities[i as usize]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Entities listing this passport/ID/registration number (letters and digits
+    /// compared, case-insensitive; numbers under four characters are not indexed).
+    pub fn find_document(&self, number: &str) -> Vec<&Entity> {
+        self.documents
+            .get(&score::normalise_document(number))
+            .map(|v| v.iter().map(|&i| &self.entities[i as usize]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Best-scoring entries for the query, best first, at most `limit`
+    /// (entries below the threshold included with `is_match == false`, down to 0.5).
+    pub fn search(&self, q: &Query) -> Vec<Match> {
+        self.search_with_stats(q).0
+    }
+
+    /// [`Index::search`] plus the work it did.
+    pub fn search_with_stats(&self, q: &Query) -> (Vec<Match>, SearchStats) {
+        let mut stats = SearchStats {
+            names_total: self.names.len(),
+            ..SearchStats::default()
+        };
+        // best name score per entity: entity → (name score, name id)
+        let mut best: FxMap<u32, (f64, u32)> = FxMap::default();
+        let schemes: &[Scheme] = if translit::has_scheme_dependent(&q.name) {
+            &Scheme::ALL
+        } else {
+            &Scheme::ALL[..1]
+        };
+        for &scheme in schemes {
+            let toks = tokens_with(&q.name, scheme);
+            if toks.is_empty() {
+                continue;
+            }
+            let w: Vec<f32> = toks
+                .iter()
+                .map(|t| {
+                    score::class_weight(t.class)
+                        * self
+                            .vocab
+                            .get(&t.loose)
+                            .map_or(1.0, |&id| self.idf[id as usize])
+                })
+                .collect();
+            let side = Side::new(toks, w);
+            for ni in self.candidates(&side, q.kind, &mut stats) {
+                let rec = &self.names[ni as usize];
+                stats.names_scored += 1;
+                let mut s = score::name_similarity(&side, &rec.side);
+                if rec.weak {
+                    s *= score::WEAK_ALIAS_FACTOR;
+                }
+                if rec.short {
+                    s = s.min(score::SHORT_NAME_CAP);
+                }
+                let e = best.entry(rec.entity).or_insert((s, ni));
+                if s > e.0 {
+                    *e = (s, ni);
+                }
+            }
+        }
+        let docs: Vec<String> = q
+            .documents
+            .iter()
+            .map(|d| score::normalise_document(d))
+            .filter(|d| d.len() >= 4)
+            .collect();
+        let mut out: Vec<Match> = Vec::new();
+        for (ei, (name_score, ni)) in best {
+            let e = &self.entities[ei as usize];
+            let mut b = Breakdown {
+                name: name_score,
+                ..Breakdown::default()
+            };
+            if let Some(d) = &q.date_of_birth
+                && e.kind == EntityKind::Person
+            {
+                b.date_of_birth = score::dob_adjustment(score::dob_verdict(d, &e.dates_of_birth));
+            }
+            if let Some(c) = &q.country {
+                b.country = score::country_adjustment(c, e);
+            }
+            if !docs.is_empty()
+                && e.documents
+                    .iter()
+                    .any(|d| docs.contains(&score::normalise_document(&d.number)))
+            {
+                b.documents = score::DOCUMENT_MATCH;
+            }
+            let score = b.total();
+            if score < MIN_RETURNED {
+                continue;
+            }
+            out.push(Match {
+                entity: ei as usize,
+                matched_name: self.name_text(ni),
+                score,
+                breakdown: b,
+                is_match: score >= self.threshold,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entity.cmp(&b.entity))
+        });
+        out.truncate(q.limit.clamp(1, 100));
+        (out, stats)
+    }
+
+    /// The published text of indexed name `ni`.
+    fn name_text(&self, ni: u32) -> String {
+        let rec = &self.names[ni as usize];
+        let e = &self.entities[rec.entity as usize];
+        match rec.src {
+            NameSrc::Primary => e.primary_name.clone(),
+            NameSrc::Alias(i) => e.aliases[i as usize].name.clone(),
+            NameSrc::Original(i) => e.original_script_names[i as usize].clone(),
+        }
+    }
+
+    /// Candidate names: words of the query (exact and fuzzy key neighbours via
+    /// trigrams) and fused word pairs through the postings; names whose reached
+    /// weight could not reach the review floor are dropped; at most
+    /// [`MAX_CANDIDATES`], most promising first.
+    fn candidates(&self, q: &Side, kind: KindFilter, stats: &mut SearchStats) -> Vec<u32> {
+        SCRATCH.with(|cell| {
+            let mut sc = cell.borrow_mut();
+            let sc = &mut *sc;
+            if sc.acc.len() != self.names.len() {
+                sc.acc = vec![0.0; self.names.len()];
+                sc.stamp = vec![0; self.names.len()];
+            }
+            sc.touched.clear();
+            let wq_total: f32 = q.wsum();
+            let hit = |sc: &mut Scratch, post: &[u32], qi: u16, w: f32, stats: &mut SearchStats| {
+                stats.postings_visited += post.len();
+                for &ni in post {
+                    let i = ni as usize;
+                    if sc.stamp[i] == 0 && sc.acc[i] == 0.0 {
+                        sc.touched.push(ni);
+                    }
+                    if sc.stamp[i] != qi {
+                        sc.stamp[i] = qi;
+                        sc.acc[i] += w;
+                    }
+                }
+            };
+            // generic words are not used for retrieval when the query has a
+            // name word (their postings are long and alone they never match);
+            // their weight counts as reached for every candidate instead
+            let has_name = q.toks.iter().any(|t| t.class == TokClass::Name);
+            let mut skipped = 0f32;
+            for (i, t) in q.toks.iter().enumerate() {
+                let qi = (i + 1) as u16;
+                let w = q.w[i];
+                if t.class == TokClass::Suffix {
+                    continue;
+                }
+                if has_name && t.class == TokClass::Generic {
+                    skipped += w;
+                    continue;
+                }
+                // exact key
+                let exact = self.vocab.get(&t.loose).copied();
+                if let Some(id) = exact {
+                    hit(sc, &self.postings[id as usize], qi, w, stats);
+                }
+                // fuzzy neighbours one edit apart, confirmed by Jaro-Winkler on keys
+                deletion_hashes(&t.loose, &mut sc.hashes);
+                sc.fuzzy.clear();
+                for h in &sc.hashes {
+                    if let Some(ids) = self.deletions.get(h) {
+                        for &id in ids {
+                            if Some(id) != exact && !sc.fuzzy.contains(&id) {
+                                sc.fuzzy.push(id);
+                            }
+                        }
+                    }
+                }
+                for k in 0..sc.fuzzy.len() {
+                    let id = sc.fuzzy[k];
+                    let key = &self.vocab_keys[id as usize];
+                    if jaro_winkler(key.as_bytes(), t.loose.as_bytes()) >= 0.84
+                        || score::one_transposition(key.as_bytes(), t.loose.as_bytes())
+                    {
+                        // a fuzzy hit ranks below an exact one
+                        hit(sc, &self.postings[id as usize], qi, 0.8 * w, stats);
+                    }
+                }
+                // a fused query word against two adjacent listed words
+                if let Some(p) = self.fused_postings.get(&t.loose) {
+                    hit(sc, p, qi, w, stats);
+                }
+            }
+            // two adjacent query words against one fused listed word
+            for (i, f) in q.fused.iter().enumerate() {
+                if let Some(&id) = self.vocab.get(&f.loose) {
+                    let qi = (q.toks.len() + i + 1) as u16;
+                    hit(
+                        sc,
+                        &self.postings[id as usize],
+                        qi,
+                        q.w[i] + q.w[i + 1],
+                        stats,
+                    );
+                }
+            }
+            stats.names_reached += sc.touched.len();
+            let mut cands: Vec<(f32, u32)> = Vec::new();
+            for &ni in &sc.touched {
+                let i = ni as usize;
+                let a = sc.acc[i] + skipped;
+                sc.acc[i] = 0.0;
+                sc.stamp[i] = 0;
+                let rec = &self.names[i];
+                // optimistic Dice bound: reached query weight matched perfectly
+                let bound = 2.0 * a.min(wq_total) / (wq_total + rec.wsum.max(a.min(wq_total)));
+                if bound >= 0.62 && kind.accepts(self.entities[rec.entity as usize].kind) {
+                    // rank by bound, then by closeness of the total weights
+                    let rank = bound - 0.01 * (rec.wsum - wq_total).abs().min(5.0);
+                    cands.push((rank, ni));
+                }
+            }
+            cands.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            cands.truncate(MAX_CANDIDATES);
+            cands.into_iter().map(|(_, ni)| ni).collect()
+        })
+    }
+}

@@ -1,0 +1,554 @@
+//! Scoring: token-set Jaro-Winkler with phonetic keys, weights and fusion of
+//! adjacent words; date-of-birth, nationality and document adjustments.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::jaro::jaro_winkler;
+use super::normalize::{COUNTRY_WORDS, TokClass, Token};
+use crate::intel::sanctions::model::{DateSpec, Entity, PartialDate};
+
+/// Pairs of words less similar than this count as unmatched.
+pub const MIN_PAIR: f64 = 0.78;
+/// Factor when the matched words are shuffled, not just rotated.
+pub const ORDER_FACTOR: f64 = 0.85;
+/// The same for a pair involving two fused words.
+pub const MIN_FUSED_PAIR: f64 = 0.9;
+/// Added when a date of birth contradicts every date the entry lists
+/// (more than one year outside each, decisions.md): enough to push a perfect
+/// name (1.0) below any threshold above 0.5.
+pub const DOB_CONTRADICTION: f64 = -0.5;
+/// Added when the birth date falls on a listed date known to the day.
+pub const DOB_EXACT_DAY: f64 = 0.08;
+/// Added when the birth date falls inside a listed date or range (year/month precision).
+pub const DOB_IN_RANGE: f64 = 0.04;
+/// Added when the query country is among the entry's nationalities/citizenships.
+pub const COUNTRY_NATIONALITY: f64 = 0.04;
+/// Added when the query country is only among the entry's addresses or birthplaces.
+pub const COUNTRY_OTHER: f64 = 0.02;
+/// Added when a document number of the query equals one of the entry's.
+pub const DOCUMENT_MATCH: f64 = 0.3;
+/// Factor on the name similarity of a weak (low-quality) alias.
+pub const WEAK_ALIAS_FACTOR: f64 = 0.93;
+/// Ceiling of the name similarity on a 1–3 character name or alias: indexed,
+/// shown to analysts, never a match (nor a review) on its own.
+pub const SHORT_NAME_CAP: f64 = 0.6;
+
+/// Base weight of a word class (multiplied by an IDF factor in the index).
+pub fn class_weight(c: TokClass) -> f32 {
+    match c {
+        TokClass::Suffix => 0.06,
+        TokClass::Generic => 0.35,
+        TokClass::Name => 1.0,
+    }
+}
+
+/// Similarity of two words in [0, 1]: exact > same skeleton > same loose key >
+/// fuzzy Jaro-Winkler (raw, skeleton and loose key), damped on very short words.
+pub fn token_sim(a: &Token, b: &Token) -> f64 {
+    if a.raw == b.raw {
+        return 1.0;
+    }
+    if a.skel == b.skel {
+        return 0.97;
+    }
+    if a.loose == b.loose {
+        return 0.94;
+    }
+    if one_transposition(a.raw.as_bytes(), b.raw.as_bytes()) {
+        return if a.raw.len() <= 3 { 0.85 } else { 0.9 };
+    }
+    let mut j = jaro_winkler(a.raw.as_bytes(), b.raw.as_bytes());
+    if a.skel != a.raw || b.skel != b.raw {
+        j = j.max(0.96 * jaro_winkler(a.skel.as_bytes(), b.skel.as_bytes()));
+    }
+    if a.loose != a.skel || b.loose != b.skel {
+        j = j.max(0.92 * jaro_winkler(a.loose.as_bytes(), b.loose.as_bytes()));
+    }
+    fuzzy_curve(j, a, b)
+}
+
+/// Do `a` and `b` differ by exactly one swap of adjacent letters (`kmi`/`kim`)?
+pub fn one_transposition(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() || a.len() < 2 {
+        return false;
+    }
+    let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
+        return false;
+    };
+    i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
+}
+
+/// Damp a fuzzy (not key-equal) word similarity: below 0.92 it falls twice
+/// as fast (different words share letters); very short words are damped, and
+/// short words with another first sound (Korean syllables: Byong/Myong) more.
+fn fuzzy_curve(j: f64, a: &Token, b: &Token) -> f64 {
+    let j = if j >= 0.92 { j } else { 2.0 * j - 0.92 };
+    let short = a.raw.len().min(b.raw.len());
+    let damp = match short {
+        0..=2 => 0.7,
+        3 => 0.9,
+        4 => 0.95,
+        _ => 1.0,
+    };
+    let first_differs = a.skel.as_bytes().first() != b.skel.as_bytes().first();
+    let damp = if first_differs && a.raw.len().max(b.raw.len()) <= 6 {
+        damp * 0.9
+    } else {
+        damp
+    };
+    (j * damp).max(0.0)
+}
+
+/// [`token_sim`] for a pair involving a fused word: also compares the words
+/// backwards, so that a shared first half (`korea`+`zinc` vs `korea`+`kumryong`)
+/// does not pass for the whole.
+pub fn fused_sim(a: &Token, b: &Token) -> f64 {
+    if a.raw == b.raw {
+        return 1.0;
+    }
+    if a.skel == b.skel {
+        return 0.97;
+    }
+    let (x, y) = (a.skel.as_bytes(), b.skel.as_bytes());
+    if a.loose == b.loose && x.len() == y.len() {
+        return 0.94;
+    }
+    let s = fuzzy_curve(
+        jaro_winkler(a.raw.as_bytes(), b.raw.as_bytes()).max(0.96 * jaro_winkler(x, y)),
+        a,
+        b,
+    );
+    if x.len() > 64 || y.len() > 64 {
+        return s;
+    }
+    let mut rx = [0u8; 64];
+    let mut ry = [0u8; 64];
+    for (k, &c) in x.iter().rev().enumerate() {
+        rx[k] = c;
+    }
+    for (k, &c) in y.iter().rev().enumerate() {
+        ry[k] = c;
+    }
+    s.min(jaro_winkler(&rx[..x.len()], &ry[..y.len()]))
+}
+
+/// A name side prepared for alignment: words, weights, and the fused adjacent pairs.
+#[derive(Debug, Clone)]
+pub struct Side {
+    pub toks: Vec<Token>,
+    pub w: Vec<f32>,
+    /// `fused[i]` = `toks[i]` + `toks[i + 1]`.
+    pub fused: Vec<Token>,
+}
+
+impl Side {
+    /// Prepare words with their weights.
+    pub fn new(toks: Vec<Token>, w: Vec<f32>) -> Side {
+        let fused = toks
+            .windows(2)
+            .map(|p| Token::fused(&p[0], &p[1]))
+            .collect();
+        Side { toks, w, fused }
+    }
+
+    /// Sum of the weights.
+    pub fn wsum(&self) -> f32 {
+        self.w.iter().sum()
+    }
+
+    fn len(&self, merge: Option<usize>) -> usize {
+        self.toks.len() - usize::from(merge.is_some())
+    }
+
+    fn get(&self, merge: Option<usize>, k: usize) -> (&Token, f32) {
+        match merge {
+            Some(m) if k == m => (&self.fused[m], self.w[m] + self.w[m + 1]),
+            Some(m) if k > m => (&self.toks[k + 1], self.w[k + 1]),
+            _ => (&self.toks[k], self.w[k]),
+        }
+    }
+}
+
+const MAXT: usize = 16;
+
+type Matrix = [[f32; MAXT]; MAXT];
+
+/// One arrangement of a side: its words and weights (after at most one fusion).
+struct View<'a> {
+    t: [Option<&'a Token>; MAXT],
+    w: [f32; MAXT],
+    len: usize,
+}
+
+impl<'a> View<'a> {
+    fn new(s: &'a Side, merge: Option<usize>) -> View<'a> {
+        let mut v = View {
+            t: [None; MAXT],
+            w: [0.0; MAXT],
+            len: s.len(merge).min(MAXT),
+        };
+        for k in 0..v.len {
+            let (t, w) = s.get(merge, k);
+            v.t[k] = Some(t);
+            v.w[k] = w;
+        }
+        v
+    }
+
+    fn tok(&self, k: usize) -> &'a Token {
+        self.t[k].expect("in range")
+    }
+}
+
+fn pair(a: &Token, b: &Token, fused: bool) -> f32 {
+    // a fused pair must really be the same word, not a shared prefix
+    let (s, min) = if fused {
+        (fused_sim(a, b), MIN_FUSED_PAIR)
+    } else {
+        (token_sim(a, b), MIN_PAIR)
+    };
+    if s >= min { s as f32 } else { 0.0 }
+}
+
+/// Weighted Dice over a greedy best-pair alignment, given the pair matrix.
+fn solve(q: &View<'_>, n: &View<'_>, sim: &Matrix) -> f64 {
+    let (lq, ln) = (q.len, n.len);
+    if lq == 0 || ln == 0 {
+        return 0.0;
+    }
+    let mut total: f64 = q.w[..lq]
+        .iter()
+        .chain(n.w[..ln].iter())
+        .map(|&w| f64::from(w))
+        .sum();
+    let mut used_q = 0u32;
+    let mut used_n = 0u32;
+    let mut matched = 0f64;
+    // name position matched by each query position (for the order check)
+    let mut pos = [u8::MAX; MAXT];
+    for _ in 0..lq.min(ln) {
+        let mut best = (0f32, 0usize, 0usize);
+        for (i, row) in sim.iter().enumerate().take(lq) {
+            if used_q & (1 << i) != 0 {
+                continue;
+            }
+            for (j, &s) in row.iter().enumerate().take(ln) {
+                if used_n & (1 << j) == 0 && s > best.0 {
+                    best = (s, i, j);
+                }
+            }
+        }
+        if best.0 <= 0.0 {
+            break;
+        }
+        used_q |= 1 << best.1;
+        used_n |= 1 << best.2;
+        pos[best.1] = best.2 as u8;
+        matched += f64::from(best.0) * f64::from(q.w[best.1] + n.w[best.2]);
+    }
+    // a legal form or connective left unmatched is no evidence either way; a
+    // generic word left unmatched counts double (sharing one is weak evidence,
+    // having one more is a real difference: Fortune Technology vs Fortune),
+    // except country words, often left out of a citation
+    let unmatched = |t: &Token, w: f32| match t.class {
+        TokClass::Suffix => -f64::from(w),
+        TokClass::Generic if COUNTRY_WORDS.contains(&t.raw.as_str()) => 0.0,
+        TokClass::Generic => f64::from(w),
+        TokClass::Name => 0.0,
+    };
+    for i in 0..lq {
+        if used_q & (1 << i) == 0 {
+            total += unmatched(q.tok(i), q.w[i]);
+        }
+    }
+    for j in 0..ln {
+        if used_n & (1 << j) == 0 {
+            total += unmatched(n.tok(j), n.w[j]);
+        }
+    }
+    if total <= 1e-9 {
+        return 0.0;
+    }
+    let mut s = (matched / total).clamp(0.0, 1.0);
+    // word order may rotate (family name first or last) but not shuffle:
+    // Kim Seok-jin is not Kim Jin-seok
+    let mut seq = [0u8; MAXT];
+    let mut len = 0;
+    for &p in pos[..lq].iter().filter(|&&p| p != u8::MAX) {
+        seq[len] = p;
+        len += 1;
+    }
+    if len >= 3 {
+        let descents = (0..len).filter(|&k| seq[(k + 1) % len] < seq[k]).count();
+        if descents > 1 {
+            s *= ORDER_FACTOR;
+        }
+    }
+    s
+}
+
+/// Name similarity of two prepared sides, in [0, 1], order-independent;
+/// tries fusing each adjacent pair of words on either side (`Yong Chol` =
+/// `Yongchol`, `Silver Star` = `Silverstar`) where one of the two words is
+/// not already well matched.
+#[allow(clippy::needless_range_loop)] // matrix index arithmetic
+pub fn name_similarity(q: &Side, n: &Side) -> f64 {
+    let qv = View::new(q, None);
+    let nv = View::new(n, None);
+    let mut base: Matrix = [[0.0; MAXT]; MAXT];
+    for i in 0..qv.len {
+        for j in 0..nv.len {
+            base[i][j] = pair(qv.tok(i), nv.tok(j), false);
+        }
+    }
+    let mut best = solve(&qv, &nv, &base);
+    if best >= 0.99 {
+        return best;
+    }
+    // a fused word far longer than every word of the other side cannot match
+    let q_longest = (0..qv.len).map(|i| qv.tok(i).raw.len()).max().unwrap_or(0);
+    let n_longest = (0..nv.len).map(|j| nv.tok(j).raw.len()).max().unwrap_or(0);
+    let row_max = |i: usize| base[i][..nv.len].iter().copied().fold(0f32, f32::max);
+    let col_max = |j: usize| (0..qv.len).map(|i| base[i][j]).fold(0f32, f32::max);
+    for m in 0..q.fused.len().min(MAXT - 1) {
+        if q.fused[m].class == TokClass::Suffix
+            || q.fused[m].raw.len() > n_longest + 3
+            || (row_max(m) >= 0.97 && row_max(m + 1) >= 0.97)
+        {
+            continue;
+        }
+        let v = View::new(q, Some(m));
+        let mut sim: Matrix = [[0.0; MAXT]; MAXT];
+        for i in 0..v.len {
+            let src = if i < m {
+                Some(i)
+            } else if i > m {
+                Some(i + 1)
+            } else {
+                None
+            };
+            for j in 0..nv.len {
+                sim[i][j] = match src {
+                    Some(r) => base[r][j],
+                    None => pair(v.tok(i), nv.tok(j), true),
+                };
+            }
+        }
+        best = best.max(solve(&v, &nv, &sim));
+    }
+    for m in 0..n.fused.len().min(MAXT - 1) {
+        if n.fused[m].class == TokClass::Suffix
+            || n.fused[m].raw.len() > q_longest + 3
+            || (col_max(m) >= 0.97 && col_max(m + 1) >= 0.97)
+        {
+            continue;
+        }
+        let v = View::new(n, Some(m));
+        let mut sim: Matrix = [[0.0; MAXT]; MAXT];
+        for j in 0..v.len {
+            let src = if j < m {
+                Some(j)
+            } else if j > m {
+                Some(j + 1)
+            } else {
+                None
+            };
+            for i in 0..qv.len {
+                sim[i][j] = match src {
+                    Some(c) => base[i][c],
+                    None => pair(qv.tok(i), v.tok(j), true),
+                };
+            }
+        }
+        best = best.max(solve(&qv, &v, &sim));
+    }
+    best
+}
+
+fn widen(d: NaiveDate, years: i32) -> NaiveDate {
+    let y = d.year() + years;
+    NaiveDate::from_ymd_opt(y, d.month(), d.day())
+        .or_else(|| NaiveDate::from_ymd_opt(y, d.month(), 28))
+        .unwrap_or(d)
+}
+
+/// How a birth date compares with the entry's listed dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DobVerdict {
+    /// The entry lists no usable date (or the query has none).
+    Unknown,
+    /// Same day, both known to the day.
+    ExactDay,
+    /// Inside a listed date or range.
+    InRange,
+    /// Within the one-year tolerance of a listed date or range.
+    Near,
+    /// More than one year outside every listed date or range.
+    Contradicts,
+}
+
+/// Compare a birth date with the entry's dates of birth (decisions.md: more than
+/// one year outside every date or range is a contradiction; `circa` dates get two years).
+pub fn dob_verdict(q: &PartialDate, specs: &[DateSpec]) -> DobVerdict {
+    let (Some(qlo), Some(qhi)) = (q.first_day(), q.last_day()) else {
+        return DobVerdict::Unknown;
+    };
+    let mut any = false;
+    let mut best = DobVerdict::Contradicts;
+    for spec in specs {
+        let Some((lo, hi)) = spec.bounds() else {
+            continue;
+        };
+        any = true;
+        if let DateSpec::On { date, .. } = spec
+            && date.day.is_some()
+            && q.day.is_some()
+            && *date == *q
+        {
+            return DobVerdict::ExactDay;
+        }
+        if qlo <= hi && qhi >= lo {
+            best = DobVerdict::InRange;
+            continue;
+        }
+        let tol = if spec.is_circa() { 2 } else { 1 };
+        if qlo <= widen(hi, tol) && qhi >= widen(lo, -tol) && best == DobVerdict::Contradicts {
+            best = DobVerdict::Near;
+        }
+    }
+    if any { best } else { DobVerdict::Unknown }
+}
+
+/// Score contribution of a [`DobVerdict`].
+pub fn dob_adjustment(v: DobVerdict) -> f64 {
+    match v {
+        DobVerdict::Unknown | DobVerdict::Near => 0.0,
+        DobVerdict::ExactDay => DOB_EXACT_DAY,
+        DobVerdict::InRange => DOB_IN_RANGE,
+        DobVerdict::Contradicts => DOB_CONTRADICTION,
+    }
+}
+
+/// Score contribution of an ISO alpha-2 country hint (a bonus only: a
+/// disguised worker claims another nationality, so a mismatch is not evidence).
+pub fn country_adjustment(iso2: &str, e: &Entity) -> f64 {
+    let eq = |c: &crate::intel::sanctions::model::Country| c.iso2.as_deref() == Some(iso2);
+    if e.nationalities.iter().chain(e.citizenships.iter()).any(eq) {
+        return COUNTRY_NATIONALITY;
+    }
+    let other = e
+        .addresses
+        .iter()
+        .filter_map(|a| a.country.as_ref())
+        .chain(e.places_of_birth.iter().filter_map(|p| p.country.as_ref()))
+        .any(eq);
+    if other { COUNTRY_OTHER } else { 0.0 }
+}
+
+/// Normalise a document or ID number: ASCII letters and digits only, upper case.
+pub fn normalise_document(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intel::sanctions::matcher::normalize::tokens;
+
+    fn side(s: &str) -> Side {
+        let t = tokens(s);
+        let w = t.iter().map(|t| class_weight(t.class)).collect();
+        Side::new(t, w)
+    }
+
+    fn sim(a: &str, b: &str) -> f64 {
+        name_similarity(&side(a), &side(b))
+    }
+
+    #[test]
+    fn order_fusion_and_variants() {
+        assert_eq!(sim("KIM, Yong Chol", "Yong Chol Kim"), 1.0);
+        assert!(sim("Kim Yongchol", "KIM, Yong Chol") > 0.95);
+        assert!(sim("Yong-chol KIM", "KIM Yongchol") > 0.95);
+        assert!(sim("Gim Yeong-cheol", "KIM, Yong Chol") > 0.93);
+        assert!(sim("Choi Bu Il", "CHOE, Pu Il") > 0.9);
+        assert!(sim("Park Jin Hyuk", "PAK, Jin Hyok") > 0.9);
+        assert!(
+            sim(
+                "Yanbian Silver Star Network Technology Co Ltd",
+                "YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD."
+            ) > 0.95
+        );
+        assert!(
+            sim(
+                "Jinyong IT Cooperation Co",
+                "CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY"
+            ) > 0.6
+        );
+        assert!(
+            sim(
+                "Korea Sobaeksu Trading Corporation",
+                "KOREA SOBAEKSU TRADING COMPANY"
+            ) > 0.97
+        );
+        assert!(sim("Kim Yong Su", "KIM, Yong Chol") < 0.75);
+        assert!(sim("Kim", "KIM, Yong Chol") < 0.6);
+        assert!(sim("Korea Zinc", "KOREA KUMRYONG TRADING CORPORATION") < 0.5);
+    }
+
+    #[test]
+    fn dob_rules() {
+        let on = |y, m, d| DateSpec::on(PartialDate::ymd(y, m, d).unwrap());
+        let specs = [on(1962, 2, 18)];
+        let q = PartialDate::ymd(1962, 2, 18).unwrap();
+        assert_eq!(dob_verdict(&q, &specs), DobVerdict::ExactDay);
+        assert_eq!(
+            dob_verdict(&PartialDate::year(1962), &specs),
+            DobVerdict::InRange
+        );
+        assert_eq!(
+            dob_verdict(&PartialDate::year(1963), &specs),
+            DobVerdict::Near
+        );
+        assert_eq!(
+            dob_verdict(&PartialDate::year(1964), &specs),
+            DobVerdict::Contradicts
+        );
+        assert_eq!(
+            dob_verdict(&PartialDate::year(1990), &[]),
+            DobVerdict::Unknown
+        );
+        let range = [DateSpec::Between {
+            from: PartialDate::year(1967),
+            to: PartialDate::year(1969),
+            circa: false,
+        }];
+        assert_eq!(
+            dob_verdict(&PartialDate::year(1970), &range),
+            DobVerdict::Near
+        );
+        assert_eq!(
+            dob_verdict(&PartialDate::year(1971), &range),
+            DobVerdict::Contradicts
+        );
+        let circa = [DateSpec::On {
+            date: PartialDate::year(1947),
+            circa: true,
+        }];
+        assert_eq!(
+            dob_verdict(&PartialDate::year(1949), &circa),
+            DobVerdict::Near
+        );
+        assert_eq!(
+            dob_verdict(&PartialDate::year(1950), &circa),
+            DobVerdict::Contradicts
+        );
+        assert_eq!(
+            dob_verdict(&q, &[DateSpec::Text("unknown".into())]),
+            DobVerdict::Unknown
+        );
+    }
+}
