@@ -29,12 +29,16 @@ pub enum OverlayError {
 
 const KNOWN_TAGS: &[&str] = &["dprk", "dprk_leased", "advisory_ioc", "vpn", "hosting"];
 
+fn read(path: &Path) -> Result<String, OverlayError> {
+    std::fs::read_to_string(path).map_err(|e| OverlayError::File {
+        file: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
 fn rows(path: &Path, header: &[&str]) -> Result<Vec<(usize, Vec<String>)>, OverlayError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| OverlayError::File {
-        file: file.clone(),
-        message: e.to_string(),
-    })?;
+    let text = read(path)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .comment(Some(b'#'))
@@ -135,10 +139,7 @@ pub fn build_asn(csv_files: &[&Path], out: &Path) -> Result<WriteSummary, Overla
     );
     for path in csv_files {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| OverlayError::File {
-            file: file.clone(),
-            message: e.to_string(),
-        })?;
+        let text = read(path)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .from_reader(text.as_bytes());

@@ -318,6 +318,16 @@ pub fn token_with(edit: impl FnOnce(&mut Claims)) -> String {
     .unwrap()
 }
 
+/// The reason codes of a verdict, in order.
+pub fn codes(verdict: &Value) -> Vec<String> {
+    verdict["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// The contract's verdict schema, with format checking on.
 pub fn assert_valid_verdict(verdict: &Value) {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();

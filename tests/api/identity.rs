@@ -11,15 +11,6 @@ on_both_backends!(
     near_identical_portraits_are_flagged_within_the_configured_distance,
 );
 
-fn codes(verdict: &Value) -> Vec<String> {
-    verdict["signals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["code"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 fn signal<'a>(verdict: &'a Value, code: &str) -> &'a Value {
     verdict["signals"]
         .as_array()

@@ -147,15 +147,6 @@ async fn spawn_with_geoip(backend: Backend) -> (TestApp, tempfile::TempDir) {
     (app, geo)
 }
 
-fn codes(verdict: &Value) -> Vec<String> {
-    verdict["signals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["code"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 fn session(ip: &str, kind: &str) -> Value {
     json!({"ip": ip, "kind": kind})
 }
