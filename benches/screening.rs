@@ -101,6 +101,10 @@ fn benches(c: &mut Criterion) {
         "checks/all checks, 10 sessions with IP facts (suspicious example)",
         |b| b.iter(|| checks::run(black_box(&ten), black_box(&ten_facts))),
     );
+    c.bench_function(
+        "checks/network checks only, 10 sessions with IP facts",
+        |b| b.iter(|| checks::run_network(black_box(&ten), black_box(&ten_facts))),
+    );
     c.bench_function("intel/10 lookups + all checks, 10 sessions", |b| {
         b.iter(|| {
             let mut facts = Facts::new(&ten, now);

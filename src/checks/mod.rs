@@ -72,6 +72,14 @@ pub fn run(app: &Application, facts: &Facts) -> Vec<Signal> {
     if let Some(doc) = &app.identity_document {
         mrz::check(doc, facts, &mut signals);
     }
+    signals.extend(run_network(app, facts));
+    signals
+}
+
+/// The network checks alone (sessions, clocks, travel, hours): part of [`run`], measured on its own
+/// in `benches/screening.rs`.
+pub fn run_network(app: &Application, facts: &Facts) -> Vec<Signal> {
+    let mut signals = Vec::new();
     network::check(app, facts, &mut signals);
     clock::check(app, facts, &mut signals);
     clock::travel(app, facts, &mut signals);

@@ -584,3 +584,21 @@ async fn a_reload_swaps_in_new_databases_and_a_corrupt_file_changes_nothing() {
     std::fs::write(geo.path().join("city.mmdb"), city).unwrap();
     assert_eq!(reload(operator).await.status.as_u16(), 200);
 }
+
+#[test]
+fn anonymous_plus_and_ip_risk_databases_are_recognised_and_read() {
+    let plus = Database::open(&shared_maxmind("GeoIP-Anonymous-Plus-Test.mmdb"))
+        .expect("Anonymous Plus loads");
+    assert_eq!(plus.info.kind, DatabaseKind::AnonymousPlus);
+    let risk = Database::open(&shared_maxmind("GeoIP2-IP-Risk-Test.mmdb")).expect("IP Risk loads");
+    assert_eq!(risk.info.kind, DatabaseKind::IpRisk);
+    let geo = vetgate::intel::geoip::GeoIp::from_databases([plus]);
+    let facts = geo.lookup("1.2.0.1".parse().unwrap());
+    assert!(facts.anonymity.vpn, "{facts:?}");
+    assert_eq!(
+        facts.anonymity.provider.as_deref(),
+        Some("foo"),
+        "the Anonymous Plus provider name is kept"
+    );
+    assert!(!geo.lookup("8.8.8.8".parse().unwrap()).anonymity.any());
+}
