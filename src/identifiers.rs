@@ -29,16 +29,6 @@ impl IdentifierKind {
             IdentifierKind::PortraitBlock => "portrait_phash",
         }
     }
-
-    pub fn parse(s: &str) -> Option<IdentifierKind> {
-        [
-            IdentifierKind::DocumentNumber,
-            IdentifierKind::PortraitDigest,
-            IdentifierKind::PortraitBlock,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
 }
 
 /// One row of the identifier index.
@@ -68,6 +58,19 @@ pub struct Identifiers {
     pub dob_key: Option<[u8; 32]>,
     /// The application's own perceptual hash, to measure candidates against.
     pub phash: Option<u64>,
+}
+
+impl Identifiers {
+    /// Indexes and probes one value compared by equality.
+    fn exact(&mut self, keys: &PiiKeys, kind: IdentifierKind, value: &[u8]) {
+        let key = keys.index_hash(kind.as_str(), value);
+        self.entries.push(IndexEntry {
+            kind,
+            key,
+            detail: None,
+        });
+        self.probes.push(Probe { kind, key });
+    }
 }
 
 /// Document numbers are compared without spaces, dashes or fillers and in upper case, per issuing
@@ -135,28 +138,10 @@ pub fn of(app: &Application, keys: &PiiKeys) -> Identifiers {
             "{}:{number}",
             state.as_deref().unwrap_or(doc.issuing_country.as_str())
         );
-        let key = keys.index_hash(IdentifierKind::DocumentNumber.as_str(), value.as_bytes());
-        ids.entries.push(IndexEntry {
-            kind: IdentifierKind::DocumentNumber,
-            key,
-            detail: None,
-        });
-        ids.probes.push(Probe {
-            kind: IdentifierKind::DocumentNumber,
-            key,
-        });
+        ids.exact(keys, IdentifierKind::DocumentNumber, value.as_bytes());
     }
     if let Some(digest) = doc.portrait_sha256 {
-        let key = keys.index_hash(IdentifierKind::PortraitDigest.as_str(), &digest);
-        ids.entries.push(IndexEntry {
-            kind: IdentifierKind::PortraitDigest,
-            key,
-            detail: None,
-        });
-        ids.probes.push(Probe {
-            kind: IdentifierKind::PortraitDigest,
-            key,
-        });
+        ids.exact(keys, IdentifierKind::PortraitDigest, &digest);
     }
     if let Some(phash) = doc.portrait_phash {
         ids.phash = Some(phash);

@@ -310,10 +310,6 @@ impl Store {
         Ok(self.inner.backend.purge_idempotency(micros(cutoff)).await?)
     }
 
-    pub fn keys(&self) -> &PiiKeys {
-        &self.inner.keys
-    }
-
     fn open_sealed(&self, sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
         Ok(self.inner.keys.open(sealed)?)
     }

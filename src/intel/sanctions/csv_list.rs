@@ -94,7 +94,7 @@ pub fn load_file(path: &Path, list: &str) -> Result<LoadedList, LoadError> {
     parse(&name, list, &bytes)
 }
 
-fn malformed(file: &str, line: u64, message: impl Into<String>) -> LoadError {
+pub(crate) fn malformed(file: &str, line: u64, message: impl Into<String>) -> LoadError {
     LoadError::Malformed {
         file: file.to_string(),
         line,
@@ -117,6 +117,26 @@ impl<'a> LineCounter<'a> {
             text: text.as_bytes(),
             pos: 0,
             line: 1,
+        }
+    }
+
+    /// Reads the next record into `record` and returns its line; `None` at the end. A record the
+    /// reader refuses becomes [`LoadError::Malformed`] at its line.
+    pub(crate) fn next_record<R: std::io::Read>(
+        &mut self,
+        reader: &mut csv::Reader<R>,
+        record: &mut csv::StringRecord,
+        file: &str,
+    ) -> Result<Option<u64>, LoadError> {
+        match reader.read_record(record) {
+            Ok(true) => Ok(Some(
+                record.position().map_or(0, |p| self.line_of(p.byte())),
+            )),
+            Ok(false) => Ok(None),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| self.line_of(p.byte()));
+                Err(malformed(file, line, e.to_string()))
+            }
         }
     }
 
@@ -205,18 +225,7 @@ pub fn parse(file: &str, list: &str, data: &[u8]) -> Result<LoadedList, LoadErro
     let mut ids: HashSet<String> = HashSet::new();
     let mut entities = Vec::new();
     let mut lines = LineCounter::new(text);
-    loop {
-        let more = match reader.read_record(&mut record) {
-            Ok(more) => more,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
-                return Err(malformed(file, line, e.to_string()));
-            }
-        };
-        if !more {
-            break;
-        }
-        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+    while let Some(line) = lines.next_record(&mut reader, &mut record, file)? {
         if !header_seen {
             let got: Vec<&str> = record.iter().map(str::trim).collect();
             if got != HEADER {

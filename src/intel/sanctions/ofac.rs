@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::csv_list::{LineCounter, unclosed_quote_line};
+use super::csv_list::{LineCounter, malformed, unclosed_quote_line};
 use super::model::{
     Address, Alias, AliasKind, AliasQuality, Country, CryptoAddress, DateSpec, DocumentKind,
     Entity, EntityKind, Gender, IdDocument, LIST_OFAC_SDN, LoadError, LoadedList, ParseReport,
@@ -62,14 +62,6 @@ struct Row {
     record: csv::StringRecord,
 }
 
-fn malformed(file: &str, line: u64, message: impl Into<String>) -> LoadError {
-    LoadError::Malformed {
-        file: file.to_string(),
-        line,
-        message: message.into(),
-    }
-}
-
 /// Read a headerless CSV file with exactly `columns` fields per row.
 fn read_rows(
     file: &str,
@@ -87,18 +79,7 @@ fn read_rows(
     let mut eof_line: Option<u64> = None;
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(&text);
-    loop {
-        let more = match reader.read_record(&mut record) {
-            Ok(more) => more,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
-                return Err(malformed(file, line, e.to_string()));
-            }
-        };
-        if !more {
-            break;
-        }
-        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+    while let Some(line) = lines.next_record(&mut reader, &mut record, file)? {
         if let Some(at) = eof_line {
             return Err(malformed(
                 file,
