@@ -90,6 +90,15 @@ pub struct Settings {
     pub geoip_city: Option<PathBuf>,
     pub geoip_asn: Option<PathBuf>,
     pub geoip_anonymous: Option<PathBuf>,
+    pub lists_poll_seconds: u64,
+    pub lists_bundled: bool,
+    #[serde(deserialize_with = "string_like")]
+    pub lists_ofac_url: String,
+    #[serde(deserialize_with = "string_like")]
+    pub lists_un_url: String,
+    pub lists_max_upload_bytes: usize,
+    pub rescreen_batch: usize,
+    pub links_cluster_max: usize,
     pub log: String,
     pub log_format: LogFormat,
 }
@@ -118,6 +127,13 @@ impl Default for Settings {
             geoip_city: None,
             geoip_asn: None,
             geoip_anonymous: None,
+            lists_poll_seconds: 5,
+            lists_bundled: true,
+            lists_ofac_url: "https://www.treasury.gov/ofac/downloads".into(),
+            lists_un_url: "https://scsanctions.un.org/resources/xml/en/consolidated.xml".into(),
+            lists_max_upload_bytes: 64 * 1024 * 1024,
+            rescreen_batch: 64,
+            links_cluster_max: 4,
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -252,6 +268,41 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         env: "VETGATE_GEOIP_ANONYMOUS",
         default: "-",
         help: "A GeoIP2 Anonymous IP, Anonymous Plus or IP Risk database.",
+    },
+    SettingDoc {
+        env: "VETGATE_LISTS_POLL_SECONDS",
+        default: "5",
+        help: "How often an instance checks the database for new sanctions-list versions (loaded by another instance or the CLI).",
+    },
+    SettingDoc {
+        env: "VETGATE_LISTS_BUNDLED",
+        default: "true",
+        help: "Store the curated DPRK IT-worker lists shipped with vetgate on start when the database has none (or an older bundled version).",
+    },
+    SettingDoc {
+        env: "VETGATE_LISTS_OFAC_URL",
+        default: "https://www.treasury.gov/ofac/downloads",
+        help: "Where `vetgate lists update` fetches sdn.csv, add.csv, alt.csv and sdn_comments.csv.",
+    },
+    SettingDoc {
+        env: "VETGATE_LISTS_UN_URL",
+        default: "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+        help: "Where `vetgate lists update` fetches the UN Security Council consolidated list.",
+    },
+    SettingDoc {
+        env: "VETGATE_LISTS_MAX_UPLOAD_BYTES",
+        default: "67108864",
+        help: "Largest list upload `POST /v1/admin/lists` accepts (all files together).",
+    },
+    SettingDoc {
+        env: "VETGATE_RESCREEN_BATCH",
+        default: "64",
+        help: "Applications one re-screen step claims and stores in one transaction.",
+    },
+    SettingDoc {
+        env: "VETGATE_LINKS_CLUSTER_MAX",
+        default: "4",
+        help: "Largest number of identities connected through shared payout accounts, devices, shipping addresses or documents before LNK_CLUSTER_LARGE is raised.",
     },
     SettingDoc {
         env: "VETGATE_LOG",

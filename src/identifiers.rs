@@ -19,6 +19,20 @@ pub enum IdentifierKind {
     PortraitDigest,
     /// One 16-bit block of the portrait's perceptual hash.
     PortraitBlock,
+    /// The payout account: IBAN, account and routing number, provider account, crypto address.
+    PayoutAccount,
+    /// A device id reported by a session.
+    DeviceId,
+    /// The phone number, digits with the country prefix.
+    Phone,
+    /// The e-mail address, case folded, Gmail dots and `+tags` removed.
+    Email,
+    /// The shipping address, normalised.
+    ShippingAddress,
+    /// The address of a session running remote-access tools.
+    RemoteAccessIp,
+    /// The /24 (IPv4) or /48 (IPv6) of a session running remote-access tools.
+    RemoteAccessSubnet,
 }
 
 impl IdentifierKind {
@@ -27,7 +41,45 @@ impl IdentifierKind {
             IdentifierKind::DocumentNumber => "document_number",
             IdentifierKind::PortraitDigest => "portrait_sha256",
             IdentifierKind::PortraitBlock => "portrait_phash",
+            IdentifierKind::PayoutAccount => "payout_account",
+            IdentifierKind::DeviceId => "device_id",
+            IdentifierKind::Phone => "phone",
+            IdentifierKind::Email => "email",
+            IdentifierKind::ShippingAddress => "shipping_address",
+            IdentifierKind::RemoteAccessIp => "remote_access_ip",
+            IdentifierKind::RemoteAccessSubnet => "remote_access_subnet",
         }
+    }
+
+    /// The kinds the links checks own (decisions.md: document and portrait reuse is identity's).
+    pub fn is_link(self) -> bool {
+        !matches!(
+            self,
+            IdentifierKind::DocumentNumber
+                | IdentifierKind::PortraitDigest
+                | IdentifierKind::PortraitBlock
+        )
+    }
+
+    pub const LINKS: [IdentifierKind; 7] = [
+        IdentifierKind::PayoutAccount,
+        IdentifierKind::DeviceId,
+        IdentifierKind::Phone,
+        IdentifierKind::Email,
+        IdentifierKind::ShippingAddress,
+        IdentifierKind::RemoteAccessIp,
+        IdentifierKind::RemoteAccessSubnet,
+    ];
+
+    pub fn parse(s: &str) -> Option<IdentifierKind> {
+        [
+            IdentifierKind::DocumentNumber,
+            IdentifierKind::PortraitDigest,
+            IdentifierKind::PortraitBlock,
+        ]
+        .into_iter()
+        .chain(IdentifierKind::LINKS)
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -61,9 +113,12 @@ pub struct Identifiers {
 }
 
 impl Identifiers {
-    /// Indexes and probes one value compared by equality.
+    /// Indexes and probes one value compared by equality (once per application).
     fn exact(&mut self, keys: &PiiKeys, kind: IdentifierKind, value: &[u8]) {
         let key = keys.index_hash(kind.as_str(), value);
+        if self.entries.iter().any(|e| e.key == key) {
+            return;
+        }
         self.entries.push(IndexEntry {
             kind,
             key,
@@ -130,7 +185,14 @@ pub fn of(app: &Application, keys: &PiiKeys) -> Identifiers {
         .or(app.applicant.date_of_birth);
     ids.dob_key = dob.map(|d| keys.index_hash("identity_dob", d.to_string().as_bytes()));
 
-    let Some(doc) = doc else { return ids };
+    if let Some(doc) = doc {
+        document(&mut ids, doc, keys);
+    }
+    links(&mut ids, app, keys);
+    ids
+}
+
+fn document(ids: &mut Identifiers, doc: &crate::model::IdentityDocument, keys: &PiiKeys) {
     let number = normalise_document_number(&doc.number);
     if !number.is_empty() {
         let state = doc.issuing_country.country().map(|c| c.as_str().to_owned());
@@ -165,7 +227,164 @@ pub fn of(app: &Application, keys: &PiiKeys) -> Identifiers {
             }
         }
     }
-    ids
+}
+
+fn alnum_upper(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// `John.Smith+jobs@GoogleMail.com` → `johnsmith@gmail.com`; other providers keep their dots, and
+/// lose `+tags` (sub-addressing reaches the same mailbox almost everywhere).
+pub fn normalise_email(email: &str) -> Option<String> {
+    let email = email.trim().to_lowercase();
+    let (local, domain) = email.rsplit_once('@')?;
+    let local = local.split('+').next().unwrap_or(local);
+    let (local, domain) = match domain {
+        "gmail.com" | "googlemail.com" => (local.replace('.', ""), "gmail.com"),
+        _ => (local.to_owned(), domain),
+    };
+    (!local.is_empty() && !domain.is_empty()).then(|| format!("{local}@{domain}"))
+}
+
+/// Digits with the international prefix: `+1 (312) 555-0142` and `001 312 555 0142` are the same.
+/// Numbers without a country prefix are kept as written (digits only); under 7 digits, none.
+pub fn normalise_phone(phone: &str) -> Option<String> {
+    let trimmed = phone.trim();
+    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    let international = trimmed.starts_with('+');
+    let digits = match digits.strip_prefix("00") {
+        Some(rest) if !international => rest.to_owned(),
+        _ => digits,
+    };
+    (digits.len() >= 7).then(|| {
+        if international || trimmed.starts_with("00") {
+            format!("+{digits}")
+        } else {
+            digits
+        }
+    })
+}
+
+/// Lower-case words of letters and digits, for addresses typed many ways.
+fn address_words(s: &str) -> String {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The linkable attributes (decisions.md "Links"), each as a keyed hash.
+fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
+    use crate::intel::sanctions::matcher::normalise_crypto;
+    if let Some(payout) = &app.payout {
+        if let Some(iban) = payout
+            .iban
+            .as_deref()
+            .map(alnum_upper)
+            .filter(|s| s.len() >= 8)
+        {
+            ids.exact(
+                keys,
+                IdentifierKind::PayoutAccount,
+                format!("iban:{iban}").as_bytes(),
+            );
+        }
+        if let Some(account) = payout
+            .account_number
+            .as_deref()
+            .map(alnum_upper)
+            .filter(|s| s.len() >= 4)
+        {
+            let routing = payout
+                .routing_number
+                .as_deref()
+                .map(alnum_upper)
+                .unwrap_or_default();
+            ids.exact(
+                keys,
+                IdentifierKind::PayoutAccount,
+                format!("account:{routing}:{account}").as_bytes(),
+            );
+        }
+        if let Some(provider) = payout.provider_account_id.as_deref() {
+            let id = normalise_email(provider).unwrap_or_else(|| provider.trim().to_lowercase());
+            if !id.is_empty() {
+                ids.exact(
+                    keys,
+                    IdentifierKind::PayoutAccount,
+                    format!("provider:{id}").as_bytes(),
+                );
+            }
+        }
+        if let Some(address) = payout
+            .crypto_address
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+        {
+            let address = normalise_crypto(address);
+            ids.exact(
+                keys,
+                IdentifierKind::PayoutAccount,
+                format!("crypto:{address}").as_bytes(),
+            );
+        }
+    }
+    for session in &app.sessions {
+        if let Some(device) = session
+            .device_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            ids.exact(keys, IdentifierKind::DeviceId, device.as_bytes());
+        }
+        if !session.remote_access_tools.is_empty() {
+            ids.exact(
+                keys,
+                IdentifierKind::RemoteAccessIp,
+                session.ip.to_string().as_bytes(),
+            );
+            let subnet = match session.ip {
+                std::net::IpAddr::V4(v4) => {
+                    let o = v4.octets();
+                    format!("{}.{}.{}.0/24", o[0], o[1], o[2])
+                }
+                std::net::IpAddr::V6(v6) => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+                }
+            };
+            ids.exact(keys, IdentifierKind::RemoteAccessSubnet, subnet.as_bytes());
+        }
+    }
+    if let Some(phone) = app.applicant.phone.as_deref().and_then(normalise_phone) {
+        ids.exact(keys, IdentifierKind::Phone, phone.as_bytes());
+    }
+    if let Some(email) = app.applicant.email.as_deref().and_then(normalise_email) {
+        ids.exact(keys, IdentifierKind::Email, email.as_bytes());
+    }
+    if let Some(ship) = &app.shipping_address
+        && let Some(line) = ship
+            .address_line
+            .as_deref()
+            .map(address_words)
+            .filter(|l| !l.is_empty())
+    {
+        let value = format!(
+            "{}|{}|{}",
+            ship.country.as_ref().map(|c| c.as_str()).unwrap_or(""),
+            ship.postal_code
+                .as_deref()
+                .map(address_words)
+                .unwrap_or_default(),
+            line
+        );
+        ids.exact(keys, IdentifierKind::ShippingAddress, value.as_bytes());
+    }
 }
 
 /// Reads a sealed perceptual hash back.
@@ -241,6 +460,24 @@ mod tests {
             .find_map(|e| e.detail.clone())
             .unwrap();
         assert_eq!(open_phash(&keys(), &sealed), Some(near));
+    }
+
+    #[test]
+    fn emails_and_phones_normalise_to_one_mailbox_and_one_line() {
+        assert_eq!(
+            normalise_email(" John.Smith+jobs@GoogleMail.com").as_deref(),
+            Some("johnsmith@gmail.com")
+        );
+        assert_eq!(
+            normalise_email("j.smith+x@example.org").as_deref(),
+            Some("j.smith@example.org")
+        );
+        assert_eq!(normalise_email("nobody"), None);
+        assert_eq!(
+            normalise_phone("+1 (312) 555-0142"),
+            normalise_phone("001 312 555 0142")
+        );
+        assert_eq!(normalise_phone("12-34"), None);
     }
 
     #[test]

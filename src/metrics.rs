@@ -38,6 +38,7 @@ pub struct Metrics {
     verdicts: Family<VerdictLabels, Counter>,
     screening: Histogram,
     intel_reloads: Family<OutcomeLabels, Counter>,
+    rescreens: Family<OutcomeLabels, Counter>,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -79,6 +80,12 @@ impl Default for Metrics {
             "Intelligence reloads by outcome (refused: a file failed verification, the old snapshot kept serving)",
             intel_reloads.clone(),
         );
+        let rescreens = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "rescreens",
+            "Stored applications screened again (list changes, links), by whether the verdict changed",
+            rescreens.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -86,6 +93,7 @@ impl Default for Metrics {
             verdicts,
             screening,
             intel_reloads,
+            rescreens,
         }
     }
 }
@@ -122,6 +130,16 @@ impl Metrics {
         self.intel_reloads
             .get_or_create(&OutcomeLabels { outcome })
             .inc();
+    }
+
+    pub fn count_rescreens(&self, done: u64, changed: u64) {
+        let count = |outcome, n| {
+            self.rescreens
+                .get_or_create(&OutcomeLabels { outcome })
+                .inc_by(n);
+        };
+        count("changed", changed);
+        count("unchanged", done.saturating_sub(changed));
     }
 
     /// The OpenMetrics text exposition.

@@ -7,15 +7,17 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
+use crate::checks::links::Link;
 use crate::checks::{self, Facts, Reuse, ReuseKind};
 use crate::identifiers::{self, IdentifierKind, Identifiers};
 use crate::intel::IntelHandle;
+use crate::intel::lists::ListsHandle;
 use crate::metrics::Metrics;
 use crate::model::{Application, Decision, Verdict};
 use crate::policy::Policy;
 use crate::store::{
-    IdempotencyKey, Owner, PriorKnowledge, StoreError, Submission, SubmitOutcome, TenantId,
-    TenantStore,
+    IdempotencyKey, NewVerdictVersion, Owner, PriorKnowledge, RescreenClaim, RescreenResult, Store,
+    StoreError, Submission, SubmitOutcome, TenantId, TenantStore,
 };
 
 /// Scores one application. Pure: the same application, facts and policy give the same verdict.
@@ -25,19 +27,48 @@ pub fn assess(
     policy: &Policy,
     screened_at: DateTime<Utc>,
 ) -> Verdict {
-    let scored = policy.score(checks::run(app, facts));
-    Verdict {
+    assess_with_base(app, facts, policy, screened_at).0
+}
+
+/// [`assess`], plus the base verdict: the decision without the signals that depend on other
+/// applications, which is what propagation to linked applications reads.
+pub fn assess_with_base(
+    app: &Application,
+    facts: &Facts,
+    policy: &Policy,
+    screened_at: DateTime<Utc>,
+) -> (Verdict, Decision) {
+    let signals = checks::run(app, facts);
+    let base = if signals
+        .iter()
+        .any(|s| checks::depends_on_other_applications(s.code))
+    {
+        policy
+            .score(
+                signals
+                    .iter()
+                    .filter(|s| !checks::depends_on_other_applications(s.code))
+                    .cloned()
+                    .collect(),
+            )
+            .decision
+    } else {
+        policy.score(signals.clone()).decision
+    };
+    let scored = policy.score(signals);
+    let verdict = Verdict {
         id: String::new(),
         external_ref: app.external_ref.clone(),
         verdict: scored.decision,
         risk_score: scored.risk_score,
         signals: scored.signals,
-        sanctions_matches: Vec::new(),
+        sanctions_matches: facts.sanctions.matches(),
         policy_version: policy.version().to_owned(),
-        lists_version: None,
+        lists_version: facts.sanctions.lists_version.clone(),
         screened_at,
         review: None,
-    }
+    };
+    (verdict, base)
 }
 
 /// Turns index hits into reuse facts: only applications presenting another identity (another
@@ -77,6 +108,7 @@ pub fn reuse_facts(ids: &Identifiers, known: &PriorKnowledge, max_distance: u32)
                 portrait.closest = Some(portrait.closest.map_or(distance, |d| d.min(distance)));
                 &mut portrait
             }
+            _ => continue, // links: see link_facts
         };
         group.rejected |= hit.verdict == Decision::Reject;
         match &hit.owner {
@@ -117,6 +149,58 @@ pub fn reuse_facts(ids: &Identifiers, known: &PriorKnowledge, max_distance: u32)
     .collect()
 }
 
+/// Whether an index hit is an application presenting another identity than `ids`: another name,
+/// or another date of birth where both are known.
+fn other_identity(ids: &Identifiers, hit: &crate::store::SharedIdentifier) -> bool {
+    hit.name_key[..] != ids.name_key[..]
+        || matches!((&hit.dob_key, &ids.dob_key), (Some(a), Some(b)) if a[..] != b[..])
+}
+
+/// Turns index hits on linkable attributes into link facts: per attribute kind, the applications of
+/// other identities sharing it (own tenant by id, sharing tenants by count), each once.
+pub fn link_facts(ids: &Identifiers, known: &PriorKnowledge) -> Vec<Link> {
+    let mut out: Vec<Link> = Vec::new();
+    for kind in IdentifierKind::LINKS {
+        let mut own: BTreeMap<String, Decision> = BTreeMap::new();
+        let mut foreign: BTreeSet<(u64, u64)> = BTreeSet::new();
+        let mut rejected = false;
+        for hit in known
+            .shared_identifiers
+            .iter()
+            .filter(|h| h.kind == kind && other_identity(ids, h))
+        {
+            rejected |= hit.verdict == Decision::Reject;
+            match &hit.owner {
+                Owner::SameTenant(id) => {
+                    own.insert(id.clone(), hit.verdict);
+                }
+                Owner::OtherTenant {
+                    tenant,
+                    application,
+                } => {
+                    foreign.insert((*tenant, *application));
+                }
+            }
+        }
+        if own.is_empty() && foreign.is_empty() {
+            continue;
+        }
+        out.push(Link {
+            kind,
+            other_tenants: foreign
+                .iter()
+                .map(|(t, _)| t)
+                .collect::<BTreeSet<_>>()
+                .len(),
+            other_tenant_applications: foreign.len(),
+            same_tenant: own.into_iter().collect(),
+            any_rejected: rejected,
+            incomplete: known.truncated,
+        });
+    }
+    out
+}
+
 #[derive(Clone)]
 pub struct Screener {
     pub policy: Arc<Policy>,
@@ -126,6 +210,28 @@ pub struct Screener {
     /// Largest Hamming distance at which two portraits count as the same face.
     pub portrait_max_distance: u32,
     pub intel: IntelHandle,
+    pub lists: ListsHandle,
+    /// Cluster sizes above this raise `LNK_CLUSTER_LARGE` (`VETGATE_LINKS_CLUSTER_MAX`).
+    pub cluster_max: usize,
+}
+
+/// Whether a re-screen found something a reviewer should see: another decision, score, signal
+/// (with its evidence: a link to one more application counts) or sanctions match. A new list
+/// version that changes nothing adds no verdict version.
+pub fn verdict_changed(old: &Verdict, new: &Verdict) -> bool {
+    let matches = |v: &Verdict| -> Vec<(String, String, String)> {
+        let mut m: Vec<_> = v
+            .sanctions_matches
+            .iter()
+            .map(|m| (m.list.clone(), m.entry_id.clone(), m.field.clone()))
+            .collect();
+        m.sort();
+        m
+    };
+    old.verdict != new.verdict
+        || old.risk_score != new.risk_score
+        || old.signals != new.signals
+        || matches(old) != matches(new)
 }
 
 impl Screener {
@@ -142,6 +248,7 @@ impl Screener {
         let known = store
             .prior_knowledge(
                 &app.external_ref,
+                &ids.name_key,
                 &ids.probes,
                 &self.sharing_tenants,
                 app.submitted_at.is_none(),
@@ -149,18 +256,25 @@ impl Screener {
             .await?;
 
         let started = Instant::now();
-        let mut facts = Facts::new(
-            app,
-            known
-                .prior
-                .as_ref()
-                .map_or(received_at, |(_, first)| *first),
-        );
-        facts.reuse = reuse_facts(&ids, &known, self.portrait_max_distance);
-        let intel = self.intel.current();
-        facts.sessions = app.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
-        let verdict = assess(app, &facts, &self.policy, received_at);
+        let first_received = known
+            .prior
+            .as_ref()
+            .map_or(received_at, |(_, first)| *first);
+        let facts = self.facts(store.tenant_id(), app, &ids, &known, first_received);
+        let (verdict, base_verdict) = assess_with_base(app, &facts, &self.policy, received_at);
         self.metrics.observe_screening(started.elapsed());
+        // Every application this one links to (or shares a document or portrait with) is screened
+        // again once this one is stored: it now has a link it did not have.
+        let mut linked: Vec<String> = known
+            .shared_identifiers
+            .iter()
+            .filter_map(|h| match &h.owner {
+                Owner::SameTenant(id) => Some(id.clone()),
+                Owner::OtherTenant { .. } => None,
+            })
+            .collect();
+        linked.sort();
+        linked.dedup();
 
         let decision = verdict.verdict;
         let outcome = store
@@ -170,9 +284,26 @@ impl Screener {
                 idempotency,
                 received_at,
                 verdict,
+                base_verdict,
                 identifiers: ids,
             })
             .await?;
+        if !linked.is_empty()
+            && matches!(
+                outcome,
+                SubmitOutcome::Created(_) | SubmitOutcome::Rescreened(_)
+            )
+        {
+            // The application is stored (201 stands); a failed enqueue only delays propagation
+            // until the linked applications are screened again for another reason.
+            if let Err(err) = store
+                .store()
+                .enqueue_rescreen(store.tenant_id(), &linked, "links")
+                .await
+            {
+                tracing::warn!(error = %err, "queueing linked applications for re-screening failed");
+            }
+        }
         if matches!(
             outcome,
             SubmitOutcome::Created(_) | SubmitOutcome::Rescreened(_)
@@ -180,5 +311,77 @@ impl Screener {
             self.metrics.count_verdict(decision);
         }
         Ok(outcome)
+    }
+}
+
+impl Screener {
+    /// Everything the checks need beyond the application, from what the store returned and the
+    /// loaded intelligence.
+    fn facts(
+        &self,
+        tenant: &TenantId,
+        app: &Application,
+        ids: &Identifiers,
+        known: &PriorKnowledge,
+        first_received: DateTime<Utc>,
+    ) -> Facts {
+        let mut facts = Facts::new(app, first_received);
+        facts.reuse = reuse_facts(ids, known, self.portrait_max_distance);
+        facts.links = link_facts(ids, known);
+        facts.cluster = known.cluster.map(|others| checks::links::Cluster {
+            size: others + 1,
+            max: self.cluster_max,
+            at_least: others as i64 >= crate::store::CLUSTER_COUNT_MAX,
+        });
+        let intel = self.intel.current();
+        facts.sessions = app.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
+        facts.sanctions = self.lists.current().for_tenant(tenant.as_str()).screen(app);
+        facts
+    }
+
+    /// Screens a stored application again with the current lists and policy. The result carries a
+    /// new verdict only when it differs from the stored one (see [`verdict_changed`]).
+    pub async fn rescreen(
+        &self,
+        store: &Store,
+        claim: RescreenClaim,
+    ) -> Result<RescreenResult, StoreError> {
+        let tenant_store = store.tenant(&claim.tenant);
+        let Some(stored) = tenant_store
+            .stored_application(&claim.application_id)
+            .await?
+        else {
+            return Ok(RescreenResult {
+                claim,
+                new_verdict: None,
+            });
+        };
+        let app = Application::parse(&stored.application_json).map_err(|e| {
+            StoreError::Corrupt(format!("stored application does not parse: {e:?}"))
+        })?;
+        let current: Verdict = serde_json::from_slice(&stored.verdict_json)
+            .map_err(|e| StoreError::Corrupt(format!("stored verdict does not parse: {e}")))?;
+        let ids = identifiers::of(&app, tenant_store.keys());
+        let known = tenant_store
+            .prior_knowledge(
+                &stored.external_ref,
+                &ids.name_key,
+                &ids.probes,
+                &self.sharing_tenants,
+                false,
+            )
+            .await?;
+        let facts = self.facts(&claim.tenant, &app, &ids, &known, stored.received_at);
+        let (mut verdict, base_verdict) = assess_with_base(&app, &facts, &self.policy, Utc::now());
+        verdict.id = claim.application_id.clone();
+        let new_verdict = verdict_changed(&current, &verdict).then(|| {
+            self.metrics.count_verdict(verdict.verdict);
+            NewVerdictVersion {
+                after_version: stored.version,
+                verdict,
+                base_verdict,
+            }
+        });
+        Ok(RescreenResult { claim, new_verdict })
     }
 }

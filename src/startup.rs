@@ -13,6 +13,7 @@ use crate::api::{self, AppState};
 use crate::config::{DatabaseKind, Secret, Settings};
 use crate::crypto::PiiKeys;
 use crate::intel::IntelHandle;
+use crate::intel::lists::ListsHandle;
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::screening::Screener;
@@ -32,6 +33,16 @@ impl Application {
         let store = state.store.clone();
         spawn_idempotency_purge(store.clone());
         spawn_reload_on_sighup(state.clone());
+        spawn_list_sync(
+            store.clone(),
+            state.screener.lists.clone(),
+            Duration::from_secs(settings.lists_poll_seconds.max(1)),
+        );
+        spawn_rescreen_worker(
+            store.clone(),
+            state.screener.clone(),
+            settings.rescreen_batch.max(1),
+        );
         let listener = TcpListener::bind(&settings.listen)
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
         let port = listener.local_addr()?.port();
@@ -80,6 +91,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     let metrics = Arc::new(Metrics::default());
     let screener = screener(settings, metrics.clone())?;
     let store = open_store(settings).await?;
+    load_lists(settings, &store, &screener.lists).await?;
     Ok(AppState {
         store,
         screener,
@@ -87,7 +99,85 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         metrics,
         max_body_bytes: settings.max_body_bytes,
         operator_tenant: settings.operator_tenant.clone(),
+        lists_max_upload_bytes: settings.lists_max_upload_bytes,
     })
+}
+
+/// Stores the bundled curated lists if the database lacks them, then loads every active list.
+pub async fn load_lists(
+    settings: &Settings,
+    store: &Store,
+    lists: &ListsHandle,
+) -> anyhow::Result<()> {
+    if settings.lists_bundled {
+        for outcome in crate::intel::list_sources::ensure_bundled(store)
+            .await
+            .context("cannot store the bundled sanctions lists")?
+        {
+            tracing::info!(list = %outcome.list, entries = outcome.entries, "bundled list stored");
+        }
+    }
+    lists
+        .refresh(store)
+        .await
+        .context("cannot load the sanctions lists")?;
+    Ok(())
+}
+
+/// Picks up list versions stored by other instances or the CLI.
+fn spawn_list_sync(store: Store, lists: ListsHandle, every: Duration) {
+    actix_web::rt::spawn(async move {
+        let mut ticks = actix_web::rt::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(err) = lists.refresh(&store).await {
+                tracing::warn!(error = %err, "sanctions list refresh failed; keeping the loaded lists");
+            }
+        }
+    });
+}
+
+/// Works through the re-screen queue: claims a batch the loaded lists can serve, screens each
+/// application again and stores the verdicts that changed, in one transaction per batch.
+fn spawn_rescreen_worker(store: Store, screener: Screener, batch: usize) {
+    const LEASE: Duration = Duration::from_secs(120);
+    actix_web::rt::spawn(async move {
+        loop {
+            let seq = screener.lists.current().seq;
+            let claims = match store.claim_rescreens(seq, batch as i64, LEASE).await {
+                Ok(claims) => claims,
+                Err(err) => {
+                    tracing::warn!(error = %err, "re-screen queue unavailable");
+                    actix_web::rt::time::sleep(Duration::from_secs(5)).await;
+                    continue;
+                }
+            };
+            if claims.is_empty() {
+                actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+            let mut results = Vec::with_capacity(claims.len());
+            for claim in claims {
+                let id = claim.application_id.clone();
+                match screener.rescreen(&store, claim).await {
+                    Ok(result) => results.push(result),
+                    // Left claimed: the lease runs out and it is tried again.
+                    Err(err) => tracing::warn!(error = %err, application = %id, "re-screen failed"),
+                }
+            }
+            let done = results.len();
+            match store.complete_rescreens(results).await {
+                Ok(changed) => {
+                    screener
+                        .metrics
+                        .count_rescreens(done as u64, changed as u64);
+                    tracing::debug!(done, changed, "re-screen batch stored");
+                }
+                Err(err) => tracing::warn!(error = %err, "storing re-screen results failed"),
+            }
+        }
+    });
 }
 
 /// The screening pipeline as configured.
@@ -103,6 +193,8 @@ pub fn screener(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Sc
         sharing_tenants: Arc::new(sharing_tenants),
         portrait_max_distance: settings.identity_phash_max_distance,
         intel: IntelHandle::load(settings.intel_sources()),
+        lists: ListsHandle::default(),
+        cluster_max: settings.links_cluster_max,
     })
 }
 

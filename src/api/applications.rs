@@ -91,6 +91,63 @@ pub async fn submit(
     })
 }
 
+/// One linked application, for the reviewer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinkView {
+    pub id: String,
+    pub external_ref: String,
+    /// Its current verdict.
+    pub verdict: Decision,
+    /// What the two share: payout_account, device_id, phone, email, shipping_address,
+    /// remote_access_ip, remote_access_subnet, document_number, portrait_sha256. Never the values.
+    pub shared: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Links {
+    pub id: String,
+    pub items: Vec<LinkView>,
+}
+
+/// The tenant's applications sharing an attribute with this one. Scope: `verdicts:read`.
+#[utoipa::path(
+    get, path = "/v1/applications/{id}/links", tag = "applications",
+    params(("id" = String, Path, description = "The service's application id")),
+    responses(
+        (status = 200, description = "Linked applications of the same tenant and the attribute kinds shared", body = Links),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application for this tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn links(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(VERDICTS_READ)?;
+    let linked = state
+        .store
+        .tenant(&caller.tenant)
+        .links(&id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(Links {
+        id: id.into_inner(),
+        items: linked
+            .into_iter()
+            .map(|l| LinkView {
+                id: l.id,
+                external_ref: l.external_ref,
+                verdict: l.verdict,
+                shared: l.shared.iter().map(|k| k.as_str().to_owned()).collect(),
+            })
+            .collect(),
+    }))
+}
+
 /// The latest verdict of an application. Scope: `verdicts:read`.
 #[utoipa::path(
     get, path = "/v1/applications/{id}", tag = "applications",
@@ -311,7 +368,7 @@ fn verdict_id(body: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
+pub(super) fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
     let Some(content_type) = req.headers().get(header::CONTENT_TYPE) else {
         return Ok(());
     };
@@ -344,7 +401,7 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 }
 
 /// Reads the body up to `limit` bytes; the declared length is checked before reading anything.
-async fn read_body(
+pub(super) async fn read_body(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,
@@ -369,7 +426,7 @@ async fn read_body(
 }
 
 /// serde_json's message without echoing input.
-fn json_error_position(err: &serde_json::Error) -> String {
+pub(super) fn json_error_position(err: &serde_json::Error) -> String {
     let what = match err.classify() {
         serde_json::error::Category::Eof => "it ends too early",
         serde_json::error::Category::Syntax => "syntax error",

@@ -72,6 +72,15 @@ pub enum ApiError {
     /// 409: an intelligence reload refused a file; the loaded snapshot keeps serving.
     #[error("the reload was refused")]
     IntelReloadRefused(Vec<String>),
+    /// 422: a request body (other than an application) with unusable fields.
+    #[error("the request has invalid fields")]
+    InvalidRequest(Vec<FieldError>),
+    /// 422: a list file that does not parse; nothing was stored and the active version stays.
+    #[error("{0}")]
+    ListRefused(String),
+    /// 403: a list the caller may not load (a reserved name outside the operator tenant).
+    #[error("{0}")]
+    ListForbidden(String),
     /// 404, also for another tenant's resources.
     #[error("not found")]
     NotFound,
@@ -94,6 +103,9 @@ impl ApiError {
             ApiError::Unauthorized(_) => ("unauthorized", "Unauthorized"),
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
             ApiError::NotFound => ("not-found", "Not found"),
+            ApiError::InvalidRequest(_) => ("validation-error", "Invalid request"),
+            ApiError::ListRefused(_) => ("list-refused", "List file refused"),
+            ApiError::ListForbidden(_) => ("forbidden", "Forbidden"),
             ApiError::IntelReloadRefused(_) => ("intel-reload-refused", "Reload refused"),
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 ("service-unavailable", "Service unavailable")
@@ -107,6 +119,12 @@ impl ApiError {
             ApiError::MalformedJson(reason) => format!("The body is not valid JSON: {reason}."),
             ApiError::Invalid(errors) => {
                 format!("{} field(s) break the application contract.", errors.len())
+            }
+            ApiError::InvalidRequest(errors) => {
+                format!("{} field(s) cannot be used.", errors.len())
+            }
+            ApiError::ListRefused(reason) => {
+                format!("The list was refused whole and the active version stays: {reason}")
             }
             // Never say why a token failed: that helps only someone forging one.
             ApiError::Unauthorized(_) => "A valid bearer token is required.".into(),
@@ -149,13 +167,14 @@ impl ResponseError for ApiError {
             | ApiError::UnreadableBody
             | ApiError::BadQuery(_)
             | ApiError::BadIdempotencyKey => StatusCode::BAD_REQUEST,
-            ApiError::Invalid(_) | ApiError::IdempotencyKeyReused => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ApiError::Invalid(_)
+            | ApiError::InvalidRequest(_)
+            | ApiError::ListRefused(_)
+            | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::ListForbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::IntelReloadRefused(_) => StatusCode::CONFLICT,
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
@@ -182,7 +201,9 @@ impl ResponseError for ApiError {
             status: status.as_u16(),
             detail: self.detail(),
             errors: match self {
-                ApiError::Invalid(errors) => Some(errors.clone()),
+                ApiError::Invalid(errors) | ApiError::InvalidRequest(errors) => {
+                    Some(errors.clone())
+                }
                 _ => None,
             },
             parameters: match self {

@@ -33,6 +33,12 @@ pub struct Readiness {
     /// IP databases loaded (kind, file, build date, size) and what could not be loaded.
     #[schema(value_type = Object)]
     intel: crate::intel::IntelStatus,
+    /// Global sanctions lists loaded (name, version number, entries, load time); empty until one is
+    /// stored. Official lists are loaded with `vetgate lists load` or `vetgate lists update`.
+    #[schema(value_type = Vec<Object>)]
+    sanctions_lists: Vec<crate::intel::lists::ListSummary>,
+    /// The global list version label verdicts carry.
+    lists_version: Option<String>,
 }
 
 /// Ready to screen: 200 when the database answers, 503 when it does not. The body lists what is
@@ -57,6 +63,14 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         },
         policy_version: state.screener.policy.version().to_owned(),
         intel: state.screener.intel.current().status(),
+        sanctions_lists: state.screener.lists.current().summaries(None),
+        lists_version: state
+            .screener
+            .lists
+            .current()
+            .for_tenant("")
+            .version()
+            .map(str::to_owned),
     };
     if reachable {
         HttpResponse::Ok().json(body)

@@ -5,7 +5,9 @@ mod applications;
 pub mod auth;
 mod error;
 mod health;
+mod lists;
 pub mod openapi;
+mod sanctions;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -28,6 +30,7 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Tenant whose `lists:admin` manages global intelligence.
     pub operator_tenant: String,
+    pub lists_max_upload_bytes: usize,
 }
 
 /// Registers every route on an actix `App`.
@@ -46,7 +49,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/applications/{id}/history",
                     web::get().to(applications::history),
                 )
-                .route("/admin/intel/reload", web::post().to(admin::reload_intel)),
+                .route(
+                    "/applications/{id}/links",
+                    web::get().to(applications::links),
+                )
+                .route("/admin/intel/reload", web::post().to(admin::reload_intel))
+                .route("/admin/lists", web::get().to(lists::status))
+                .route("/admin/lists", web::post().to(lists::load))
+                .route("/sanctions/search", web::post().to(sanctions::search)),
         )
         .default_service(web::to(not_found));
 }

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, applications, error, health};
+use super::{admin, applications, error, health, lists, sanctions};
 use crate::model;
 
 #[derive(OpenApi)]
@@ -18,8 +18,12 @@ use crate::model;
         applications::submit,
         applications::get,
         applications::history,
+        applications::links,
         applications::list,
         admin::reload_intel,
+        lists::status,
+        lists::load,
+        sanctions::search,
         health::healthz,
         health::readyz,
         health::metrics,
@@ -34,10 +38,19 @@ use crate::model;
         model::FieldError,
         error::Problem,
         error::ParamError,
+        applications::Links,
+        applications::LinkView,
+        sanctions::SanctionsSearchRequest,
+        sanctions::SanctionsSearchResponse,
+        sanctions::SearchMatch,
+        lists::ListsStatus,
+        lists::ListVersionView,
+        lists::LoadResponse,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "applications", description = "Screening and verdicts"),
+        (name = "sanctions", description = "Sanctions search and list versions"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -64,6 +64,32 @@ catalog! {
     NET_OFF_HOURS_ACTIVITY => Network, "Activity falls in the residence's night and the UTC+8/+9 office day.";
     ID_DOCUMENT_REUSED => Identity, "The document number appears on applications of another identity.";
     ID_PORTRAIT_REUSED => Identity, "The portrait (identical or near-identical) appears on applications of another identity.";
+    PAY_IBAN_INVALID => Payout, "The IBAN fails its ISO 13616 check digits, length or country prefix.";
+    PAY_BIC_INVALID => Payout, "The BIC is not a well-formed ISO 9362 code of an assigned country.";
+    PAY_BANK_COUNTRY_MISMATCH => Payout, "The IBAN's, the BIC's and the declared bank country disagree.";
+    PAY_BANK_COUNTRY_DPRK => Payout, "The payout bank is in North Korea.";
+    PAY_BANK_COUNTRY_UNRELATED => Payout, "The payout bank is in a country the applicant has no declared tie to.";
+    PAY_HOLDER_NAME_MISMATCH => Payout, "The payout account is held by another person than the applicant.";
+    PAY_HOLDER_IS_COMPANY => Payout, "The payout account is held by a company.";
+    PAY_CRYPTO => Payout, "Pay is to go to a crypto-asset address.";
+    PAY_CRYPTO_STABLECOIN_HIGH_RISK_CHAIN => Payout, "Pay is to go out as a stablecoin on TRON or BNB Smart Chain.";
+    PAY_CRYPTO_ADDRESS_INVALID => Payout, "The crypto address is malformed for the chain its asset names.";
+    PAY_FREQUENT_CHANGES => Payout, "The payout account changed three or more times in 90 days.";
+    SAN_APPLICANT_MATCH => Sanctions, "The applicant's name matches a sanctions-list entry.";
+    SAN_APPLICANT_MATCH_UNCONFIRMED => Sanctions, "The applicant's name matches a listed entry without a birth date whose nationality the applicant's documents contradict.";
+    SAN_PAYOUT_MATCH => Sanctions, "The payout account holder or crypto address matches a sanctions-list entry.";
+    SAN_POSSIBLE_MATCH => Sanctions, "A name resembles a sanctions-list entry below the match threshold.";
+    SAN_WATCHLIST_MATCH => Sanctions, "A name or identifier matches the DPRK watchlist or the tenant's own list.";
+    SAN_IDENTIFIER_LISTED => Sanctions, "The applicant's e-mail address or document number appears on a sanctions list.";
+    LNK_SHARED_PAYOUT_ACCOUNT => Links, "The payout account is also used by applications under other names.";
+    LNK_SHARED_DEVICE => Links, "A device is also used by applications under other names.";
+    LNK_SHARED_SHIPPING_ADDRESS => Links, "The shipping address is also given by applications under other names.";
+    LNK_SHARED_PHONE => Links, "The phone number is also given by applications under other names.";
+    LNK_SHARED_EMAIL => Links, "The e-mail address is also given by applications under other names.";
+    LNK_SHARED_REMOTE_ACCESS_IP => Links, "Another identity works with remote-access tools from the same address or subnet.";
+    LNK_LAPTOP_FARM => Links, "Three or more identities work with remote-access tools from one address or subnet.";
+    LNK_CLUSTER_LARGE => Links, "More applications than the configured size are connected through strong shared attributes.";
+    LNK_LINKED_TO_REJECTED => Links, "A linked application under another name is rejected on its own evidence.";
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

@@ -5,9 +5,12 @@ mod clock;
 pub mod codes;
 mod consistency;
 mod identity;
+pub mod links;
 mod mrz;
 pub mod names;
 mod network;
+mod payout;
+pub mod sanctions;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -26,6 +29,13 @@ pub struct Facts {
     pub reuse: Vec<Reuse>,
     /// What the IP databases say about each session's address, in `app.sessions` order.
     pub sessions: Vec<crate::intel::geoip::IpFacts>,
+    /// Attributes shared with applications presenting another identity (payout account, device…).
+    pub links: Vec<links::Link>,
+    /// Applications in the cluster this one joins through strong attributes, itself included, and
+    /// the size from which that is a signal (`VETGATE_LINKS_CLUSTER_MAX` + 1).
+    pub cluster: Option<links::Cluster>,
+    /// Sanctions-list entries the applicant's names and payout account resemble.
+    pub sanctions: sanctions::SanctionsFacts,
 }
 
 impl Facts {
@@ -34,6 +44,9 @@ impl Facts {
             now: app.submitted_at.unwrap_or(first_received),
             reuse: Vec::new(),
             sessions: vec![Default::default(); app.sessions.len()],
+            links: Vec::new(),
+            cluster: None,
+            sanctions: Default::default(),
         }
     }
 
@@ -73,7 +86,18 @@ pub fn run(app: &Application, facts: &Facts) -> Vec<Signal> {
         mrz::check(doc, facts, &mut signals);
     }
     signals.extend(run_network(app, facts));
+    payout::check(app, facts, &mut signals);
+    sanctions::check(app, facts, &mut signals);
+    links::check(app, facts, &mut signals);
     signals
+}
+
+/// Whether a signal depends on other applications: the base verdict, which propagation reads,
+/// leaves these out so that it does not depend on arrival order.
+pub fn depends_on_other_applications(code: &str) -> bool {
+    code.starts_with("LNK_")
+        || code == codes::ID_DOCUMENT_REUSED
+        || code == codes::ID_PORTRAIT_REUSED
 }
 
 /// The network checks alone (sessions, clocks, travel, hours): part of [`run`], measured on its own

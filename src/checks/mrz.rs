@@ -305,6 +305,7 @@ mod tests {
                 a["applicant"]["full_name"] = "Erika Mustermann".into();
                 a["applicant"]["date_of_birth"] = "1964-08-12".into();
                 a["applicant"]["nationality"] = "DE".into();
+                a["payout"]["account_holder_name"] = "Erika Mustermann".into();
             }),
         ];
         for (why, edit) in cases {

@@ -1,6 +1,7 @@
 //! The `vetgate` command line.
 
 mod intel;
+mod lists;
 mod screen;
 mod token;
 
@@ -44,6 +45,9 @@ pub enum Command {
     /// Intelligence the service loads.
     #[command(subcommand)]
     Intel(IntelCommand),
+    /// Sanctions-list versions stored in the database.
+    #[command(subcommand)]
+    Lists(lists::ListsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,6 +72,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Screen(args) => block_on(screen::run(settings, args)),
         Command::Geoip(command) => intel::geoip(command),
         Command::Intel(IntelCommand::Status) => intel::status(&settings),
+        Command::Lists(command) => block_on(lists::run(settings, command)),
     };
     match result {
         Ok(code) => code,

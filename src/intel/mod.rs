@@ -1,10 +1,10 @@
-//! Intelligence the checks consult: IP databases, and sanctions lists (parsers and the name matcher
-//! are here; loading list versions into the store and screening with them is the sanctions issue's
-//! next step). Loaded into an
-//! immutable [`Intel`] snapshot; [`IntelHandle`] swaps whole snapshots atomically, so a reload never
-//! stalls or half-changes a lookup.
+//! Intelligence the checks consult: IP databases (files on disk, an immutable [`Intel`] snapshot that
+//! [`IntelHandle`] swaps atomically, so a reload never stalls or half-changes a lookup) and sanctions
+//! lists (versions stored in the database, indexed in memory by [`lists::ListsHandle`]).
 
 pub mod geoip;
+pub mod list_sources;
+pub mod lists;
 pub mod mmdb_writer;
 pub mod overlay;
 pub mod sanctions;

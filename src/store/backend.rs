@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::lists::{ListVersionRow, NewListVersion, RescreenResult};
 use super::writer::{WriteJob, write_one};
 use super::{ListQuery, StoreError, SubmitOutcome};
 use crate::crypto::PiiKeys;
@@ -37,12 +38,38 @@ pub const IDENTIFIER_MATCHES_MAX: usize = 256;
 fn identifier_lookup_sql(keys: usize, tenants: usize) -> String {
     format!(
         "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, i.detail_enc, \
-         a.verdict \
+         a.base_verdict as verdict \
          from identifiers i join applications a on a.id = i.application_id \
          where i.key_hash in ({}) and i.tenant_id in ({}) \
          limit {IDENTIFIER_MATCHES_MAX}",
         placeholders(1, keys),
         placeholders(keys + 1, tenants)
+    )
+}
+
+/// Largest cluster counted exactly; beyond it the size is reported as at least this.
+pub const CLUSTER_COUNT_MAX: i64 = 1000;
+
+/// The connected component through strong attributes (payout account, device, shipping address,
+/// document number) reached from the applications holding any of the seed keys, in one recursive
+/// query, counted in identities (distinct keyed names) other than the application's own: one person
+/// applying several times is one identity. `$1` tenant, `$2` the application's name key, `$3…`
+/// seed keys.
+fn cluster_sql(seeds: usize) -> String {
+    format!(
+        "with recursive comp(id) as ( \
+           select application_id from identifiers where tenant_id = $1 and key_hash in ({}) \
+           union \
+           select i2.application_id from comp \
+             join identifiers i1 on i1.application_id = comp.id \
+             join identifiers i2 on i2.tenant_id = i1.tenant_id and i2.key_hash = i1.key_hash \
+           where i2.tenant_id = $1 \
+             and i1.kind in ('payout_account', 'device_id', 'shipping_address', 'document_number') \
+         ) \
+         select count(*) from (select distinct i.name_key from comp \
+           join identifiers i on i.application_id = comp.id \
+           where i.name_key <> $2 limit {CLUSTER_COUNT_MAX}) t",
+        placeholders(3, seeds)
     )
 }
 
@@ -136,6 +163,91 @@ impl Backend {
         dispatch!(self, b => b.prior(tenant, external_ref).await)
     }
 
+    pub(crate) async fn add_list_version(
+        &self,
+        new: &NewListVersion,
+        sealed: &[u8],
+    ) -> Result<i64, sqlx::Error> {
+        dispatch!(self, b => b.add_list_version(new, sealed).await)
+    }
+
+    pub(crate) async fn newest_list_seq(&self) -> Result<i64, sqlx::Error> {
+        dispatch!(self, b => b.newest_list_seq().await)
+    }
+
+    pub(crate) async fn active_lists(&self) -> Result<Vec<(ListVersionRow, Vec<u8>)>, sqlx::Error> {
+        dispatch!(self, b => b.active_lists().await)
+    }
+
+    pub(crate) async fn list_versions(
+        &self,
+        tenant: Option<&str>,
+    ) -> Result<Vec<ListVersionRow>, sqlx::Error> {
+        dispatch!(self, b => b.list_versions(tenant).await)
+    }
+
+    pub(crate) async fn rescreen_depth(&self, tenant: Option<&str>) -> Result<i64, sqlx::Error> {
+        dispatch!(self, b => b.rescreen_depth(tenant).await)
+    }
+
+    pub(crate) async fn enqueue_rescreen(
+        &self,
+        tenant: &str,
+        ids: &[String],
+        cause: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        dispatch!(self, b => b.enqueue_rescreen(tenant, ids, cause, now).await)
+    }
+
+    pub(crate) async fn claim_rescreens(
+        &self,
+        now: i64,
+        until: i64,
+        loaded_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+        dispatch!(self, b => b.claim_rescreens(now, until, loaded_seq, limit).await)
+    }
+
+    pub(crate) async fn complete_rescreens(
+        &self,
+        results: &[RescreenResult],
+        sealed: &[Option<Vec<u8>>],
+        now: i64,
+    ) -> Result<usize, sqlx::Error> {
+        dispatch!(self, b => b.complete_rescreens(results, sealed, now).await)
+    }
+
+    pub(crate) async fn cluster_size(
+        &self,
+        tenant: &str,
+        seeds: &[[u8; 32]],
+        name_key: &[u8],
+    ) -> Result<i64, sqlx::Error> {
+        if seeds.is_empty() {
+            return Ok(0);
+        }
+        dispatch!(self, b => b.cluster_size(tenant, seeds, name_key).await)
+    }
+
+    pub(crate) async fn links(
+        &self,
+        tenant: &str,
+        id: &str,
+    ) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+        dispatch!(self, b => b.links(tenant, id).await)
+    }
+
+    #[allow(clippy::type_complexity)]
+    pub(crate) async fn stored_application(
+        &self,
+        tenant: &str,
+        id: &str,
+    ) -> Result<Option<(String, i64, i64, Vec<u8>, Vec<u8>)>, sqlx::Error> {
+        dispatch!(self, b => b.stored_application(tenant, id).await)
+    }
+
     pub(crate) async fn identifier_rows(
         &self,
         keys: &[[u8; 32]],
@@ -148,8 +260,14 @@ impl Backend {
     }
 }
 
+/// Columns of a list version without its entries; `active` is 1 for the newest of its list.
+const LIST_VERSION_COLUMNS: &str = "l.seq, l.scope, l.list_name, l.format, l.source, l.content_sha256, \
+     l.loaded_at, l.loaded_by, l.entries, l.north_korea_entries, l.report_json, \
+     cast(case when l.seq = (select max(m.seq) from list_versions m \
+       where m.scope = l.scope and m.list_name = l.list_name) then 1 else 0 end as bigint) as active";
+
 macro_rules! backend {
-    ($name:ident, $db:ty) => {
+    ($name:ident, $db:ty, $skip_locked:literal) => {
         pub(crate) struct $name {
             /// One connection on SQLite (its single writer); the shared pool on PostgreSQL.
             pub(crate) write: sqlx::Pool<$db>,
@@ -270,6 +388,239 @@ macro_rules! backend {
                 query.fetch_all(&self.read).await
             }
 
+            async fn add_list_version(&self, new: &NewListVersion, sealed: &[u8]) -> Result<i64, sqlx::Error> {
+                let mut tx = self.write.begin().await?;
+                let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from list_versions")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "insert into list_versions (seq, scope, list_name, format, source, content_sha256, loaded_at, \
+                     loaded_by, entries, north_korea_entries, report_json, entities_enc) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(seq)
+                .bind(new.scope.as_column())
+                .bind(&new.list_name)
+                .bind(&new.format)
+                .bind(&new.source)
+                .bind(&new.content_sha256[..])
+                .bind(super::micros(new.loaded_at))
+                .bind(&new.loaded_by)
+                .bind(new.entries)
+                .bind(new.north_korea_entries)
+                .bind(&new.report_json)
+                .bind(sealed)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "delete from list_versions where scope = $1 and list_name = $2 and seq not in \
+                     (select seq from list_versions where scope = $1 and list_name = $2 order by seq desc limit $3)",
+                )
+                .bind(new.scope.as_column())
+                .bind(&new.list_name)
+                .bind(super::lists::VERSIONS_KEPT)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
+                     select tenant_id, id, 'lists', $1, $2, 0 from applications where ($3 = '' or tenant_id = $3) \
+                     on conflict (tenant_id, application_id) do update set cause = excluded.cause, \
+                     min_list_seq = case when excluded.min_list_seq > rescreen_queue.min_list_seq \
+                       then excluded.min_list_seq else rescreen_queue.min_list_seq end, \
+                     claimed_until = 0",
+                )
+                .bind(seq)
+                .bind(super::micros(new.loaded_at))
+                .bind(new.scope.as_column())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(seq)
+            }
+
+            async fn newest_list_seq(&self) -> Result<i64, sqlx::Error> {
+                sqlx::query_scalar("select coalesce(max(seq), 0) from list_versions")
+                    .fetch_one(&self.read)
+                    .await
+            }
+
+            async fn active_lists(&self) -> Result<Vec<(ListVersionRow, Vec<u8>)>, sqlx::Error> {
+                use sqlx::Row;
+                let sql = format!(
+                    "select {LIST_VERSION_COLUMNS}, l.entities_enc from list_versions l \
+                     where l.seq = (select max(m.seq) from list_versions m \
+                       where m.scope = l.scope and m.list_name = l.list_name) \
+                     order by l.seq"
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.read).await?;
+                rows.iter()
+                    .map(|row| {
+                        let sealed: Vec<u8> = row.try_get("entities_enc")?;
+                        Ok((<ListVersionRow as sqlx::FromRow<_>>::from_row(row)?, sealed))
+                    })
+                    .collect()
+            }
+
+            async fn list_versions(&self, tenant: Option<&str>) -> Result<Vec<ListVersionRow>, sqlx::Error> {
+                let sql = format!(
+                    "select {LIST_VERSION_COLUMNS} from list_versions l \
+                     where ($1 is null or l.scope = '' or l.scope = $1) \
+                     order by l.scope, l.list_name, l.seq desc"
+                );
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant).fetch_all(&self.read).await
+            }
+
+            async fn rescreen_depth(&self, tenant: Option<&str>) -> Result<i64, sqlx::Error> {
+                sqlx::query_scalar("select count(*) from rescreen_queue where ($1 is null or tenant_id = $1)")
+                    .bind(tenant)
+                    .fetch_one(&self.read)
+                    .await
+            }
+
+            async fn enqueue_rescreen(&self, tenant: &str, ids: &[String], cause: &str, now: i64) -> Result<(), sqlx::Error> {
+                let mut tx = self.write.begin().await?;
+                for id in ids {
+                    sqlx::query(
+                        "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
+                         values ($1, $2, $3, 0, $4, 0) \
+                         on conflict (tenant_id, application_id) do update set claimed_until = 0",
+                    )
+                    .bind(tenant)
+                    .bind(id)
+                    .bind(cause)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await
+            }
+
+            async fn claim_rescreens(
+                &self,
+                now: i64,
+                until: i64,
+                loaded_seq: i64,
+                limit: i64,
+            ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+                sqlx::query_as(concat!(
+                    "update rescreen_queue set claimed_until = $1 \
+                     where (tenant_id, application_id) in (select tenant_id, application_id from rescreen_queue \
+                       where claimed_until < $2 and min_list_seq <= $3 order by enqueued_at limit $4",
+                    $skip_locked,
+                    ") returning tenant_id, application_id, cause"
+                ))
+                .bind(until)
+                .bind(now)
+                .bind(loaded_seq)
+                .bind(limit)
+                .fetch_all(&self.write)
+                .await
+            }
+
+            async fn complete_rescreens(
+                &self,
+                results: &[RescreenResult],
+                sealed: &[Option<Vec<u8>>],
+                now: i64,
+            ) -> Result<usize, sqlx::Error> {
+                let mut tx = self.write.begin().await?;
+                let mut written = 0;
+                for (result, sealed) in results.iter().zip(sealed) {
+                    let claim = &result.claim;
+                    if let (Some(new), Some(sealed)) = (&result.new_verdict, sealed) {
+                        let v = &new.verdict;
+                        let version = new.after_version + 1;
+                        let updated = sqlx::query(
+                            "update applications set verdict = $1, risk_score = $2, version = $3, updated_at = $4, \
+                             base_verdict = $8 where tenant_id = $5 and id = $6 and version = $7",
+                        )
+                        .bind(v.verdict.as_str())
+                        .bind(i64::from(v.risk_score))
+                        .bind(version)
+                        .bind(now)
+                        .bind(claim.tenant.as_str())
+                        .bind(&claim.application_id)
+                        .bind(new.after_version)
+                        .bind(new.base_verdict.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                        // Otherwise the application was re-submitted meanwhile, and screened then.
+                        if updated.rows_affected() == 1 {
+                            sqlx::query(
+                                "insert into verdicts (application_id, version, tenant_id, verdict, risk_score, \
+                                 policy_version, cause, screened_at, verdict_enc) \
+                                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                            )
+                            .bind(&claim.application_id)
+                            .bind(version)
+                            .bind(claim.tenant.as_str())
+                            .bind(v.verdict.as_str())
+                            .bind(i64::from(v.risk_score))
+                            .bind(&v.policy_version)
+                            .bind(&claim.cause)
+                            .bind(super::micros(v.screened_at))
+                            .bind(sealed)
+                            .execute(&mut *tx)
+                            .await?;
+                            written += 1;
+                        }
+                    }
+                    sqlx::query(
+                        "delete from rescreen_queue where tenant_id = $1 and application_id = $2 and claimed_until = $3",
+                    )
+                    .bind(claim.tenant.as_str())
+                    .bind(&claim.application_id)
+                    .bind(claim.lease)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(written)
+            }
+
+            async fn cluster_size(&self, tenant: &str, seeds: &[[u8; 32]], name_key: &[u8]) -> Result<i64, sqlx::Error> {
+                // Audited: only numbered placeholders are generated; every value is bound.
+                let sql = cluster_sql(seeds.len());
+                let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).persistent(false).bind(tenant).bind(name_key);
+                for seed in seeds {
+                    query = query.bind(&seed[..]);
+                }
+                query.fetch_one(&self.read).await
+            }
+
+            async fn links(&self, tenant: &str, id: &str) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+                // Exact keys only: perceptual-hash blocks are candidates, not links.
+                sqlx::query_as(
+                    "select i2.application_id, a.external_ref, a.verdict, i2.kind \
+                     from identifiers i1 \
+                     join identifiers i2 on i2.tenant_id = i1.tenant_id and i2.key_hash = i1.key_hash \
+                       and i2.application_id <> i1.application_id \
+                     join applications a on a.id = i2.application_id \
+                     where i1.tenant_id = $1 and i1.application_id = $2 and i1.kind <> 'portrait_phash' \
+                     order by i2.application_id, i2.kind limit 5000",
+                )
+                .bind(tenant)
+                .bind(id)
+                .fetch_all(&self.read)
+                .await
+            }
+
+            async fn stored_application(
+                &self,
+                tenant: &str,
+                id: &str,
+            ) -> Result<Option<(String, i64, i64, Vec<u8>, Vec<u8>)>, sqlx::Error> {
+                sqlx::query_as(
+                    "select a.external_ref, a.received_at, a.version, a.application_enc, v.verdict_enc \
+                     from applications a join verdicts v on v.application_id = a.id and v.version = a.version \
+                     where a.tenant_id = $1 and a.id = $2",
+                )
+                .bind(tenant)
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await
+            }
+
             async fn purge_idempotency(&self, before: i64) -> Result<u64, sqlx::Error> {
                 let done = sqlx::query("delete from idempotency_keys where created_at < $1")
                     .bind(before)
@@ -281,5 +632,6 @@ macro_rules! backend {
     };
 }
 
-backend!(SqliteBackend, sqlx::Sqlite);
-backend!(PgBackend, sqlx::Postgres);
+// SQLite has one writer, so claims cannot race; PostgreSQL instances skip rows another one holds.
+backend!(SqliteBackend, sqlx::Sqlite, "");
+backend!(PgBackend, sqlx::Postgres, " for update skip locked");

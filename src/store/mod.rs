@@ -6,6 +6,7 @@
 //! applications binds the tenant: callers get a [`TenantStore`] and nothing else.
 
 mod backend;
+mod lists;
 mod writer;
 
 use std::path::Path;
@@ -24,7 +25,11 @@ use crate::model::{Decision, Verdict};
 use backend::{Backend, PgBackend, SqliteBackend};
 use writer::WriteJob;
 
-pub use backend::ListRow;
+pub use backend::{CLUSTER_COUNT_MAX, ListRow};
+pub use lists::{
+    ActiveList, ListScope, ListVersionInfo, NewListVersion, NewVerdictVersion, QueueDepth,
+    RescreenClaim, RescreenResult, StoredApplication, VERSIONS_KEPT,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -96,6 +101,8 @@ pub struct Submission {
     /// The verdict to store; the store assigns `id` (new, or the existing one for a known
     /// `external_ref`).
     pub verdict: Verdict,
+    /// The decision without signals that depend on other applications (for propagation).
+    pub base_verdict: Decision,
     /// Index rows replacing the application's previous ones.
     pub identifiers: Identifiers,
 }
@@ -109,6 +116,9 @@ pub struct PriorKnowledge {
     pub shared_identifiers: Vec<SharedIdentifier>,
     /// The lookup stopped at its cap: counts built from `shared_identifiers` are lower bounds.
     pub truncated: bool,
+    /// Other identities of the tenant in the cluster this one joins through strong attributes;
+    /// `None` when it shares no strong attribute.
+    pub cluster: Option<usize>,
 }
 
 /// Whose application an index hit is. Another tenant's ids and name never leave the store: its
@@ -129,6 +139,15 @@ pub struct SharedIdentifier {
     /// The other application's perceptual hash, for portrait-block hits.
     pub phash: Option<u64>,
     pub verdict: Decision,
+}
+
+/// An application linked to another through a shared attribute.
+#[derive(Debug, Clone)]
+pub struct LinkedApplication {
+    pub id: String,
+    pub external_ref: String,
+    pub verdict: Decision,
+    pub shared: Vec<IdentifierKind>,
 }
 
 pub struct IdempotencyKey {
@@ -321,6 +340,14 @@ pub struct TenantStore<'a> {
 }
 
 impl TenantStore<'_> {
+    pub fn tenant_id(&self) -> &TenantId {
+        &self.tenant
+    }
+
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
     /// The keys identifiers are hashed with (the ones the index was written with).
     pub fn keys(&self) -> &PiiKeys {
         &self.store.inner.keys
@@ -351,6 +378,7 @@ impl TenantStore<'_> {
     pub async fn prior_knowledge(
         &self,
         external_ref: &str,
+        name_key: &[u8],
         probes: &[Probe],
         sharing_with: &[TenantId],
         need_first_received: bool,
@@ -411,10 +439,36 @@ impl TenantStore<'_> {
                     .ok_or_else(|| StoreError::Corrupt("received_at out of range".into()))
             })
             .transpose()?;
+        // Only when a strong attribute is shared in the tenant: one recursive query more.
+        let seeds: Vec<[u8; 32]> = probes
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.kind,
+                    IdentifierKind::PayoutAccount
+                        | IdentifierKind::DeviceId
+                        | IdentifierKind::ShippingAddress
+                        | IdentifierKind::DocumentNumber
+                ) && shared_identifiers
+                    .iter()
+                    .any(|h| h.kind == p.kind && matches!(h.owner, Owner::SameTenant(_)))
+            })
+            .map(|p| p.key)
+            .collect();
+        let cluster = if seeds.is_empty() {
+            None
+        } else {
+            Some(
+                backend
+                    .cluster_size(self.tenant.as_str(), &seeds, name_key)
+                    .await? as usize,
+            )
+        };
         Ok(PriorKnowledge {
             prior,
             shared_identifiers,
             truncated,
+            cluster,
         })
     }
 
@@ -427,6 +481,38 @@ impl TenantStore<'_> {
             .latest(self.tenant.as_str(), id)
             .await?;
         sealed.map(|s| self.store.open_sealed(&s)).transpose()
+    }
+
+    /// The applications of this tenant sharing an attribute with one of its applications, with the
+    /// attribute kinds shared; `None` when there is no such application for this tenant.
+    pub async fn links(&self, id: &str) -> Result<Option<Vec<LinkedApplication>>, StoreError> {
+        let backend = &self.store.inner.backend;
+        if backend.latest(self.tenant.as_str(), id).await?.is_none() {
+            return Ok(None);
+        }
+        let mut out: Vec<LinkedApplication> = Vec::new();
+        for (application_id, external_ref, verdict, kind) in
+            backend.links(self.tenant.as_str(), id).await?
+        {
+            let kind = IdentifierKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown identifier kind {kind:?}")))?;
+            match out.last_mut() {
+                Some(last) if last.id == application_id => {
+                    if !last.shared.contains(&kind) {
+                        last.shared.push(kind);
+                    }
+                }
+                _ => out.push(LinkedApplication {
+                    id: application_id,
+                    external_ref,
+                    verdict: Decision::parse(&verdict).ok_or_else(|| {
+                        StoreError::Corrupt(format!("unknown verdict {verdict:?}"))
+                    })?,
+                    shared: vec![kind],
+                }),
+            }
+        }
+        Ok(Some(out))
     }
 
     /// Every verdict of one of this tenant's applications, oldest first; `None` when there is no

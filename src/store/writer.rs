@@ -162,8 +162,8 @@ macro_rules! write_one {
                 let verdict = &mut sub.verdict;
                 let inserted: Option<String> = sqlx::query_scalar(
                     "insert into applications \
-                     (id, tenant_id, external_ref, received_at, updated_at, verdict, risk_score, version, application_enc) \
-                     values ($1, $2, $3, $4, $4, $5, $6, 1, $7) \
+                     (id, tenant_id, external_ref, received_at, updated_at, verdict, risk_score, version, application_enc, \
+                     base_verdict) values ($1, $2, $3, $4, $4, $5, $6, 1, $7, $8) \
                      on conflict (tenant_id, external_ref) do nothing returning id",
                 )
                 .bind(uuid::Uuid::now_v7().to_string())
@@ -173,6 +173,7 @@ macro_rules! write_one {
                 .bind(verdict.verdict.as_str())
                 .bind(i64::from(verdict.risk_score))
                 .bind(&application_enc)
+                .bind(sub.base_verdict.as_str())
                 .fetch_optional($conn)
                 .await?;
                 let (id, version, created) = match inserted {
@@ -187,7 +188,7 @@ macro_rules! write_one {
                         .await?;
                         sqlx::query(
                             "update applications set updated_at = $1, verdict = $2, risk_score = $3, version = $4, \
-                             application_enc = $5 where tenant_id = $6 and id = $7",
+                             application_enc = $5, base_verdict = $8 where tenant_id = $6 and id = $7",
                         )
                         .bind(now)
                         .bind(verdict.verdict.as_str())
@@ -196,6 +197,7 @@ macro_rules! write_one {
                         .bind(&application_enc)
                         .bind(tenant)
                         .bind(&id)
+                        .bind(sub.base_verdict.as_str())
                         .execute($conn)
                         .await?;
                         (id, version + 1, false)

@@ -187,3 +187,190 @@ fn the_readme_configuration_table_lists_every_setting() {
         );
     }
 }
+
+fn lists_cli(dir: &std::path::Path) -> Command {
+    let mut cmd = vetgate(dir);
+    cmd.env("VETGATE_DATABASE_URL", "sqlite://lists.db")
+        .env("VETGATE_LOG", "warn");
+    cmd
+}
+
+fn status_of(dir: &std::path::Path) -> serde_json::Value {
+    let out = lists_cli(dir).args(["lists", "status"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn active_entries(status: &serde_json::Value, list: &str) -> Option<i64> {
+    status["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["list"] == list && v["active"] == true)
+        .map(|v| v["entries"].as_i64().unwrap())
+}
+
+#[test]
+fn lists_load_stores_both_official_lists_and_refuses_a_malformed_file_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = shared_dir().join("data");
+    let out = lists_cli(dir.path())
+        .args(["lists", "load", "--format", "ofac-csv"])
+        .arg(data.join("ofac-sdn"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let loaded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(loaded["entries"], 8976);
+    let out = lists_cli(dir.path())
+        .args(["lists", "load", "--format", "un-xml"])
+        .arg(data.join("un-consolidated.xml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let status = status_of(dir.path());
+    assert_eq!(active_entries(&status, "OFAC-SDN"), Some(8976));
+    assert_eq!(active_entries(&status, "UN-SC"), Some(1003));
+    // Every stored application is queued for re-screening when a list changes (none yet here).
+    assert_eq!(status["rescreen_pending"], 0);
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "id,kind,name,aliases,dates_of_birth,nationalities,programs,crypto_addresses,source,source_date,notes\n\
+         W-1,person,Good Row,,,,,,,,\nW-2,starship,Bad Row,,,,,,,,\n",
+    )
+    .unwrap();
+    let out = lists_cli(dir.path())
+        .args(["lists", "load", "--format", "csv", "--list", "OPS-WATCH"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.csv, line 3"), "{stderr}");
+    assert_eq!(active_entries(&status_of(dir.path()), "OPS-WATCH"), None);
+    // A tenant's own list may not take a reserved name.
+    let out = lists_cli(dir.path())
+        .args(["lists", "load", "--format", "ofac-csv", "--tenant", "acme"])
+        .arg(data.join("ofac-sdn"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("operator"));
+}
+
+/// Serves files of one directory over plain HTTP on a random port (enough for `lists update`).
+fn serve_directory(
+    root: std::path::PathBuf,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let requested = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = requested.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request_line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) <= 2 {
+                    break;
+                }
+            }
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .to_owned();
+            log.lock().unwrap().push(path.clone());
+            let file = root.join(path.trim_start_matches('/'));
+            let response = match std::fs::read(&file) {
+                Ok(body) => {
+                    let mut r = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
+                    r.extend_from_slice(&body);
+                    r
+                }
+                Err(_) => {
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .to_vec()
+                }
+            };
+            let _ = stream.write_all(&response);
+        }
+    });
+    (address, requested)
+}
+
+#[test]
+fn lists_update_downloads_the_official_files_from_their_publishers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, requested) = serve_directory(shared_dir().join("data"));
+    let out = lists_cli(dir.path())
+        .env("VETGATE_LISTS_OFAC_URL", format!("{base}/ofac-sdn"))
+        .env(
+            "VETGATE_LISTS_UN_URL",
+            format!("{base}/un-consolidated.xml"),
+        )
+        .args(["lists", "update"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let status = status_of(dir.path());
+    assert_eq!(active_entries(&status, "OFAC-SDN"), Some(8976));
+    assert_eq!(active_entries(&status, "UN-SC"), Some(1003));
+    let requested = requested.lock().unwrap().clone();
+    for path in [
+        "/ofac-sdn/sdn.csv",
+        "/ofac-sdn/add.csv",
+        "/ofac-sdn/alt.csv",
+        "/ofac-sdn/sdn_comments.csv",
+        "/un-consolidated.xml",
+    ] {
+        assert!(
+            requested.iter().any(|p| p == path),
+            "{path} not fetched: {requested:?}"
+        );
+    }
+
+    // A publisher answering 404 leaves the stored versions as they were.
+    let out = lists_cli(dir.path())
+        .env("VETGATE_LISTS_OFAC_URL", format!("{base}/nowhere"))
+        .env(
+            "VETGATE_LISTS_UN_URL",
+            format!("{base}/un-consolidated.xml"),
+        )
+        .args(["lists", "update"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("404"));
+    let versions = status_of(dir.path())["versions"].as_array().unwrap().len();
+    assert_eq!(versions, status["versions"].as_array().unwrap().len());
+}

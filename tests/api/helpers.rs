@@ -71,6 +71,16 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// Another handle on the same PostgreSQL database (a second instance); only the original drops
+    /// it.
+    pub fn borrow(other: &TestDatabase) -> TestDatabase {
+        TestDatabase {
+            url: other.url.clone(),
+            pg_name: None,
+            _dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
     pub async fn create(backend: Backend) -> TestDatabase {
         let dir = tempfile::tempdir().unwrap();
         match backend {
@@ -319,6 +329,24 @@ pub fn token_with(edit: impl FnOnce(&mut Claims)) -> String {
 }
 
 /// The reason codes of a verdict, in order.
+/// Gives an application derived from the clean example its own e-mail, phone, payout account and
+/// device, so a test about one signal does not also link it to the other applications it submits.
+pub fn own_attributes(app: &mut Value, tag: &str) {
+    let digits: u64 = tag
+        .bytes()
+        .fold(7, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    app["applicant"]["email"] = format!("someone.{tag}@example.com").into();
+    app["applicant"]["phone"] = format!("+1312{:07}", digits % 10_000_000).into();
+    if app["payout"].is_object() {
+        app["payout"]["account_number"] = format!("{:012}", digits % 1_000_000_000_000).into();
+    }
+    if let Some(sessions) = app["sessions"].as_array_mut() {
+        for s in sessions {
+            s["device_id"] = format!("device-{tag}").into();
+        }
+    }
+}
+
 pub fn codes(verdict: &Value) -> Vec<String> {
     verdict["signals"]
         .as_array()

@@ -34,6 +34,7 @@ fn impostor(external_ref: &str) -> Value {
         .unwrap()
         .remove("mrz");
     app["payout"]["account_holder_name"] = "Maria Lopez".into();
+    own_attributes(&mut app, external_ref);
     app
 }
 
@@ -315,6 +316,7 @@ async fn every_document_signal_fires_through_the_api_and_the_clean_example_stays
     for (i, (code, verdict, edit)) in cases.into_iter().enumerate() {
         let mut application = contract_example("clean-us-applicant.json");
         application["external_ref"] = format!("case-{i}").into();
+        own_attributes(&mut application, &format!("case-{i}"));
         // Its own document, so no case is also a reuse of the clean example's.
         application["identity_document"]["number"] = format!("N{i:08}").into();
         application["identity_document"]

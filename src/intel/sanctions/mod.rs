@@ -7,6 +7,7 @@
 //! could not structure.
 
 pub mod csv_list;
+pub mod curated;
 pub mod matcher;
 pub mod model;
 pub mod ofac;

@@ -57,3 +57,4 @@ pub use index::{
     normalise_crypto,
 };
 pub use normalize::{fold, tokens};
+pub use score::name_similarity_str;

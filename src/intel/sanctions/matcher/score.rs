@@ -4,7 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::jaro::jaro_winkler;
-use super::normalize::{COUNTRY_WORDS, TokClass, Token};
+use super::normalize::{COUNTRY_WORDS, TokClass, Token, tokens_with};
+use super::translit::{self, Scheme};
 use crate::intel::sanctions::model::{DateSpec, Entity, PartialDate};
 
 /// Pairs of words less similar than this count as unmatched.
@@ -365,6 +366,38 @@ pub fn name_similarity(q: &Side, n: &Side) -> f64 {
     best
 }
 
+/// Similarity of two names as written (any script, any order), in [0, 1] and symmetric. Each name
+/// is tokenised as [`super::Index::build`] does, in every transliteration scheme its script allows,
+/// and weighted by word class alone (there is no list to take an IDF factor from); the result is
+/// the best [`name_similarity`] over the schemes and both directions. For comparing one name with
+/// another outside an index, such as a payout account's holder with the applicant.
+pub fn name_similarity_str(a: &str, b: &str) -> f64 {
+    let sides = |name: &str| -> Vec<Side> {
+        let schemes: &[Scheme] = if translit::has_scheme_dependent(name) {
+            &Scheme::ALL
+        } else {
+            &Scheme::ALL[..1]
+        };
+        schemes
+            .iter()
+            .map(|&scheme| tokens_with(name, scheme))
+            .filter(|toks| !toks.is_empty())
+            .map(|toks| {
+                let w = toks.iter().map(|t| class_weight(t.class)).collect();
+                Side::new(toks, w)
+            })
+            .collect()
+    };
+    let (left, right) = (sides(a), sides(b));
+    let mut best = 0f64;
+    for l in &left {
+        for r in &right {
+            best = best.max(name_similarity(l, r)).max(name_similarity(r, l));
+        }
+    }
+    best
+}
+
 fn widen(d: NaiveDate, years: i32) -> NaiveDate {
     let y = d.year() + years;
     NaiveDate::from_ymd_opt(y, d.month(), d.day())
@@ -497,6 +530,27 @@ mod tests {
         assert!(sim("Kim Yong Su", "KIM, Yong Chol") < 0.75);
         assert!(sim("Kim", "KIM, Yong Chol") < 0.6);
         assert!(sim("Korea Zinc", "KOREA KUMRYONG TRADING CORPORATION") < 0.5);
+    }
+
+    #[test]
+    fn names_as_written_compare_across_scripts_and_both_ways() {
+        let pairs = [
+            ("김영철", "Kim Yong Chol"),
+            ("Carter, Emily", "EMILY CARTER"),
+            ("Kim Yong Su", "KIM, Yong Chol"),
+            ("Emily Carter", ""),
+        ];
+        for (a, b) in pairs {
+            assert_eq!(
+                name_similarity_str(a, b),
+                name_similarity_str(b, a),
+                "{a} / {b}"
+            );
+        }
+        assert!(name_similarity_str("김영철", "Kim Yong Chol") > 0.95);
+        assert_eq!(name_similarity_str("Carter, Emily", "EMILY CARTER"), 1.0);
+        assert!(name_similarity_str("Kim Yong Su", "KIM, Yong Chol") < 0.75);
+        assert_eq!(name_similarity_str("Emily Carter", ""), 0.0);
     }
 
     #[test]

@@ -1,0 +1,342 @@
+//! `/v1/admin/lists`: load sanctions-list versions and see what is loaded. Scope `lists:admin`.
+//! The operator tenant manages the global lists (official and curated); any other tenant manages
+//! lists that screen only its own applications.
+
+use actix_multipart::Multipart;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::SecondsFormat;
+use futures_util::StreamExt;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::applications::{json_error_position, read_body};
+use super::auth::{Caller, LISTS_ADMIN};
+use super::error::Problem;
+use super::{ApiError, AppState};
+use crate::intel::list_sources::{self, ListFormat, ListLoadError, ListUpload, LoadOutcome};
+use crate::intel::lists::ListSummary;
+use crate::model::FieldError;
+use crate::store::{ListScope, ListVersionInfo};
+
+/// A stored version as the status page shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListVersionView {
+    pub list: String,
+    pub seq: i64,
+    /// `global` (official and curated lists) or `tenant` (the caller's own).
+    pub scope: &'static str,
+    pub format: String,
+    pub source: String,
+    pub content_sha256: String,
+    pub loaded_at: String,
+    pub loaded_by: String,
+    pub entries: i64,
+    pub north_korea_entries: i64,
+    /// The newest version of its list: the one screening uses.
+    pub active: bool,
+    /// What the parser could not structure (kept raw in the entries' remarks).
+    #[schema(value_type = Object)]
+    pub report: Value,
+}
+
+/// `GET /v1/admin/lists`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListsStatus {
+    /// The version label this instance screens the caller's applications with.
+    pub lists_version: Option<String>,
+    /// The lists this instance has loaded (it polls the database for new versions).
+    #[schema(value_type = Vec<Object>)]
+    pub loaded: Vec<ListSummary>,
+    /// Every stored version the caller may see, newest first per list.
+    pub versions: Vec<ListVersionView>,
+    /// Applications waiting to be screened again after a list change.
+    pub rescreen_pending: i64,
+}
+
+fn view(info: ListVersionInfo) -> ListVersionView {
+    ListVersionView {
+        list: info.list_name,
+        seq: info.seq,
+        scope: match info.scope {
+            ListScope::Global => "global",
+            ListScope::Tenant(_) => "tenant",
+        },
+        format: info.format,
+        source: info.source,
+        content_sha256: hex::encode(&info.content_sha256),
+        loaded_at: info.loaded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        loaded_by: info.loaded_by,
+        entries: info.entries,
+        north_korea_entries: info.north_korea_entries,
+        active: info.active,
+        report: serde_json::from_str(&info.report_json).unwrap_or(Value::Null),
+    }
+}
+
+/// Stored and loaded sanctions-list versions. Scope: `lists:admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/lists", tag = "sanctions",
+    responses(
+        (status = 200, description = "Versions, entry counts, load times", body = ListsStatus),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn status(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    caller.require(LISTS_ADMIN)?;
+    let operator = caller.tenant.as_str() == state.operator_tenant;
+    let versions = state.store.list_versions(Some(&caller.tenant)).await?;
+    let pending = state
+        .store
+        .rescreen_depth((!operator).then_some(&caller.tenant))
+        .await?
+        .pending;
+    let lists = state.screener.lists.current();
+    Ok(HttpResponse::Ok().json(ListsStatus {
+        lists_version: lists
+            .for_tenant(caller.tenant.as_str())
+            .version()
+            .map(str::to_owned),
+        loaded: lists.summaries(Some(caller.tenant.as_str())),
+        versions: versions.into_iter().map(view).collect(),
+        rescreen_pending: pending,
+    }))
+}
+
+/// What a load answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoadResponse {
+    #[schema(value_type = Object)]
+    #[serde(flatten)]
+    pub outcome: LoadOutcome,
+    pub scope: &'static str,
+    /// Every application the list screens is queued to be screened again.
+    pub rescreen_pending: i64,
+}
+
+/// Load a new version of a sanctions list. Scope: `lists:admin`.
+///
+/// `multipart/form-data` with a `format` field (`ofac-csv`, `un-xml`, `csv`), a `list` field for
+/// `csv` lists, and the file(s): the four OFAC files by their names (`sdn.csv`, `add.csv`,
+/// `alt.csv`, `sdn_comments.csv`), or one file. Or JSON `{"format": "csv"|"un-xml", "list": …,
+/// "content": "…"}`. The whole file is parsed first: a malformed one is refused (422, naming the
+/// line or element) and the active version stays. Every instance serves the new version within
+/// `VETGATE_LISTS_POLL_SECONDS`; stored applications are re-screened in the background.
+#[utoipa::path(
+    post, path = "/v1/admin/lists", tag = "sanctions",
+    responses(
+        (status = 201, description = "Stored as the list's new version", body = LoadResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not lists:admin, or a global list outside the operator tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields or a malformed file; nothing changed", body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn load(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(LISTS_ADMIN)?;
+    let limit = state.lists_max_upload_bytes;
+    let essence = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let upload = match essence.as_str() {
+        "multipart/form-data" => {
+            read_multipart(Multipart::new(req.headers(), payload.into_inner()), limit).await?
+        }
+        "application/json" => {
+            let body = read_body(&req, payload, limit).await?;
+            let value: Value = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::MalformedJson(json_error_position(&e)))?;
+            json_upload(&value).map_err(ApiError::InvalidRequest)?
+        }
+        _ => return Err(ApiError::UnsupportedMediaType),
+    };
+    let list_name = upload.list_name().map_err(load_error)?;
+    let scope = list_sources::scope_for(&caller.tenant, &state.operator_tenant, &list_name)
+        .map_err(load_error)?;
+    let loaded_by = format!("api:{}:{}", caller.tenant.as_str(), caller.subject);
+    let (info, outcome) = list_sources::load(&state.store, upload, scope.clone(), &loaded_by)
+        .await
+        .map_err(load_error)?;
+    // This instance serves the new version at once; the others at their next poll.
+    if let Err(err) = state.screener.lists.refresh(&state.store).await {
+        tracing::warn!(error = %err, "list refresh after a load failed; the poller retries");
+    }
+    let pending = state
+        .store
+        .rescreen_depth(match &info.scope {
+            ListScope::Global => None,
+            ListScope::Tenant(t) => Some(t),
+        })
+        .await?
+        .pending;
+    Ok(HttpResponse::Created().json(LoadResponse {
+        outcome,
+        scope: match scope {
+            ListScope::Global => "global",
+            ListScope::Tenant(_) => "tenant",
+        },
+        rescreen_pending: pending,
+    }))
+}
+
+fn load_error(err: ListLoadError) -> ApiError {
+    match err {
+        ListLoadError::Malformed(e) => ApiError::ListRefused(e.to_string()),
+        ListLoadError::Invalid(detail) => ApiError::InvalidRequest(vec![FieldError {
+            pointer: String::new(),
+            detail,
+        }]),
+        ListLoadError::Forbidden(detail) => ApiError::ListForbidden(detail),
+        ListLoadError::Store(e) => ApiError::Store(e),
+        ListLoadError::Fetch { url, message } => ApiError::ListRefused(format!("{url}: {message}")),
+    }
+}
+
+fn json_upload(value: &Value) -> Result<ListUpload, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut error = |pointer: &str, detail: String| {
+        errors.push(FieldError {
+            pointer: pointer.into(),
+            detail,
+        })
+    };
+    let Some(object) = value.as_object() else {
+        error("", "the body must be a JSON object".into());
+        return Err(errors);
+    };
+    for key in object.keys() {
+        if !matches!(key.as_str(), "format" | "list" | "content" | "file_name") {
+            error(&format!("/{key}"), "unknown field".into());
+        }
+    }
+    let format = match object.get("format").and_then(Value::as_str) {
+        Some(f) => match f.parse::<ListFormat>() {
+            Ok(ListFormat::OfacCsv) => {
+                error(
+                    "/format",
+                    "the OFAC set is four Latin-1 files: upload it as multipart/form-data".into(),
+                );
+                None
+            }
+            Ok(format) => Some(format),
+            Err(e) => {
+                error("/format", e);
+                None
+            }
+        },
+        None => {
+            error("/format", "is required: csv or un-xml".into());
+            None
+        }
+    };
+    let list_name = match object.get("list") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            error("/list", "must be a string".into());
+            None
+        }
+    };
+    let content = match object.get("content").and_then(Value::as_str) {
+        Some(c) => Some(c.as_bytes().to_vec()),
+        None => {
+            error("/content", "is required: the file's text".into());
+            None
+        }
+    };
+    let file_name = object
+        .get("file_name")
+        .and_then(Value::as_str)
+        .unwrap_or("upload")
+        .to_owned();
+    match (format, content) {
+        (Some(format), Some(content)) if errors.is_empty() => Ok(ListUpload {
+            format,
+            list_name,
+            files: vec![(file_name.clone(), content)],
+            source: format!("upload {file_name}"),
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn read_multipart(mut form: Multipart, limit: usize) -> Result<ListUpload, ApiError> {
+    let invalid = |pointer: &str, detail: &str| {
+        ApiError::InvalidRequest(vec![FieldError {
+            pointer: pointer.into(),
+            detail: detail.into(),
+        }])
+    };
+    let (mut format, mut list_name, mut files) = (None, None, Vec::new());
+    let mut total = 0usize;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|_| ApiError::UnreadableBody)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_owned);
+        let mut data = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| ApiError::UnreadableBody)?;
+            total += chunk.len();
+            if total > limit {
+                return Err(ApiError::PayloadTooLarge(limit));
+            }
+            data.extend_from_slice(&chunk);
+        }
+        match (name.as_str(), file_name) {
+            ("format", None) => {
+                let text = String::from_utf8_lossy(&data);
+                format = Some(
+                    text.trim()
+                        .parse::<ListFormat>()
+                        .map_err(|e| invalid("/format", &e))?,
+                );
+            }
+            ("list", None) => list_name = Some(String::from_utf8_lossy(&data).trim().to_owned()),
+            (_, Some(file_name)) => files.push((file_name, data)),
+            (other, None) => {
+                return Err(invalid(
+                    &format!("/{other}"),
+                    "unknown field: send format, list and the file(s)",
+                ));
+            }
+        }
+    }
+    let format =
+        format.ok_or_else(|| invalid("/format", "is required: ofac-csv, un-xml or csv"))?;
+    if files.is_empty() {
+        return Err(invalid("/files", "no file was uploaded"));
+    }
+    let source = format!(
+        "upload {}",
+        files
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(ListUpload {
+        format,
+        list_name,
+        files,
+        source,
+    })
+}

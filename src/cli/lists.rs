@@ -1,0 +1,146 @@
+//! `vetgate lists load | update | status`: list versions in the database the service uses. Running
+//! instances pick a new version up within `VETGATE_LISTS_POLL_SECONDS` and re-screen what it
+//! screens in the background.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+
+use crate::config::Settings;
+use crate::intel::list_sources::{self, ListFormat, ListUpload, OFAC_FILES};
+use crate::startup;
+use crate::store::{ListScope, TenantId};
+
+#[derive(Debug, Subcommand)]
+pub enum ListsCommand {
+    /// Parse a list file (or the OFAC set's directory) and store it as the list's new version.
+    Load(LoadArgs),
+    /// Download the official OFAC SDN and UN lists (VETGATE_LISTS_OFAC_URL, VETGATE_LISTS_UN_URL)
+    /// and store each as a new version.
+    Update,
+    /// Stored versions, entry counts, load times and the re-screen backlog (JSON).
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// ofac-csv (a directory holding sdn.csv, add.csv, alt.csv, sdn_comments.csv), un-xml or csv.
+    #[arg(long)]
+    format: ListFormat,
+    /// The list's name; required for csv (e.g. VETGATE-DPRK-WATCH, or a tenant's own name).
+    #[arg(long)]
+    list: Option<String>,
+    /// Load as this tenant's own list (screens only its applications) instead of as the operator.
+    #[arg(long)]
+    tenant: Option<String>,
+    /// The directory (ofac-csv) or file.
+    path: PathBuf,
+}
+
+pub async fn run(settings: Settings, command: ListsCommand) -> anyhow::Result<ExitCode> {
+    let store = startup::open_store(&settings).await?;
+    match command {
+        ListsCommand::Load(args) => {
+            let files = if args.format == ListFormat::OfacCsv {
+                let mut files = Vec::new();
+                for name in OFAC_FILES {
+                    let path = args.path.join(name);
+                    let data = std::fs::read(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    files.push((name.to_owned(), data));
+                }
+                files
+            } else {
+                let data = std::fs::read(&args.path)
+                    .with_context(|| format!("cannot read {}", args.path.display()))?;
+                let name = args
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| args.path.display().to_string());
+                vec![(name, data)]
+            };
+            let upload = ListUpload {
+                format: args.format,
+                list_name: args.list,
+                files,
+                source: args.path.display().to_string(),
+            };
+            let list_name = upload.list_name()?;
+            let tenant = match &args.tenant {
+                Some(t) => TenantId::parse(t)
+                    .context("--tenant must be 1-64 characters of A-Z a-z 0-9 . _ -")?,
+                None => TenantId::parse(&settings.operator_tenant)
+                    .context("VETGATE_OPERATOR_TENANT is not a valid tenant id")?,
+            };
+            let scope = list_sources::scope_for(&tenant, &settings.operator_tenant, &list_name)?;
+            let (_, outcome) = list_sources::load(&store, upload, scope, "cli").await?;
+            print_json(&outcome)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ListsCommand::Update => {
+            let (ofac, un, max) = (
+                settings.lists_ofac_url.clone(),
+                settings.lists_un_url.clone(),
+                settings.lists_max_upload_bytes as u64,
+            );
+            eprintln!("downloading {ofac} and {un} …");
+            let uploads =
+                tokio::task::spawn_blocking(move || list_sources::fetch_official(&ofac, &un, max))
+                    .await??;
+            let mut outcomes = Vec::new();
+            for upload in uploads {
+                let (_, outcome) =
+                    list_sources::load(&store, upload, ListScope::Global, "cli update").await?;
+                outcomes.push(outcome);
+            }
+            print_json(&outcomes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ListsCommand::Status => {
+            let versions = store.list_versions(None).await?;
+            if versions.is_empty() && !settings.lists_bundled {
+                bail!("no list is stored; load one with `vetgate lists load`");
+            }
+            let pending = store.rescreen_depth(None).await?.pending;
+            let versions: Vec<serde_json::Value> = versions
+                .into_iter()
+                .map(|v| {
+                    serde_json::json!({
+                        "list": v.list_name,
+                        "seq": v.seq,
+                        "scope": match &v.scope { ListScope::Global => "global".to_owned(), ListScope::Tenant(t) => format!("tenant:{}", t.as_str()) },
+                        "active": v.active,
+                        "format": v.format,
+                        "source": v.source,
+                        "loaded_at": v.loaded_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        "loaded_by": v.loaded_by,
+                        "entries": v.entries,
+                        "north_korea_entries": v.north_korea_entries,
+                        "report": serde_json::from_str::<serde_json::Value>(&v.report_json).unwrap_or_default(),
+                    })
+                })
+                .collect();
+            print_json(&serde_json::json!({
+                "versions": versions,
+                "rescreen_pending": pending,
+            }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Pretty JSON on stdout; a closed pipe (`| head`) ends the output quietly.
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+    {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
