@@ -99,6 +99,7 @@ pub struct Settings {
     pub lists_max_upload_bytes: usize,
     pub rescreen_batch: usize,
     pub links_cluster_max: usize,
+    pub rate_limit_per_minute: u32,
     pub log: String,
     pub log_format: LogFormat,
 }
@@ -134,6 +135,7 @@ impl Default for Settings {
             lists_max_upload_bytes: 64 * 1024 * 1024,
             rescreen_batch: 64,
             links_cluster_max: 4,
+            rate_limit_per_minute: 0,
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -298,6 +300,11 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         env: "VETGATE_RESCREEN_BATCH",
         default: "64",
         help: "Applications one re-screen step claims and stores in one transaction.",
+    },
+    SettingDoc {
+        env: "VETGATE_RATE_LIMIT_PER_MINUTE",
+        default: "0 (off)",
+        help: "Requests one tenant may make per minute on one instance (burst: one minute's worth); over it, 429 with Retry-After.",
     },
     SettingDoc {
         env: "VETGATE_LINKS_CLUSTER_MAX",

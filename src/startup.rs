@@ -100,6 +100,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         max_body_bytes: settings.max_body_bytes,
         operator_tenant: settings.operator_tenant.clone(),
         lists_max_upload_bytes: settings.lists_max_upload_bytes,
+        rate_limiter: crate::api::rate_limit::RateLimiter::new(settings.rate_limit_per_minute),
     })
 }
 

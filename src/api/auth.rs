@@ -170,7 +170,12 @@ impl FromRequest for Caller {
                 .strip_prefix("Bearer ")
                 .or_else(|| header.strip_prefix("bearer "))
                 .ok_or(ApiError::Unauthorized("not a bearer token"))?;
-            state.auth.verify(token.trim())
+            let caller = state.auth.verify(token.trim())?;
+            state
+                .rate_limiter
+                .check(caller.tenant.as_str())
+                .map_err(ApiError::RateLimited)?;
+            Ok(caller)
         })();
         ready(result)
     }

@@ -81,6 +81,10 @@ pub enum ApiError {
     /// 403: a list the caller may not load (a reserved name outside the operator tenant).
     #[error("{0}")]
     ListForbidden(String),
+    /// 429: the tenant's request rate is over `VETGATE_RATE_LIMIT_PER_MINUTE`; retry after this
+    /// many seconds.
+    #[error("too many requests for this tenant; retry in {0} s")]
+    RateLimited(u64),
     /// 404, also for another tenant's resources.
     #[error("not found")]
     NotFound,
@@ -104,6 +108,7 @@ impl ApiError {
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
             ApiError::NotFound => ("not-found", "Not found"),
             ApiError::InvalidRequest(_) => ("validation-error", "Invalid request"),
+            ApiError::RateLimited(_) => ("rate-limited", "Too many requests"),
             ApiError::ListRefused(_) => ("list-refused", "List file refused"),
             ApiError::ListForbidden(_) => ("forbidden", "Forbidden"),
             ApiError::IntelReloadRefused(_) => ("intel-reload-refused", "Reload refused"),
@@ -176,6 +181,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::ListForbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::IntelReloadRefused(_) => StatusCode::CONFLICT,
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -230,6 +236,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("2")));
+            }
+            ApiError::RateLimited(seconds) => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(*seconds)));
             }
             _ => {}
         }

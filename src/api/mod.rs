@@ -7,6 +7,7 @@ mod error;
 mod health;
 mod lists;
 pub mod openapi;
+pub mod rate_limit;
 mod sanctions;
 
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub struct AppState {
     /// Tenant whose `lists:admin` manages global intelligence.
     pub operator_tenant: String,
     pub lists_max_upload_bytes: usize,
+    pub rate_limiter: rate_limit::RateLimiter,
 }
 
 /// Registers every route on an actix `App`.

@@ -397,6 +397,7 @@ impl ListsHandle {
         if newest == self.current().seq {
             return Ok(false);
         }
+        let started = std::time::Instant::now();
         let active = store.active_lists().await?;
         let lists = tokio::task::spawn_blocking(move || Lists::build(newest, active))
             .await
@@ -406,6 +407,7 @@ impl ListsHandle {
             lists = lists.summaries(None).len(),
             tenants = lists.tenants.len(),
             version = lists.global_version.as_deref().unwrap_or("none"),
+            elapsed_ms = started.elapsed().as_millis() as u64,
             "sanctions lists loaded"
         );
         self.replace(lists);

@@ -177,3 +177,28 @@ async fn bad_applications_are_refused_with_pointers_and_leave_the_database_untou
     // And a good one still goes through afterwards.
     assert_eq!(post(body).await.status.as_u16(), 201);
 }
+
+#[actix_web::test]
+async fn a_tenant_over_its_rate_limit_gets_429_with_retry_after_and_others_do_not() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.rate_limit_per_minute = 3).await;
+    let acme = app.writer("acme");
+    for _ in 0..3 {
+        assert_eq!(app.get(&acme, "/v1/applications").await.status, 200);
+    }
+    let reply = app.get(&acme, "/v1/applications").await;
+    let problem = reply.problem(429);
+    assert_eq!(problem["type"], "/problems/rate-limited");
+    let retry: u64 = reply.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(
+        app.get(&app.writer("globex"), "/v1/applications")
+            .await
+            .status,
+        200
+    );
+    // Unauthenticated probes are not counted against anyone.
+    assert_eq!(
+        app.send("GET", "/healthz", None, &[], None).await.status,
+        200
+    );
+}

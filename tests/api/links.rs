@@ -335,3 +335,51 @@ fn the_order_of_submission_does_not_change_the_final_verdicts() {
         })
         .unwrap();
 }
+
+#[actix_web::test]
+async fn tenants_that_opt_in_learn_counts_only_and_others_nothing() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.shared_tenants = "acme,globex".into()).await;
+    let acme = app
+        .submit(&app.writer("acme"), &farm_member(0))
+        .await
+        .json();
+    let acme_id = acme["id"].as_str().unwrap().to_owned();
+
+    let globex = app
+        .submit(&app.writer("globex"), &farm_member(2))
+        .await
+        .json();
+    let signal = globex["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "LNK_SHARED_PAYOUT_ACCOUNT")
+        .unwrap_or_else(|| panic!("{globex:#}"));
+    assert_eq!(signal["evidence"]["applications"], json!([]));
+    assert_eq!(signal["evidence"]["other_tenant_applications"], 1);
+    assert_eq!(signal["evidence"]["other_tenants"], 1);
+    let text = globex.to_string();
+    assert!(
+        !text.contains(&acme_id) && !text.contains("Daniel"),
+        "{text}"
+    );
+
+    // A tenant that did not opt in neither learns nor is learnt from.
+    let initech = app
+        .submit(&app.writer("initech"), &farm_member(4))
+        .await
+        .json();
+    assert!(
+        !codes(&initech).iter().any(|c| c.starts_with("LNK_")),
+        "{initech:#}"
+    );
+    // And /links stays within the tenant.
+    let links = app
+        .get(
+            &app.writer("globex"),
+            &format!("/v1/applications/{}/links", globex["id"].as_str().unwrap()),
+        )
+        .await
+        .json();
+    assert_eq!(links["items"], json!([]));
+}
