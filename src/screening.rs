@@ -263,11 +263,13 @@ impl Screener {
         let facts = self.facts(store.tenant_id(), app, &ids, &known, first_received);
         let (verdict, base_verdict) = assess_with_base(app, &facts, &self.policy, received_at);
         self.metrics.observe_screening(started.elapsed());
-        // Every application this one links to (or shares a document or portrait with) is screened
-        // again once this one is stored: it now has a link it did not have.
+        // Every application of another identity this one links to (or shares a document or portrait
+        // with) is screened again once this one is stored: it now has a link it did not have. The
+        // same person's other applications gain nothing from it and are left alone.
         let mut linked: Vec<String> = known
             .shared_identifiers
             .iter()
+            .filter(|h| other_identity(&ids, h))
             .filter_map(|h| match &h.owner {
                 Owner::SameTenant(id) => Some(id.clone()),
                 Owner::OtherTenant { .. } => None,

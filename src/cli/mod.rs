@@ -1,5 +1,6 @@
 //! The `vetgate` command line.
 
+mod dev;
 mod intel;
 mod lists;
 mod screen;
@@ -48,6 +49,9 @@ pub enum Command {
     /// Sanctions-list versions stored in the database.
     #[command(subcommand)]
     Lists(lists::ListsCommand),
+    /// Development tools: synthetic applications for measurements.
+    #[command(subcommand)]
+    Dev(dev::DevCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +77,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Geoip(command) => intel::geoip(command),
         Command::Intel(IntelCommand::Status) => intel::status(&settings),
         Command::Lists(command) => block_on(lists::run(settings, command)),
+        Command::Dev(c) => block_on(dev::run(settings, c)),
     };
     match result {
         Ok(code) => code,

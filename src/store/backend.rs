@@ -47,29 +47,25 @@ fn identifier_lookup_sql(keys: usize, tenants: usize) -> String {
     )
 }
 
-/// Largest cluster counted exactly; beyond it the size is reported as at least this.
+/// Most applications a cluster walk visits; beyond it the size is reported as at least this.
 pub const CLUSTER_COUNT_MAX: i64 = 1000;
+/// Applications one hop of the walk expands, and rows one hop reads: every hop is one bounded
+/// indexed query, however large the cluster.
+pub const CLUSTER_FRONTIER_MAX: usize = 64;
+const CLUSTER_ROWS_PER_HOP: usize = 512;
 
-/// The connected component through strong attributes (payout account, device, shipping address,
-/// document number) reached from the applications holding any of the seed keys, in one recursive
-/// query, counted in identities (distinct keyed names) other than the application's own: one person
-/// applying several times is one identity. `$1` tenant, `$2` the application's name key, `$3…`
-/// seed keys.
-fn cluster_sql(seeds: usize) -> String {
+/// The applications sharing a strong attribute (payout account, device, shipping address, document
+/// number) with any of `ids`, with their name keys. `$1` tenant, `$2…` ids.
+fn strong_neighbours_sql(ids: usize) -> String {
     format!(
-        "with recursive comp(id) as ( \
-           select application_id from identifiers where tenant_id = $1 and key_hash in ({}) \
-           union \
-           select i2.application_id from comp \
-             join identifiers i1 on i1.application_id = comp.id \
-             join identifiers i2 on i2.tenant_id = i1.tenant_id and i2.key_hash = i1.key_hash \
-           where i2.tenant_id = $1 \
-             and i1.kind in ('payout_account', 'device_id', 'shipping_address', 'document_number') \
-         ) \
-         select count(*) from (select distinct i.name_key from comp \
-           join identifiers i on i.application_id = comp.id \
-           where i.name_key <> $2 limit {CLUSTER_COUNT_MAX}) t",
-        placeholders(3, seeds)
+        // `cross join` fixes SQLite's join order (i1 by application first): without statistics it
+        // would start from every index row of the tenant.
+        "select distinct i2.application_id, i2.name_key from identifiers i1 cross join identifiers i2 \
+         where i2.tenant_id = i1.tenant_id and i2.key_hash = i1.key_hash \
+           and i1.tenant_id = $1 and i1.application_id in ({}) \
+           and i1.kind in ('payout_account', 'device_id', 'shipping_address', 'document_number') \
+         limit {CLUSTER_ROWS_PER_HOP}",
+        placeholders(2, ids)
     )
 }
 
@@ -219,16 +215,15 @@ impl Backend {
         dispatch!(self, b => b.complete_rescreens(results, sealed, now).await)
     }
 
-    pub(crate) async fn cluster_size(
+    pub(crate) async fn strong_neighbours(
         &self,
         tenant: &str,
-        seeds: &[[u8; 32]],
-        name_key: &[u8],
-    ) -> Result<i64, sqlx::Error> {
-        if seeds.is_empty() {
-            return Ok(0);
+        ids: &[String],
+    ) -> Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        dispatch!(self, b => b.cluster_size(tenant, seeds, name_key).await)
+        dispatch!(self, b => b.strong_neighbours(tenant, ids).await)
     }
 
     pub(crate) async fn links(
@@ -578,14 +573,14 @@ macro_rules! backend {
                 Ok(written)
             }
 
-            async fn cluster_size(&self, tenant: &str, seeds: &[[u8; 32]], name_key: &[u8]) -> Result<i64, sqlx::Error> {
+            async fn strong_neighbours(&self, tenant: &str, ids: &[String]) -> Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
                 // Audited: only numbered placeholders are generated; every value is bound.
-                let sql = cluster_sql(seeds.len());
-                let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).persistent(false).bind(tenant).bind(name_key);
-                for seed in seeds {
-                    query = query.bind(&seed[..]);
+                let sql = strong_neighbours_sql(ids.len());
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).persistent(false).bind(tenant);
+                for id in ids {
+                    query = query.bind(id);
                 }
-                query.fetch_one(&self.read).await
+                query.fetch_all(&self.read).await
             }
 
             async fn links(&self, tenant: &str, id: &str) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {

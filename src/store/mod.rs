@@ -9,6 +9,7 @@ mod backend;
 mod lists;
 mod writer;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -26,6 +27,9 @@ use backend::{Backend, PgBackend, SqliteBackend};
 use writer::WriteJob;
 
 pub use backend::{CLUSTER_COUNT_MAX, ListRow};
+
+/// Hops of the cluster walk beyond the applications an application links to directly.
+pub const CLUSTER_HOPS: usize = 2;
 pub use lists::{
     ActiveList, ListScope, ListVersionInfo, NewListVersion, NewVerdictVersion, QueueDepth,
     RescreenClaim, RescreenResult, StoredApplication, VERSIONS_KEPT,
@@ -439,37 +443,69 @@ impl TenantStore<'_> {
                     .ok_or_else(|| StoreError::Corrupt("received_at out of range".into()))
             })
             .transpose()?;
-        // Only when a strong attribute is shared in the tenant: one recursive query more.
-        let seeds: Vec<[u8; 32]> = probes
-            .iter()
-            .filter(|p| {
-                matches!(
-                    p.kind,
-                    IdentifierKind::PayoutAccount
-                        | IdentifierKind::DeviceId
-                        | IdentifierKind::ShippingAddress
-                        | IdentifierKind::DocumentNumber
-                ) && shared_identifiers
-                    .iter()
-                    .any(|h| h.kind == p.kind && matches!(h.owner, Owner::SameTenant(_)))
-            })
-            .map(|p| p.key)
-            .collect();
-        let cluster = if seeds.is_empty() {
-            None
-        } else {
-            Some(
-                backend
-                    .cluster_size(self.tenant.as_str(), &seeds, name_key)
-                    .await? as usize,
-            )
-        };
+        let cluster = self.cluster(&shared_identifiers, name_key).await?;
         Ok(PriorKnowledge {
             prior,
             shared_identifiers,
             truncated,
             cluster,
         })
+    }
+
+    /// Other identities in the cluster an application joins through strong attributes: a walk of at
+    /// most [`CLUSTER_HOPS`] bounded hops from the applications of other identities it shares one
+    /// with (none: no query at all, so a person re-applying costs nothing).
+    async fn cluster(
+        &self,
+        shared: &[SharedIdentifier],
+        name_key: &[u8],
+    ) -> Result<Option<usize>, StoreError> {
+        let strong = |k: IdentifierKind| {
+            matches!(
+                k,
+                IdentifierKind::PayoutAccount
+                    | IdentifierKind::DeviceId
+                    | IdentifierKind::ShippingAddress
+                    | IdentifierKind::DocumentNumber
+            )
+        };
+        let mut identities: HashSet<Vec<u8>> = HashSet::new();
+        let mut visited: HashSet<String> = HashSet::new();
+        let mut frontier: Vec<String> = Vec::new();
+        for hit in shared
+            .iter()
+            .filter(|h| strong(h.kind) && h.name_key[..] != *name_key)
+        {
+            if let Owner::SameTenant(id) = &hit.owner {
+                identities.insert(hit.name_key.clone());
+                if visited.insert(id.clone()) {
+                    frontier.push(id.clone());
+                }
+            }
+        }
+        if frontier.is_empty() {
+            return Ok(None);
+        }
+        let backend = &self.store.inner.backend;
+        for _ in 0..CLUSTER_HOPS {
+            if frontier.is_empty() || visited.len() as i64 >= CLUSTER_COUNT_MAX {
+                break;
+            }
+            frontier.truncate(backend::CLUSTER_FRONTIER_MAX);
+            let rows = backend
+                .strong_neighbours(self.tenant.as_str(), &frontier)
+                .await?;
+            frontier.clear();
+            for (id, key) in rows {
+                if key[..] != *name_key {
+                    identities.insert(key);
+                }
+                if visited.insert(id.clone()) {
+                    frontier.push(id);
+                }
+            }
+        }
+        Ok(Some(identities.len()))
     }
 
     /// The latest verdict of one of this tenant's applications.

@@ -1,0 +1,15 @@
+//! The UN Security Council consolidated list (XML) over arbitrary bytes. No input may panic the
+//! parser; an accepted list goes on to the store's JSON form and the matcher.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use vetgate::intel::sanctions::un;
+
+#[path = "common/mod.rs"]
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(list) = un::parse("fuzz.xml", data) {
+        common::exercise_list(list);
+    }
+});
