@@ -71,6 +71,14 @@ impl IdentifierKind {
         IdentifierKind::RemoteAccessSubnet,
     ];
 
+    /// The attributes that tie applications to one operator: clusters are walked through these.
+    pub const STRONG: [IdentifierKind; 4] = [
+        IdentifierKind::PayoutAccount,
+        IdentifierKind::DeviceId,
+        IdentifierKind::ShippingAddress,
+        IdentifierKind::DocumentNumber,
+    ];
+
     pub fn parse(s: &str) -> Option<IdentifierKind> {
         [
             IdentifierKind::DocumentNumber,

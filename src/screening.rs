@@ -16,8 +16,8 @@ use crate::metrics::Metrics;
 use crate::model::{Application, Decision, Verdict};
 use crate::policy::Policy;
 use crate::store::{
-    IdempotencyKey, NewVerdictVersion, Owner, PriorKnowledge, RescreenClaim, RescreenResult, Store,
-    StoreError, Submission, SubmitOutcome, TenantId, TenantStore,
+    IdempotencyKey, NewVerdictVersion, Owner, PriorKnowledge, RescreenClaim, RescreenResult,
+    SharedIdentifier, Store, StoreError, Submission, SubmitOutcome, TenantId, TenantStore,
 };
 
 /// Scores one application. Pure: the same application, facts and policy give the same verdict.
@@ -39,23 +39,19 @@ pub fn assess_with_base(
     screened_at: DateTime<Utc>,
 ) -> (Verdict, Decision) {
     let signals = checks::run(app, facts);
-    let base = if signals
+    // Scored a second time only when some signal depends on other applications.
+    let own_only: Vec<_> = signals
         .iter()
-        .any(|s| checks::depends_on_other_applications(s.code))
-    {
-        policy
-            .score(
-                signals
-                    .iter()
-                    .filter(|s| !checks::depends_on_other_applications(s.code))
-                    .cloned()
-                    .collect(),
-            )
-            .decision
-    } else {
-        policy.score(signals.clone()).decision
-    };
+        .filter(|s| !checks::depends_on_other_applications(s.code))
+        .cloned()
+        .collect();
+    let depends = own_only.len() < signals.len();
     let scored = policy.score(signals);
+    let base = if depends {
+        policy.score(own_only).decision
+    } else {
+        scored.decision
+    };
     let verdict = Verdict {
         id: String::new(),
         external_ref: app.external_ref.clone(),
@@ -80,15 +76,11 @@ pub fn reuse_facts(ids: &Identifiers, known: &PriorKnowledge, max_distance: u32)
     struct Group {
         exact: bool,
         closest: Option<u32>,
-        own: BTreeMap<String, Decision>,
-        foreign: BTreeSet<(u64, u64)>,
-        rejected: bool,
+        sharers: Sharers,
     }
     let (mut document, mut portrait) = (Group::default(), Group::default());
     for hit in &known.shared_identifiers {
-        let other_identity = hit.name_key[..] != ids.name_key[..]
-            || matches!((&hit.dob_key, &ids.dob_key), (Some(a), Some(b)) if a[..] != b[..]);
-        if !other_identity {
+        if !other_identity(ids, hit) {
             continue;
         }
         let group = match hit.kind {
@@ -110,18 +102,7 @@ pub fn reuse_facts(ids: &Identifiers, known: &PriorKnowledge, max_distance: u32)
             }
             _ => continue, // links: see link_facts
         };
-        group.rejected |= hit.verdict == Decision::Reject;
-        match &hit.owner {
-            Owner::SameTenant(id) => {
-                group.own.insert(id.clone(), hit.verdict);
-            }
-            Owner::OtherTenant {
-                tenant,
-                application,
-            } => {
-                group.foreign.insert((*tenant, *application));
-            }
-        }
+        group.sharers.add(hit);
     }
     let portrait_kind = match portrait.closest {
         Some(distance) if !portrait.exact => ReuseKind::PortraitSimilar { distance },
@@ -132,26 +113,62 @@ pub fn reuse_facts(ids: &Identifiers, known: &PriorKnowledge, max_distance: u32)
         (portrait, portrait_kind),
     ]
     .into_iter()
-    .filter(|(group, _)| !group.own.is_empty() || !group.foreign.is_empty())
-    .map(|(group, kind)| Reuse {
-        kind,
-        other_tenants: group
-            .foreign
-            .iter()
-            .map(|(tenant, _)| tenant)
-            .collect::<BTreeSet<_>>()
-            .len(),
-        other_tenant_applications: group.foreign.len(),
-        same_tenant: group.own.into_iter().collect(),
-        any_rejected: group.rejected,
-        incomplete: known.truncated,
+    .filter(|(group, _)| !group.sharers.is_empty())
+    .map(|(group, kind)| {
+        let s = group.sharers;
+        Reuse {
+            kind,
+            other_tenants: s.other_tenants(),
+            other_tenant_applications: s.foreign.len(),
+            same_tenant: s.own.into_iter().collect(),
+            any_rejected: s.rejected,
+            incomplete: known.truncated,
+        }
     })
     .collect()
 }
 
+/// The applications sharing one identifier family: the caller's own by id with their base
+/// verdict, sharing tenants' by opaque tags (counted, never shown).
+#[derive(Default)]
+struct Sharers {
+    own: BTreeMap<String, Decision>,
+    foreign: BTreeSet<(u64, u64)>,
+    rejected: bool,
+}
+
+impl Sharers {
+    fn add(&mut self, hit: &SharedIdentifier) {
+        self.rejected |= hit.verdict == Decision::Reject;
+        match &hit.owner {
+            Owner::SameTenant(id) => {
+                self.own.insert(id.clone(), hit.verdict);
+            }
+            Owner::OtherTenant {
+                tenant,
+                application,
+            } => {
+                self.foreign.insert((*tenant, *application));
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.own.is_empty() && self.foreign.is_empty()
+    }
+
+    fn other_tenants(&self) -> usize {
+        self.foreign
+            .iter()
+            .map(|(tenant, _)| tenant)
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+}
+
 /// Whether an index hit is an application presenting another identity than `ids`: another name,
 /// or another date of birth where both are known.
-fn other_identity(ids: &Identifiers, hit: &crate::store::SharedIdentifier) -> bool {
+fn other_identity(ids: &Identifiers, hit: &SharedIdentifier) -> bool {
     hit.name_key[..] != ids.name_key[..]
         || matches!((&hit.dob_key, &ids.dob_key), (Some(a), Some(b)) if a[..] != b[..])
 }
@@ -161,40 +178,23 @@ fn other_identity(ids: &Identifiers, hit: &crate::store::SharedIdentifier) -> bo
 pub fn link_facts(ids: &Identifiers, known: &PriorKnowledge) -> Vec<Link> {
     let mut out: Vec<Link> = Vec::new();
     for kind in IdentifierKind::LINKS {
-        let mut own: BTreeMap<String, Decision> = BTreeMap::new();
-        let mut foreign: BTreeSet<(u64, u64)> = BTreeSet::new();
-        let mut rejected = false;
+        let mut s = Sharers::default();
         for hit in known
             .shared_identifiers
             .iter()
             .filter(|h| h.kind == kind && other_identity(ids, h))
         {
-            rejected |= hit.verdict == Decision::Reject;
-            match &hit.owner {
-                Owner::SameTenant(id) => {
-                    own.insert(id.clone(), hit.verdict);
-                }
-                Owner::OtherTenant {
-                    tenant,
-                    application,
-                } => {
-                    foreign.insert((*tenant, *application));
-                }
-            }
+            s.add(hit);
         }
-        if own.is_empty() && foreign.is_empty() {
+        if s.is_empty() {
             continue;
         }
         out.push(Link {
             kind,
-            other_tenants: foreign
-                .iter()
-                .map(|(t, _)| t)
-                .collect::<BTreeSet<_>>()
-                .len(),
-            other_tenant_applications: foreign.len(),
-            same_tenant: own.into_iter().collect(),
-            any_rejected: rejected,
+            other_tenants: s.other_tenants(),
+            other_tenant_applications: s.foreign.len(),
+            same_tenant: s.own.into_iter().collect(),
+            any_rejected: s.rejected,
             incomplete: known.truncated,
         });
     }

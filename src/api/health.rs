@@ -55,6 +55,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             false
         }
     };
+    let lists = state.screener.lists.current();
     let body = Readiness {
         status: if reachable { "ready" } else { "unavailable" },
         database: DatabaseStatus {
@@ -63,14 +64,8 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         },
         policy_version: state.screener.policy.version().to_owned(),
         intel: state.screener.intel.current().status(),
-        sanctions_lists: state.screener.lists.current().summaries(None),
-        lists_version: state
-            .screener
-            .lists
-            .current()
-            .for_tenant("")
-            .version()
-            .map(str::to_owned),
+        sanctions_lists: lists.summaries(None),
+        lists_version: lists.for_tenant("").version().map(str::to_owned),
     };
     if reachable {
         HttpResponse::Ok().json(body)

@@ -25,8 +25,11 @@ use crate::store::{ListScope, ListVersionInfo};
 pub struct ListVersionView {
     pub list: String,
     pub seq: i64,
-    /// `global` (official and curated lists) or `tenant` (the caller's own).
+    /// `global` (official and curated lists) or `tenant` (a tenant's own).
     pub scope: &'static str,
+    /// The tenant a `tenant` list belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
     pub format: String,
     pub source: String,
     pub content_sha256: String,
@@ -55,23 +58,27 @@ pub struct ListsStatus {
     pub rescreen_pending: i64,
 }
 
-fn view(info: ListVersionInfo) -> ListVersionView {
-    ListVersionView {
-        list: info.list_name,
-        seq: info.seq,
-        scope: match info.scope {
-            ListScope::Global => "global",
-            ListScope::Tenant(_) => "tenant",
-        },
-        format: info.format,
-        source: info.source,
-        content_sha256: hex::encode(&info.content_sha256),
-        loaded_at: info.loaded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        loaded_by: info.loaded_by,
-        entries: info.entries,
-        north_korea_entries: info.north_korea_entries,
-        active: info.active,
-        report: serde_json::from_str(&info.report_json).unwrap_or(Value::Null),
+impl From<ListVersionInfo> for ListVersionView {
+    fn from(info: ListVersionInfo) -> ListVersionView {
+        let (scope, tenant) = match info.scope {
+            ListScope::Global => ("global", None),
+            ListScope::Tenant(t) => ("tenant", Some(t.as_str().to_owned())),
+        };
+        ListVersionView {
+            list: info.list_name,
+            seq: info.seq,
+            scope,
+            tenant,
+            format: info.format,
+            source: info.source,
+            content_sha256: hex::encode(&info.content_sha256),
+            loaded_at: info.loaded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            loaded_by: info.loaded_by,
+            entries: info.entries,
+            north_korea_entries: info.north_korea_entries,
+            active: info.active,
+            report: serde_json::from_str(&info.report_json).unwrap_or(Value::Null),
+        }
     }
 }
 
@@ -102,7 +109,7 @@ pub async fn status(caller: Caller, state: web::Data<AppState>) -> Result<HttpRe
             .version()
             .map(str::to_owned),
         loaded: lists.summaries(Some(caller.tenant.as_str())),
-        versions: versions.into_iter().map(view).collect(),
+        versions: versions.into_iter().map(ListVersionView::from).collect(),
         rescreen_pending: pending,
     }))
 }

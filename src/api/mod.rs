@@ -5,7 +5,7 @@ mod applications;
 pub mod auth;
 mod error;
 mod health;
-mod lists;
+pub mod lists;
 pub mod openapi;
 pub mod rate_limit;
 mod sanctions;

@@ -10,6 +10,7 @@ use super::applications::{json_error_position, read_body, require_json};
 use super::auth::{Caller, VERDICTS_READ};
 use super::error::Problem;
 use super::{ApiError, AppState};
+use crate::checks::sanctions::round3;
 use crate::intel::sanctions::matcher::{KindFilter, Query, REVIEW_THRESHOLD, THRESHOLD};
 use crate::intel::sanctions::model::{EntityKind, parse_iso_partial};
 use crate::model::{Country, FieldError};
@@ -39,7 +40,8 @@ pub struct SearchMatch {
     pub entry_name: String,
     pub matched_name: String,
     /// person, entity, vessel or aircraft.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: EntityKind,
     pub score: f64,
     /// `score >= threshold`.
     #[serde(rename = "match")]
@@ -61,19 +63,6 @@ pub struct SanctionsSearchResponse {
     /// The active list version searched; empty when no list is loaded.
     pub lists_version: String,
     pub matches: Vec<SearchMatch>,
-}
-
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
-fn kind_name(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Person => "person",
-        EntityKind::Entity => "entity",
-        EntityKind::Vessel => "vessel",
-        EntityKind::Aircraft => "aircraft",
-    }
 }
 
 /// Reads the request against its schema, reporting every unusable field with its pointer.
@@ -206,7 +195,7 @@ pub async fn search(
                 entry_id: m.entity.id.clone(),
                 entry_name: m.entity.primary_name.clone(),
                 matched_name: m.found.matched_name.clone(),
-                kind: kind_name(m.entity.kind).into(),
+                kind: m.entity.kind,
                 score: round3(m.found.score),
                 is_match: m.found.is_match,
                 programs: m.entity.programs.clone(),

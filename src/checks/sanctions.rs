@@ -81,12 +81,7 @@ impl SanctionsFacts {
             .iter()
             .filter(|h| h.score >= self.review_threshold)
             .collect();
-        hits.sort_by(|a, b| {
-            b.official
-                .cmp(&a.official)
-                .then(b.score.total_cmp(&a.score))
-                .then(a.field.cmp(&b.field))
-        });
+        hits.sort_by(|a, b| precedence(a, b));
         hits.into_iter()
             .map(|h| SanctionsMatch {
                 list: h.list.clone(),
@@ -101,7 +96,17 @@ impl SanctionsFacts {
     }
 }
 
-fn round3(x: f64) -> f64 {
+/// The order hits are shown in: an official entry before a curated one for the same person
+/// (decisions.md), then by score, then by field.
+fn precedence(a: &SanctionsHit, b: &SanctionsHit) -> std::cmp::Ordering {
+    b.official
+        .cmp(&a.official)
+        .then(b.score.total_cmp(&a.score))
+        .then(a.field.cmp(&b.field))
+}
+
+/// Scores as shown to people: three decimals.
+pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
@@ -159,11 +164,7 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
         by_code.entry(code).or_default().push(hit);
     }
     for (code, mut hits) in by_code {
-        hits.sort_by(|a, b| {
-            b.official
-                .cmp(&a.official)
-                .then(b.score.total_cmp(&a.score))
-        });
+        hits.sort_by(|a, b| precedence(a, b));
         let best = hits[0];
         let north_korea = hits.iter().any(|h| h.north_korea);
         let message = match code {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
+use crate::api::lists::ListVersionView;
 use crate::config::Settings;
 use crate::intel::list_sources::{self, ListFormat, ListUpload, OFAC_FILES};
 use crate::startup;
@@ -105,24 +106,8 @@ pub async fn run(settings: Settings, command: ListsCommand) -> anyhow::Result<Ex
                 bail!("no list is stored; load one with `vetgate lists load`");
             }
             let pending = store.rescreen_depth(None).await?.pending;
-            let versions: Vec<serde_json::Value> = versions
-                .into_iter()
-                .map(|v| {
-                    serde_json::json!({
-                        "list": v.list_name,
-                        "seq": v.seq,
-                        "scope": match &v.scope { ListScope::Global => "global".to_owned(), ListScope::Tenant(t) => format!("tenant:{}", t.as_str()) },
-                        "active": v.active,
-                        "format": v.format,
-                        "source": v.source,
-                        "loaded_at": v.loaded_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                        "loaded_by": v.loaded_by,
-                        "entries": v.entries,
-                        "north_korea_entries": v.north_korea_entries,
-                        "report": serde_json::from_str::<serde_json::Value>(&v.report_json).unwrap_or_default(),
-                    })
-                })
-                .collect();
+            let versions: Vec<ListVersionView> =
+                versions.into_iter().map(ListVersionView::from).collect();
             print_json(&serde_json::json!({
                 "versions": versions,
                 "rescreen_pending": pending,

@@ -225,41 +225,7 @@ pub async fn load(
     let parsed = tokio::task::spawn_blocking(move || upload.parse())
         .await
         .map_err(|e| ListLoadError::Invalid(format!("parser task failed: {e}")))??;
-    store_parsed(
-        store,
-        parsed,
-        scope,
-        &list_name,
-        format,
-        source,
-        content_sha256,
-        loaded_by,
-    )
-    .await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn store_parsed(
-    store: &Store,
-    parsed: LoadedList,
-    scope: ListScope,
-    list_name: &str,
-    format: ListFormat,
-    source: String,
-    content_sha256: [u8; 32],
-    loaded_by: &str,
-) -> Result<(ListVersionInfo, LoadOutcome), ListLoadError> {
     let report = &parsed.report;
-    let outcome = LoadOutcome {
-        list: list_name.to_owned(),
-        seq: 0,
-        format,
-        entries: report.entries,
-        north_korea_entries: report.north_korea_entries,
-        unparsed_fragments: report.unparsed_fragments.len(),
-        unmapped_countries: report.unmapped_countries.len(),
-        unparsed_examples: report.unparsed_fragments.iter().take(5).cloned().collect(),
-    };
     let report_json = serde_json::to_string(&serde_json::json!({
         "unparsed_fragments": report.unparsed_fragments,
         "unmapped_countries": report.unmapped_countries,
@@ -271,7 +237,7 @@ async fn store_parsed(
     let info = store
         .add_list_version(NewListVersion {
             scope,
-            list_name: list_name.to_owned(),
+            list_name: list_name.clone(),
             format: format.as_str().to_owned(),
             source,
             content_sha256,
@@ -284,7 +250,7 @@ async fn store_parsed(
         })
         .await?;
     tracing::info!(
-        list = list_name,
+        list = %list_name,
         seq = info.seq,
         entries = report.entries,
         north_korea = report.north_korea_entries,
@@ -292,8 +258,14 @@ async fn store_parsed(
         "list version stored"
     );
     let outcome = LoadOutcome {
+        list: list_name,
         seq: info.seq,
-        ..outcome
+        format,
+        entries: report.entries,
+        north_korea_entries: report.north_korea_entries,
+        unparsed_fragments: report.unparsed_fragments.len(),
+        unmapped_countries: report.unmapped_countries.len(),
+        unparsed_examples: report.unparsed_fragments.iter().take(5).cloned().collect(),
     };
     Ok((info, outcome))
 }

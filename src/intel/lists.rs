@@ -298,14 +298,12 @@ impl TenantLists<'_> {
                 // A person's name that only resembles an organisation's ("Li Wei" / "WEI TA LEE
                 // COMPANY") is not worth a review; an organisation named outright still is.
                 if !names_an_organisation(holder) {
-                    let mut i = before;
-                    while i < facts.hits.len() {
-                        if !facts.hits[i].entry_is_person && facts.hits[i].score < THRESHOLD {
-                            facts.hits.remove(i);
-                        } else {
-                            i += 1;
-                        }
-                    }
+                    let holder_hits = facts.hits.split_off(before);
+                    facts.hits.extend(
+                        holder_hits
+                            .into_iter()
+                            .filter(|h| h.entry_is_person || h.score >= THRESHOLD),
+                    );
                 }
             }
             if let Some(address) = payout.crypto_address.as_deref() {

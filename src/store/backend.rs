@@ -8,6 +8,7 @@ use super::lists::{ListVersionRow, NewListVersion, RescreenResult};
 use super::writer::{WriteJob, write_one};
 use super::{ListQuery, StoreError, SubmitOutcome};
 use crate::crypto::PiiKeys;
+use crate::identifiers::IdentifierKind;
 
 /// An index row that shares a key with the application being screened.
 #[derive(sqlx::FromRow)]
@@ -54,18 +55,23 @@ pub const CLUSTER_COUNT_MAX: i64 = 1000;
 pub const CLUSTER_FRONTIER_MAX: usize = 64;
 const CLUSTER_ROWS_PER_HOP: usize = 512;
 
-/// The applications sharing a strong attribute (payout account, device, shipping address, document
-/// number) with any of `ids`, with their name keys. `$1` tenant, `$2…` ids.
+/// The applications sharing a strong attribute ([`IdentifierKind::STRONG`]) with any of `ids`, with
+/// their name keys. `$1` tenant, `$2…` ids.
 fn strong_neighbours_sql(ids: usize) -> String {
+    let strong: Vec<String> = IdentifierKind::STRONG
+        .iter()
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
     format!(
         // `cross join` fixes SQLite's join order (i1 by application first): without statistics it
         // would start from every index row of the tenant.
         "select distinct i2.application_id, i2.name_key from identifiers i1 cross join identifiers i2 \
          where i2.tenant_id = i1.tenant_id and i2.key_hash = i1.key_hash \
            and i1.tenant_id = $1 and i1.application_id in ({}) \
-           and i1.kind in ('payout_account', 'device_id', 'shipping_address', 'document_number') \
+           and i1.kind in ({}) \
          limit {CLUSTER_ROWS_PER_HOP}",
-        placeholders(2, ids)
+        placeholders(2, ids),
+        strong.join(", ")
     )
 }
 

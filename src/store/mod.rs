@@ -460,15 +460,7 @@ impl TenantStore<'_> {
         shared: &[SharedIdentifier],
         name_key: &[u8],
     ) -> Result<Option<usize>, StoreError> {
-        let strong = |k: IdentifierKind| {
-            matches!(
-                k,
-                IdentifierKind::PayoutAccount
-                    | IdentifierKind::DeviceId
-                    | IdentifierKind::ShippingAddress
-                    | IdentifierKind::DocumentNumber
-            )
-        };
+        let strong = |k: IdentifierKind| IdentifierKind::STRONG.contains(&k);
         let mut identities: HashSet<Vec<u8>> = HashSet::new();
         let mut visited: HashSet<String> = HashSet::new();
         let mut frontier: Vec<String> = Vec::new();
