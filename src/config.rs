@@ -76,10 +76,13 @@ pub struct Settings {
     pub pii_key: Option<Secret>,
     pub policy: Option<PathBuf>,
     pub max_body_bytes: usize,
+    pub http_header_timeout_seconds: u64,
+    pub http_body_timeout_seconds: u64,
     pub workers: usize,
     pub db_max_connections: u32,
     pub db_acquire_timeout_ms: u64,
     pub write_batch_max: usize,
+    pub write_writers: usize,
     pub idempotency_ttl_hours: u64,
     #[serde(deserialize_with = "string_like")]
     pub shared_tenants: String,
@@ -116,10 +119,13 @@ impl Default for Settings {
             pii_key: None,
             policy: None,
             max_body_bytes: 256 * 1024,
+            http_header_timeout_seconds: 5,
+            http_body_timeout_seconds: 10,
             workers: 0,
             db_max_connections: 16,
             db_acquire_timeout_ms: 2_000,
             write_batch_max: 256,
+            write_writers: 4,
             idempotency_ttl_hours: 24,
             shared_tenants: String::new(),
             identity_phash_max_distance: 6,
@@ -212,6 +218,16 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         help: "Largest accepted request body; larger bodies get 413.",
     },
     SettingDoc {
+        env: "VETGATE_HTTP_HEADER_TIMEOUT_SECONDS",
+        default: "5",
+        help: "A request's headers must arrive within this time (slow clients get 408 and are closed).",
+    },
+    SettingDoc {
+        env: "VETGATE_HTTP_BODY_TIMEOUT_SECONDS",
+        default: "10",
+        help: "A request's whole body must arrive within this time (else 408 problem+json).",
+    },
+    SettingDoc {
         env: "VETGATE_WORKERS",
         default: "0 (one per core)",
         help: "HTTP worker threads.",
@@ -230,6 +246,11 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         env: "VETGATE_WRITE_BATCH_MAX",
         default: "256",
         help: "Most applications committed in one group-commit transaction.",
+    },
+    SettingDoc {
+        env: "VETGATE_WRITE_WRITERS",
+        default: "4",
+        help: "Group-commit writers working at once on PostgreSQL (SQLite always has one).",
     },
     SettingDoc {
         env: "VETGATE_IDEMPOTENCY_TTL_HOURS",
@@ -391,9 +412,15 @@ impl Settings {
                 "VETGATE_MAX_BODY_BYTES must be at least 1024".into(),
             ));
         }
-        if self.write_batch_max == 0 || self.db_max_connections == 0 {
+        if self.http_header_timeout_seconds == 0 || self.http_body_timeout_seconds == 0 {
             return Err(ConfigError::Invalid(
-                "VETGATE_WRITE_BATCH_MAX and VETGATE_DB_MAX_CONNECTIONS must be positive".into(),
+                "VETGATE_HTTP_HEADER_TIMEOUT_SECONDS and VETGATE_HTTP_BODY_TIMEOUT_SECONDS must be at least 1"
+                    .into(),
+            ));
+        }
+        if self.write_batch_max == 0 || self.write_writers == 0 || self.db_max_connections == 0 {
+            return Err(ConfigError::Invalid(
+                "VETGATE_WRITE_BATCH_MAX, VETGATE_WRITE_WRITERS and VETGATE_DB_MAX_CONNECTIONS must be positive".into(),
             ));
         }
         if self.identity_phash_max_distance > 7 {

@@ -52,8 +52,9 @@ impl Application {
                 .wrap_fn(api::record_metrics)
                 .configure(api::configure)
         })
-        // Slow clients may not hold a worker: headers within 5 s, idle keep-alive 30 s.
-        .client_request_timeout(Duration::from_secs(5))
+        // Slow clients may not hold a connection: headers within VETGATE_HTTP_HEADER_TIMEOUT_SECONDS,
+        // the body within VETGATE_HTTP_BODY_TIMEOUT_SECONDS (read_body), idle keep-alive 30 s.
+        .client_request_timeout(Duration::from_secs(settings.http_header_timeout_seconds))
         .keep_alive(Duration::from_secs(30))
         .shutdown_timeout(30);
         if settings.workers > 0 {
@@ -98,6 +99,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         auth,
         metrics,
         max_body_bytes: settings.max_body_bytes,
+        body_timeout: Duration::from_secs(settings.http_body_timeout_seconds),
         operator_tenant: settings.operator_tenant.clone(),
         lists_max_upload_bytes: settings.lists_max_upload_bytes,
         rate_limiter: crate::api::rate_limit::RateLimiter::new(settings.rate_limit_per_minute),
@@ -204,6 +206,7 @@ pub fn store_options(settings: &Settings) -> StoreOptions {
         max_connections: settings.db_max_connections,
         acquire_timeout: Duration::from_millis(settings.db_acquire_timeout_ms),
         write_batch_max: settings.write_batch_max,
+        writers: settings.write_writers,
         idempotency_ttl: Duration::from_secs(settings.idempotency_ttl_hours * 3600),
     }
 }

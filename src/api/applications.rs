@@ -34,6 +34,7 @@ const JSON: &str = "application/json";
         (status = 400, description = "Malformed JSON or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Token lacks applications:write", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within VETGATE_HTTP_BODY_TIMEOUT_SECONDS", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than VETGATE_MAX_BODY_BYTES", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields break the contract (one `errors` item each), or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
@@ -50,7 +51,7 @@ pub async fn submit(
     caller.require(APPLICATIONS_WRITE)?;
     require_json(&req)?;
     let idempotency_key = idempotency_key(&req)?;
-    let body = read_body(&req, payload, state.max_body_bytes).await?;
+    let body = read_body(&req, payload, state.max_body_bytes, state.body_timeout).await?;
 
     let value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::MalformedJson(json_error_position(&e)))?;
@@ -401,7 +402,20 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 }
 
 /// Reads the body up to `limit` bytes; the declared length is checked before reading anything.
+/// Reads the whole body: at most `limit` bytes, all of it within `deadline` (a client that trickles
+/// its body cannot hold a worker's connection for longer).
 pub(super) async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    deadline: std::time::Duration,
+) -> Result<web::BytesMut, ApiError> {
+    actix_web::rt::time::timeout(deadline, read_body_untimed(req, payload, limit))
+        .await
+        .map_err(|_| ApiError::BodyTimeout(deadline.as_secs()))?
+}
+
+async fn read_body_untimed(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,

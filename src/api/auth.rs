@@ -89,6 +89,8 @@ impl Authenticator {
     ) -> Authenticator {
         let mut validation = Validation::new(algorithm);
         validation.leeway = 30;
+        // A token whose `nbf` lies ahead is not valid yet (jsonwebtoken checks it only when asked).
+        validation.validate_nbf = true;
         let mut required = vec!["exp", "sub"];
         if let Some(issuer) = issuer {
             validation.set_issuer(&[issuer]);

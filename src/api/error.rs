@@ -57,6 +57,9 @@ pub enum ApiError {
     /// 400: an Idempotency-Key header that is not a usable key.
     #[error("invalid Idempotency-Key header")]
     BadIdempotencyKey,
+    /// 408: the body did not arrive within the configured time (a slow or stalled client).
+    #[error("the request body did not arrive within {0} s")]
+    BodyTimeout(u64),
     /// 413
     #[error("the body is larger than {0} bytes")]
     PayloadTooLarge(usize),
@@ -103,6 +106,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => ("idempotency-key-reused", "Idempotency-Key reused"),
             ApiError::BadIdempotencyKey => ("invalid-idempotency-key", "Invalid Idempotency-Key"),
             ApiError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
+            ApiError::BodyTimeout(_) => ("request-timeout", "Request body too slow"),
             ApiError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
             ApiError::Unauthorized(_) => ("unauthorized", "Unauthorized"),
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
@@ -177,6 +181,7 @@ impl ResponseError for ApiError {
             | ApiError::ListRefused(_)
             | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::ListForbidden(_) => StatusCode::FORBIDDEN,

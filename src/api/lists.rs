@@ -139,6 +139,7 @@ pub struct LoadResponse {
         (status = 201, description = "Stored as the list's new version", body = LoadResponse),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not lists:admin, or a global list outside the operator tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within VETGATE_HTTP_BODY_TIMEOUT_SECONDS", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields or a malformed file; nothing changed", body = Problem, content_type = "application/problem+json"),
@@ -166,7 +167,7 @@ pub async fn load(
             read_multipart(Multipart::new(req.headers(), payload.into_inner()), limit).await?
         }
         "application/json" => {
-            let body = read_body(&req, payload, limit).await?;
+            let body = read_body(&req, payload, limit, state.body_timeout).await?;
             let value: Value = serde_json::from_slice(&body)
                 .map_err(|e| ApiError::MalformedJson(json_error_position(&e)))?;
             json_upload(&value).map_err(ApiError::InvalidRequest)?

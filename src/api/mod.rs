@@ -29,6 +29,8 @@ pub struct AppState {
     pub auth: Arc<auth::Authenticator>,
     pub metrics: Arc<Metrics>,
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive.
+    pub body_timeout: std::time::Duration,
     /// Tenant whose `lists:admin` manages global intelligence.
     pub operator_tenant: String,
     pub lists_max_upload_bytes: usize,

@@ -159,6 +159,7 @@ fn parse_request(value: &Value) -> Result<Query, Vec<FieldError>> {
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Token lacks verdicts:read", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within VETGATE_HTTP_BODY_TIMEOUT_SECONDS", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unusable fields, one `errors` item each", body = Problem, content_type = "application/problem+json"),
@@ -173,7 +174,7 @@ pub async fn search(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(VERDICTS_READ)?;
     require_json(&req)?;
-    let body = read_body(&req, payload, state.max_body_bytes).await?;
+    let body = read_body(&req, payload, state.max_body_bytes, state.body_timeout).await?;
     let value: Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::MalformedJson(json_error_position(&e)))?;
     let query = parse_request(&value).map_err(ApiError::InvalidRequest)?;

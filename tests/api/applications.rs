@@ -9,6 +9,7 @@ on_both_backends!(
     hr_can_filter_and_page_through_verdicts_while_applications_arrive,
     another_tenant_can_neither_read_nor_list_an_application,
     metrics_and_readiness_report_the_service,
+    concurrent_duplicates_in_one_batch_are_written_in_order,
 );
 
 fn with_ref(mut application: Value, external_ref: &str) -> Value {
@@ -378,4 +379,109 @@ async fn metrics_and_readiness_report_the_service(backend: Backend) {
     ] {
         assert!(metrics.contains(needle), "missing {needle} in\n{metrics}");
     }
+}
+
+/// Many requests at once land in one group-commit batch. Duplicates inside a batch (the same
+/// external_ref, the same Idempotency-Key) must come out as if written one after another.
+async fn concurrent_duplicates_in_one_batch_are_written_in_order(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    let body = serde_json::to_vec(&contract_example("clean-us-applicant.json")).unwrap();
+    let keyed = with_ref(contract_example("clean-us-applicant.json"), "keyed-1");
+    let keyed = serde_json::to_vec(&keyed).unwrap();
+    let mut requests = Vec::new();
+    for i in 0..24 {
+        let (body, key) = match i % 3 {
+            0 => (body.clone(), None),              // one external_ref, eight times
+            1 => (keyed.clone(), Some("same-key")), // one idempotency key, eight times
+            _ => {
+                let other = with_ref(
+                    contract_example("clean-us-applicant.json"),
+                    &format!("other-{i}"),
+                );
+                (serde_json::to_vec(&other).unwrap(), None) // eight different applications
+            }
+        };
+        let (app, token) = (&app, token.clone());
+        requests.push(async move {
+            let mut headers = vec![("Content-Type", "application/json")];
+            if let Some(key) = key {
+                headers.push(("Idempotency-Key", key));
+            }
+            (
+                i % 3,
+                app.send(
+                    "POST",
+                    "/v1/applications",
+                    Some(&token),
+                    &headers,
+                    Some(&body),
+                )
+                .await,
+            )
+        });
+    }
+    let replies = futures_util::future::join_all(requests).await;
+
+    let same_ref: Vec<&Reply> = replies
+        .iter()
+        .filter(|(k, _)| *k == 0)
+        .map(|(_, r)| r)
+        .collect();
+    assert_eq!(
+        same_ref.iter().filter(|r| r.status.as_u16() == 201).count(),
+        1
+    );
+    assert_eq!(
+        same_ref.iter().filter(|r| r.status.as_u16() == 200).count(),
+        7
+    );
+    let id = same_ref[0].json()["id"].as_str().unwrap().to_owned();
+    assert!(same_ref.iter().all(|r| r.json()["id"] == id.as_str()));
+    let history = app
+        .get(&token, &format!("/v1/applications/{id}/history"))
+        .await
+        .json();
+    assert_eq!(
+        history["items"].as_array().unwrap().len(),
+        8,
+        "one version per submission"
+    );
+
+    let same_key: Vec<&Reply> = replies
+        .iter()
+        .filter(|(k, _)| *k == 1)
+        .map(|(_, r)| r)
+        .collect();
+    assert!(
+        same_key.iter().all(|r| r.status.as_u16() == 201),
+        "replays answer the first 201"
+    );
+    assert_eq!(
+        same_key
+            .iter()
+            .filter(|r| r.header("idempotency-replayed").is_some())
+            .count(),
+        7
+    );
+    let keyed_id = same_key[0].json()["id"].as_str().unwrap().to_owned();
+    assert!(same_key.iter().all(|r| r.json()["id"] == keyed_id.as_str()));
+    let history = app
+        .get(&token, &format!("/v1/applications/{keyed_id}/history"))
+        .await
+        .json();
+    assert_eq!(
+        history["items"].as_array().unwrap().len(),
+        1,
+        "replays store nothing"
+    );
+
+    let others: Vec<&Reply> = replies
+        .iter()
+        .filter(|(k, _)| *k == 2)
+        .map(|(_, r)| r)
+        .collect();
+    assert!(others.iter().all(|r| r.status.as_u16() == 201));
+    let listed = app.get(&token, "/v1/applications?limit=100").await.json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 10);
 }

@@ -45,10 +45,31 @@ async fn every_bad_token_gets_401_and_a_missing_scope_403() {
         Algorithm::HS256,
     );
     let bad_tenant = token_with(|c| c.tenant = "acme; drop table".into());
+    // The right secret under another HMAC algorithm: the algorithm is pinned, not read from the token.
+    let other_alg = sign_value(
+        &valid_claims(),
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+        Algorithm::HS512,
+    );
+    let mut not_yet = valid_claims();
+    not_yet["nbf"] = json!(chrono::Utc::now().timestamp() + 3600);
+    let not_yet = sign_value(
+        &not_yet,
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+        Algorithm::HS256,
+    );
+    // 12 KB of claims: under the header limit, read and refused like any other bad token.
+    let mut bloated = valid_claims();
+    bloated["padding"] = json!("x".repeat(9000));
+    let bloated = sign_value(
+        &bloated,
+        &EncodingKey::from_secret(b"another-secret-another-secret-xx"),
+        Algorithm::HS256,
+    );
     let mut tampered = token_with(|_| {});
     tampered.insert(tampered.find('.').unwrap() + 2, 'x');
 
-    let cases: [(&str, Option<&str>); 8] = [
+    let cases: [(&str, Option<&str>); 11] = [
         ("no token", None),
         ("garbage", Some("not-a-jwt")),
         ("alg none", Some(&unsigned)),
@@ -57,6 +78,9 @@ async fn every_bad_token_gets_401_and_a_missing_scope_403() {
         ("expired", Some(&expired)),
         ("no exp claim", Some(&no_exp)),
         ("tenant claim with forbidden characters", Some(&bad_tenant)),
+        ("right secret, other algorithm (HS512)", Some(&other_alg)),
+        ("not valid before an hour from now", Some(&not_yet)),
+        ("12 KB token with a bad signature", Some(&bloated)),
     ];
     for (why, token) in cases {
         let reply = app.send("GET", list, token, &[], None).await;

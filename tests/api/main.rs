@@ -7,6 +7,7 @@ mod applications;
 mod auth;
 mod cli;
 mod errors;
+mod hostile;
 mod identity;
 mod links;
 mod network;

