@@ -16,6 +16,7 @@
 # Environment: BIN (target/release/vetgate), PORT (18096), CONNECTIONS (64), THREADS (2),
 # SHARED_DIR (../shared), PG_URL (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_load),
 # WORK (a fresh temporary directory), CITY (1: load the city database; 0: the shipped geoip/ only),
+# RATE (set: send RATE requests/s open-loop with oha instead of wrk's closed loop; `cargo install oha`),
 # PERF (set: record a perf CPU profile of the server during the POST run into WORK/perf.data),
 # CHECK (set: exit 1 unless every request was answered 2xx and stored; used by bench/smoke.sh).
 set -euo pipefail
@@ -93,7 +94,29 @@ if [ -n "${PERF:-}" ]; then # a CPU profile of the server during the POST run (p
   perf record -e cpu-clock -F 499 -g -p "$server" -o "$work/perf.data" -- sleep "$seconds" 2>/dev/null &
   perf_pid=$!
 fi
-TOKEN=$token BODIES=$bodies WRK_THREADS=$threads wrk_run post -s "$root/bench/post_mix.lua" "$url"
+if [ -n "${RATE:-}" ]; then
+  # Open loop: RATE requests per second whatever the answers' latency (oha, with its correction
+  # for coordinated omission), the same bodies in the same order as wrk would send them.
+  oha -z "${seconds}s" -c "$connections" -q "$RATE" --latency-correction --no-tui --output-format json \
+    -m POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+    -Z "$bodies" "$url/v1/applications" >"$work/post.json"
+  python3 - "$work/post.json" >"$work/post.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["latencyPercentiles"]
+codes = d.get("statusCodeDistribution", {})
+total = sum(codes.values())
+non2xx = sum(v for k, v in codes.items() if not k.startswith("2"))
+print(f"{total} requests in {d['summary']['total']:.1f}s")
+print(f"Requests/sec: {d['summary']['requestsPerSec']:.2f}")
+print(f" 50% {p['p50'] * 1000:.2f}ms")
+print(f" 99% {p['p99'] * 1000:.2f}ms")
+if non2xx:
+    print(f"Non-2xx or 3xx responses: {non2xx}")
+PY
+else
+  TOKEN=$token BODIES=$bodies WRK_THREADS=$threads wrk_run post -s "$root/bench/post_mix.lua" "$url"
+fi
 [ -z "$perf_pid" ] || wait "$perf_pid"
 kill "$sampler" 2>/dev/null || true
 rss_max=$(sort -n "$work/rss.txt" | tail -1 | tr -d ' ')

@@ -17,6 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${BIN:-$root/target/release/vetgate}
 port=${PORT:-18099}
 work=${WORK:-$(mktemp -d)}
+mkdir -p "$work"
 url=http://127.0.0.1:$port
 export VETGATE_LOG=${VETGATE_LOG:-warn} VETGATE_LISTEN=127.0.0.1:$port
 export VETGATE_DATABASE_URL="sqlite://$work/st.db" VETGATE_GEOIP_DIR=$root/geoip
@@ -31,9 +32,14 @@ token=$("$bin" token --tenant operator --scope applications:write --scope verdic
   --scope lists:admin --ttl 2h)
 
 status=0
+# Every check but positive_data_acceptance, which expects every schema-valid request to be
+# accepted: vetgate validates meaning as well as shape (an unassigned country code, a list file that
+# does not parse, a name with no letters are 422 with the offending field), which JSON Schema cannot
+# express. Those 422s still pass every other check (documented status, problem+json, schema).
 st run "$url/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all \
+  --exclude-checks positive_data_acceptance \
   --max-examples "$examples" \
   --seed "${SEED:-1}" \
   --workers 2 \

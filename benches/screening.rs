@@ -1,5 +1,7 @@
-//! In-process speed of the pure parts: MRZ validation, the checks, and the whole assessment
-//! (parse → checks → policy) of the contract's examples. No HTTP, no database.
+//! In-process speed of the pure parts: MRZ validation, the checks, the whole assessment
+//! (parse → checks → policy) of the contract's examples, and the full pipeline the server runs
+//! before storing (keys, IP lookups, the sanctions screen against OFAC + UN + the curated lists,
+//! policy, verdict JSON) for the two examples and a realistic mix. No HTTP, no database.
 //! `cargo bench --bench screening`; figures go to docs/performance.md.
 
 use std::hint::black_box;
@@ -8,9 +10,16 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use vetgate::checks::{self, Facts};
+use vetgate::cli::dev::Generator;
+use vetgate::crypto::PiiKeys;
+use vetgate::identifiers;
+use vetgate::intel::lists::Lists;
+use vetgate::intel::sanctions::{curated, ofac, un};
+use vetgate::intel::{Intel, IntelSources};
 use vetgate::model::{Application, mrz};
 use vetgate::policy::Policy;
 use vetgate::screening::assess;
+use vetgate::store::{ActiveList, ListScope, ListVersionInfo};
 
 fn example(name: &str) -> Vec<u8> {
     let shared = std::env::var_os("VETGATE_SHARED_DIR")
@@ -131,5 +140,94 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(screening, benches);
+/// The lists the server would hold: OFAC and UN from ../shared/data, and the curated lists.
+fn all_lists(now: DateTime<Utc>) -> Lists {
+    let shared = std::env::var_os("VETGATE_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    let mut loaded = curated::load().expect("curated lists");
+    loaded.push(ofac::load_dir(&shared.join("data/ofac-sdn")).expect("OFAC list"));
+    loaded.push(un::load_file(&shared.join("data/un-consolidated.xml")).expect("UN list"));
+    let active = loaded
+        .into_iter()
+        .zip(1..)
+        .map(|(list, seq)| ActiveList {
+            info: ListVersionInfo {
+                seq,
+                scope: ListScope::Global,
+                list_name: list.report.list.clone(),
+                format: "bench".into(),
+                source: "bench".into(),
+                content_sha256: vec![0; 32],
+                loaded_at: now,
+                loaded_by: "bench".into(),
+                entries: list.entities.len() as i64,
+                north_korea_entries: list.report.north_korea_entries as i64,
+                report_json: "{}".into(),
+                active: true,
+            },
+            entities_json: serde_json::to_vec(&list.entities).expect("entries serialise"),
+        })
+        .collect();
+    Lists::build(4, active).expect("lists build")
+}
+
+/// What `Screener::screen_and_store` does before it stores, minus the store's lookups (a new
+/// applicant shares nothing).
+fn full_pipeline(
+    body: &[u8],
+    world: &(Lists, Intel, PiiKeys, Policy),
+    now: DateTime<Utc>,
+) -> Vec<u8> {
+    let (lists, intel, keys, policy) = world;
+    let app = Application::parse(body).unwrap();
+    let ids = identifiers::of(&app, keys);
+    let mut facts = Facts::new(&app, now);
+    facts.sessions = app.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
+    facts.sanctions = lists.for_tenant("bench").screen(&app);
+    let verdict = assess(&app, &facts, policy, now);
+    black_box(ids);
+    serde_json::to_vec(&verdict).unwrap()
+}
+
+fn full(c: &mut Criterion) {
+    let now: DateTime<Utc> = "2026-11-27T12:00:00Z".parse().unwrap();
+    let intel = Intel::load(&IntelSources {
+        geoip_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geoip")),
+        geoip_files: Vec::new(),
+    });
+    let world = (
+        all_lists(now),
+        intel,
+        PiiKeys::from_secret(&"2a".repeat(32)).unwrap(),
+        Policy::built_in(),
+    );
+    for (name, body) in [
+        ("clean", example("clean-us-applicant.json")),
+        ("suspicious", example("suspicious-applicant.json")),
+    ] {
+        c.bench_function(
+            &format!("pipeline/full (keys, IP lookups, OFAC+UN+curated screen, policy, JSON), {name} example"),
+            |b| b.iter(|| full_pipeline(black_box(&body), &world, now)),
+        );
+    }
+    // The mix of `vetgate dev generate` (30 countries, Hangul/Han/Cyrillic other names, fintech and
+    // crypto payouts, a laptop-farm member every 50th): one application per iteration, in turn.
+    let generator = Generator::new(1, 50);
+    let mix: Vec<Vec<u8>> = (0..1000)
+        .map(|i| serde_json::to_vec(&generator.application(i)).unwrap())
+        .collect();
+    let mut next = 0;
+    c.bench_function(
+        "pipeline/full, realistic mix (1,000 generated applicants, one per iteration)",
+        |b| {
+            b.iter(|| {
+                next = (next + 1) % mix.len();
+                full_pipeline(black_box(&mix[next]), &world, now)
+            })
+        },
+    );
+}
+
+criterion_group!(screening, benches, full);
 criterion_main!(screening);

@@ -49,6 +49,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .wrap_fn(api::breaker::shed_while_database_down)
                 .wrap_fn(api::record_metrics)
                 .configure(api::configure)
         })
@@ -103,6 +104,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         operator_tenant: settings.operator_tenant.clone(),
         lists_max_upload_bytes: settings.lists_max_upload_bytes,
         rate_limiter: crate::api::rate_limit::RateLimiter::new(settings.rate_limit_per_minute),
+        breaker: Default::default(),
     })
 }
 

@@ -222,14 +222,19 @@ pub async fn history(
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `clear`, `review` or `reject`.
+    #[param(pattern = "^(clear|review|reject)$")]
     verdict: Option<String>,
     /// RFC 3339 instant: only applications whose verdict changed at or after it.
+    #[param(format = DateTime)]
     updated_since: Option<String>,
     /// The platform's own id.
+    #[param(min_length = 1)]
     external_ref: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
     cursor: Option<String>,
 }
 
@@ -319,6 +324,9 @@ fn list_query(params: ListParams) -> Result<ListQuery, ApiError> {
         }
         decoded
     });
+    if params.external_ref.as_deref() == Some("") {
+        bad("external_ref", "must not be empty");
+    }
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
     }

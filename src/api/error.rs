@@ -91,6 +91,9 @@ pub enum ApiError {
     /// 404, also for another tenant's resources.
     #[error("not found")]
     NotFound,
+    /// 405: a path that exists, with a method it does not take; the methods it takes.
+    #[error("method not allowed")]
+    MethodNotAllowed(&'static str),
     /// 503 or 500 depending on the store error.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -111,6 +114,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => ("unauthorized", "Unauthorized"),
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
             ApiError::NotFound => ("not-found", "Not found"),
+            ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             ApiError::InvalidRequest(_) => ("validation-error", "Invalid request"),
             ApiError::RateLimited(_) => ("rate-limited", "Too many requests"),
             ApiError::ListRefused(_) => ("list-refused", "List file refused"),
@@ -186,6 +190,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::ListForbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::IntelReloadRefused(_) => StatusCode::CONFLICT,
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
@@ -244,6 +249,9 @@ impl ResponseError for ApiError {
             }
             ApiError::RateLimited(seconds) => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from(*seconds)));
+            }
+            ApiError::MethodNotAllowed(allow) => {
+                response.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
             }
             _ => {}
         }

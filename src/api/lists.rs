@@ -135,8 +135,11 @@ pub struct LoadResponse {
 /// `VETGATE_LISTS_POLL_SECONDS`; stored applications are re-screened in the background.
 #[utoipa::path(
     post, path = "/v1/admin/lists", tag = "sanctions",
+    request_body(content = ListUploadJson, content_type = "application/json",
+        description = "Or multipart/form-data with `format`, `list` and the file(s)"),
     responses(
         (status = 201, description = "Stored as the list's new version", body = LoadResponse),
+        (status = 400, description = "A JSON body that is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not lists:admin, or a global list outside the operator tenant", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "The body did not arrive within VETGATE_HTTP_BODY_TIMEOUT_SECONDS", body = Problem, content_type = "application/problem+json"),
@@ -214,6 +217,22 @@ fn load_error(err: ListLoadError) -> ApiError {
         ListLoadError::Store(e) => ApiError::Store(e),
         ListLoadError::Fetch { url, message } => ApiError::ListRefused(format!("{url}: {message}")),
     }
+}
+
+/// The JSON form of a list upload (the OFAC set, four Latin-1 files, comes as multipart).
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the schema; the body is validated field by field in json_upload
+pub struct ListUploadJson {
+    /// `csv` (the project format) or `un-xml`.
+    #[schema(pattern = "^(csv|un-xml)$")]
+    format: String,
+    /// The list's name, for `csv`.
+    list: Option<String>,
+    /// The file's text.
+    #[schema(min_length = 1)]
+    content: String,
+    /// Shown in the parse report.
+    file_name: Option<String>,
 }
 
 fn json_upload(value: &Value) -> Result<ListUpload, Vec<FieldError>> {

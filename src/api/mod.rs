@@ -3,6 +3,7 @@
 mod admin;
 mod applications;
 pub mod auth;
+pub mod breaker;
 mod error;
 mod health;
 pub mod lists;
@@ -35,34 +36,55 @@ pub struct AppState {
     pub operator_tenant: String,
     pub lists_max_upload_bytes: usize,
     pub rate_limiter: rate_limit::RateLimiter,
+    pub breaker: breaker::DatabaseBreaker,
 }
 
 /// Registers every route on an actix `App`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::QueryConfig::default().error_handler(applications::query_error))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/metrics", web::get().to(health::metrics))
-        .route("/openapi.json", web::get().to(openapi::openapi_json))
+        .service(resource("/healthz", "GET").route(web::get().to(health::healthz)))
+        .service(resource("/readyz", "GET").route(web::get().to(health::readyz)))
+        .service(resource("/metrics", "GET").route(web::get().to(health::metrics)))
+        .service(resource("/openapi.json", "GET").route(web::get().to(openapi::openapi_json)))
         .service(
             web::scope("/v1")
-                .route("/applications", web::post().to(applications::submit))
-                .route("/applications", web::get().to(applications::list))
-                .route("/applications/{id}", web::get().to(applications::get))
-                .route(
-                    "/applications/{id}/history",
-                    web::get().to(applications::history),
+                .service(
+                    resource("/applications", "GET, POST")
+                        .route(web::post().to(applications::submit))
+                        .route(web::get().to(applications::list)),
                 )
-                .route(
-                    "/applications/{id}/links",
-                    web::get().to(applications::links),
+                .service(
+                    resource("/applications/{id}", "GET").route(web::get().to(applications::get)),
                 )
-                .route("/admin/intel/reload", web::post().to(admin::reload_intel))
-                .route("/admin/lists", web::get().to(lists::status))
-                .route("/admin/lists", web::post().to(lists::load))
-                .route("/sanctions/search", web::post().to(sanctions::search)),
+                .service(
+                    resource("/applications/{id}/history", "GET")
+                        .route(web::get().to(applications::history)),
+                )
+                .service(
+                    resource("/applications/{id}/links", "GET")
+                        .route(web::get().to(applications::links)),
+                )
+                .service(
+                    resource("/admin/intel/reload", "POST")
+                        .route(web::post().to(admin::reload_intel)),
+                )
+                .service(
+                    resource("/admin/lists", "GET, POST")
+                        .route(web::get().to(lists::status))
+                        .route(web::post().to(lists::load)),
+                )
+                .service(
+                    resource("/sanctions/search", "POST").route(web::post().to(sanctions::search)),
+                ),
         )
         .default_service(web::to(not_found));
+}
+
+/// A path whose other methods answer 405 problem+json with `Allow` (actix's own 405 has neither).
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        Err::<HttpResponse, _>(ApiError::MethodNotAllowed(allow))
+    }))
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {

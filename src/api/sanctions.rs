@@ -20,14 +20,19 @@ use crate::model::{Country, FieldError};
 #[allow(dead_code)] // documents the schema; the body is validated field by field below
 pub struct SanctionsSearchRequest {
     /// A name in any script and any order.
+    #[schema(min_length = 1, max_length = 300)]
     name: String,
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[schema(pattern = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
     date_of_birth: Option<String>,
     /// ISO 3166-1 alpha-2; a soft hint, never a filter.
+    #[schema(pattern = "^[A-Z]{2}$")]
     country: Option<String>,
     /// `person`, `entity` or `any` (default).
+    #[schema(pattern = "^(person|entity|any)$")]
     kind: Option<String>,
     /// 1–100, default 10.
+    #[schema(minimum = 1, maximum = 100)]
     limit: Option<u32>,
 }
 

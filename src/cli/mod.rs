@@ -1,6 +1,6 @@
 //! The `vetgate` command line.
 
-mod dev;
+pub mod dev;
 mod intel;
 mod lists;
 mod screen;

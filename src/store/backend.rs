@@ -658,20 +658,7 @@ impl PgBackend {
         tenants: &[&str],
     ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
         let keys: Vec<&[u8]> = keys.iter().map(|k| &k[..]).collect();
-        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let sql = SQL.get_or_init(|| {
-            format!(
-                "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, \
-                 i.detail_enc, a.base_verdict as verdict \
-                 from unnest($2::text[]) as t(tenant_id) cross join unnest($1::bytea[]) as k(key_hash) \
-                 cross join lateral (select * from identifiers x \
-                   where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash \
-                   limit {IDENTIFIER_MATCHES_MAX}) i \
-                 join applications a on a.id = i.application_id \
-                 limit {IDENTIFIER_MATCHES_MAX}"
-            )
-        });
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        sqlx::query_as(sqlx::AssertSqlSafe(pg_identifier_lookup_sql()))
             .bind(keys)
             .bind(tenants)
             .fetch_all(&self.lookup)
@@ -691,8 +678,28 @@ impl PgBackend {
     }
 }
 
-/// [`strong_neighbours_sql`] for PostgreSQL: the same rows, one statement text for any number of ids.
-fn pg_strong_neighbours_sql() -> &'static str {
+/// [`identifier_lookup_sql`] for PostgreSQL: `$1` the keys (`bytea[]`), `$2` the tenants (`text[]`).
+#[doc(hidden)] // public for the plan test in tests/api/store.rs
+pub fn pg_identifier_lookup_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, \
+             i.detail_enc, a.base_verdict as verdict \
+             from unnest($2::text[]) as t(tenant_id) cross join unnest($1::bytea[]) as k(key_hash) \
+             cross join lateral (select * from identifiers x \
+               where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash \
+               limit {IDENTIFIER_MATCHES_MAX}) i \
+             join applications a on a.id = i.application_id \
+             limit {IDENTIFIER_MATCHES_MAX}"
+        )
+    })
+}
+
+/// [`strong_neighbours_sql`] for PostgreSQL: the same rows, one statement text for any number of ids;
+/// `$1` the tenant, `$2` the ids (`text[]`).
+#[doc(hidden)] // public for the plan test in tests/api/store.rs
+pub fn pg_strong_neighbours_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
         let strong: Vec<String> = IdentifierKind::STRONG

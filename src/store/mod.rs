@@ -27,6 +27,8 @@ use backend::{Backend, PgBackend, SqliteBackend};
 use writer::WriteJob;
 
 pub use backend::{CLUSTER_COUNT_MAX, ListRow};
+#[doc(hidden)]
+pub use backend::{pg_identifier_lookup_sql, pg_strong_neighbours_sql};
 
 /// Hops of the cluster walk beyond the applications an application links to directly.
 pub const CLUSTER_HOPS: usize = 2;

@@ -266,3 +266,37 @@ async fn sigterm_finishes_in_flight_requests_refuses_new_ones_and_exits_0() {
         .unwrap();
     assert_eq!(stored, 1);
 }
+
+#[actix_web::test]
+async fn a_method_a_path_does_not_take_is_405_with_allow() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let token = app.writer("acme");
+    for (method, path, allow) in [
+        ("TRACE", "/healthz", "GET"),
+        ("DELETE", "/v1/applications", "GET, POST"),
+        ("PUT", "/v1/sanctions/search", "POST"),
+    ] {
+        let reply = app.send(method, path, Some(&token), &[], None).await;
+        let problem = reply.problem(405);
+        assert_eq!(problem["type"], "/problems/method-not-allowed");
+        assert_eq!(reply.header("allow"), Some(allow), "{method} {path}");
+    }
+    // An unknown path stays 404.
+    app.send("GET", "/v2/nothing", Some(&token), &[], None)
+        .await
+        .problem(404);
+    // And an empty filter is a bad query, not a filter matching nothing.
+    let reply = app
+        .send(
+            "GET",
+            "/v1/applications?external_ref=",
+            Some(&token),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(
+        reply.problem(400)["parameters"][0]["parameter"],
+        "external_ref"
+    );
+}

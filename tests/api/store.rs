@@ -257,7 +257,13 @@ async fn a_postgres_outage_answers_503_quickly_and_the_service_recovers() {
         started.elapsed() < std::time::Duration::from_secs(10),
         "no hang during the outage"
     );
+    // While the breaker is open, the next requests are refused without waiting on the pool.
+    let started = std::time::Instant::now();
     app.get(&token, "/v1/applications").await.problem(503);
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(400),
+        "a 503 during an outage is immediate once one request found the database down"
+    );
     let ready = app.send("GET", "/readyz", None, &[], None).await;
     assert_eq!(ready.status.as_u16(), 503);
     assert_eq!(ready.json()["database"]["reachable"], false);
@@ -287,4 +293,51 @@ async fn a_postgres_outage_answers_503_quickly_and_the_service_recovers() {
         app.send("GET", "/readyz", None, &[], None).await.json()["status"],
         json!("ready")
     );
+}
+
+/// The lookups every application runs are prepared once per connection and keep a generic plan
+/// (src/store/backend.rs). That plan is made with whatever statistics the tables have then, so it
+/// must be index probes even on an empty, never-analysed database, or it would scan a tenant's
+/// whole index range for as long as the connection lives (docs/performance.md).
+#[actix_web::test]
+async fn postgres_generic_plans_of_the_lookups_are_index_probes() {
+    let db = TestDatabase::create(Backend::Postgres).await;
+    vetgate::store::Store::migrate_only(&db.url, &vetgate::startup::store_options(&db.settings()))
+        .await
+        .unwrap();
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
+        .await
+        .unwrap();
+    let statements = [
+        (
+            "lookup(bytea[], text[])",
+            vetgate::store::pg_identifier_lookup_sql(),
+            "lookup('{\"\\\\x00\",\"\\\\x01\"}', '{acme}')",
+        ),
+        (
+            "walk(text, text[])",
+            vetgate::store::pg_strong_neighbours_sql(),
+            "walk('acme', '{a,b}')",
+        ),
+    ];
+    sqlx::raw_sql("set plan_cache_mode = force_generic_plan")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    for (signature, sql, call) in statements {
+        let prepare = format!("prepare {signature} as {sql}");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(prepare))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let plan: Vec<String> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("explain execute {call}")))
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+        let plan = plan.join("\n");
+        assert!(!plan.contains("Seq Scan"), "{plan}");
+        assert!(!plan.contains("Bitmap"), "{plan}");
+        assert!(plan.contains("Index Scan"), "{plan}");
+    }
 }
