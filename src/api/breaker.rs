@@ -72,10 +72,11 @@ where
     let response = srv.call(req);
     Either::Right(async move {
         let response = response.await?;
-        if guarded && response.status() == StatusCode::SERVICE_UNAVAILABLE {
-            if let Some(state) = state {
-                state.breaker.trip();
-            }
+        if guarded
+            && response.status() == StatusCode::SERVICE_UNAVAILABLE
+            && let Some(state) = state
+        {
+            state.breaker.trip();
         }
         Ok(response.map_into_left_body())
     })
