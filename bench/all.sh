@@ -19,17 +19,16 @@ row() { rows+=("| $1 | $2 |"); }
 
 echo "== criterion: pipeline/full"
 cargo bench -q --bench screening -- "pipeline/full" 2>/dev/null | tee "$out/criterion.txt" | grep -E "^pipeline|time:"
-while read -r name; do
-  time=$(grep -A1 -F "$name" "$out/criterion.txt" | grep -o 'time: *\[[^]]*\]' | head -1)
-  row "criterion $name" "${time:-?}"
-done < <(grep -o '^pipeline/full[^ ]*[^\n]*' "$out/criterion.txt" | sed 's/ *time:.*//' | sort -u)
+while IFS='|' read -r name time; do
+  row "criterion $name" "$time"
+done < <(awk '/^pipeline\/full/ { name = $0 } /time:/ && name { match($0, /\[.*\]/); print name "|" substr($0, RSTART, RLENGTH); name = "" }' "$out/criterion.txt")
 
 for backend in sqlite postgres; do
   echo "== load, $backend"
   line=$(bench/load.sh "$backend" 20 2>/dev/null | tail -1)
   echo "$line"
   row "load $backend (req/s, p50, p99, non-2xx, stored, /healthz, ratio, RSS idle, RSS peak)" \
-    "$(echo "$line" | cut -d'|' -f5-13 | tr -s ' ')"
+    "$(echo "$line" | cut -d'|' -f5-13 | tr -s ' ' | sed 's/|/;/g')"
 done
 
 for backend in sqlite postgres; do
@@ -49,7 +48,7 @@ fi
 
 echo "== schemathesis"
 bench/schemathesis.sh 300 >"$out/st.txt" 2>&1
-row "schemathesis" "$(grep -E '^requests sent' "$out/st.txt"); $(grep -E '=+ .*(passed|failed).* in ' "$out/st.txt" | tr -d '=' | xargs)"
+row "schemathesis" "$(grep -E '^requests sent' "$out/st.txt"); $(grep -E '[0-9]+ generated, ' "$out/st.txt" | xargs)"
 
 echo
 echo "| measurement | result |"

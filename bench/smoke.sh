@@ -6,7 +6,8 @@
 # here; the figures are not performance figures (debug build), the outcomes are.
 #
 # usage: bench/smoke.sh        (environment: BIN, default target/debug/vetgate; needs wrk)
-# The fuzz smoke (fuzz/smoke.sh) is not part of it: the instrumented build alone takes ~28 min cold.
+# Fuzzing itself (fuzz/smoke.sh) is not part of it: the instrumented build alone takes ~28 min cold.
+# `cargo test` replays the committed corpora through the targets' code instead (tests/api/fuzz_corpus.rs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

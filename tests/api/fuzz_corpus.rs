@@ -1,0 +1,75 @@
+//! The committed fuzz corpora replayed on every test run: each input goes through what its cargo-fuzz
+//! target does (fuzz/fuzz_targets/), with its assertions, without the instrumented build (28 min
+//! cold) that the fuzzer itself needs. A regression that panics on any input the fuzzer kept fails
+//! here. The fuzzing itself: fuzz/smoke.sh, docs/reliability.md.
+
+use std::path::PathBuf;
+
+use vetgate::intel::sanctions::csv_list;
+use vetgate::intel::sanctions::model::LIST_VETGATE_DPRK_IT;
+use vetgate::model::mrz;
+
+#[path = "../../fuzz/fuzz_targets/common/mod.rs"]
+mod common;
+
+fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target);
+    let mut inputs: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes)
+        })
+        .collect();
+    inputs.sort();
+    assert!(
+        inputs.len() > 100,
+        "{}: the committed corpus",
+        dir.display()
+    );
+    inputs
+}
+
+#[test]
+fn the_csv_list_corpus_replays_without_a_panic() {
+    for (path, data) in corpus("csv_list") {
+        let replay = std::panic::catch_unwind(|| {
+            let tenant = csv_list::parse("f.csv", "FUZZ", &data);
+            let curated = csv_list::parse("f.csv", LIST_VETGATE_DPRK_IT, &data);
+            if let Ok(list) = &curated {
+                assert!(
+                    tenant.is_ok(),
+                    "accepted as curated, refused as a tenant list"
+                );
+                assert!(list.entities.iter().all(|e| e.north_korea));
+            }
+            if let Ok(list) = tenant {
+                common::exercise_list(list);
+            }
+        });
+        assert!(replay.is_ok(), "{}", path.display());
+    }
+}
+
+#[test]
+fn the_mrz_corpus_replays_without_a_panic() {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    for (path, data) in corpus("mrz") {
+        let replay = std::panic::catch_unwind(|| {
+            let text = String::from_utf8_lossy(&data);
+            let lines: Vec<&str> = text.split('\n').collect();
+            if let Ok(zone) = mrz::parse(&lines) {
+                let _ = zone.birth.resolve_birth(today);
+                let _ = zone.expiry.resolve_expiry(today);
+                let _ = zone.failed_checks().count();
+                let _ = zone.fields();
+                let _ = zone.sex_code();
+            }
+            let _ = mrz::check_digit(&text);
+        });
+        assert!(replay.is_ok(), "{}", path.display());
+    }
+}
