@@ -423,65 +423,63 @@ async fn concurrent_duplicates_in_one_batch_are_written_in_order(backend: Backen
     }
     let replies = futures_util::future::join_all(requests).await;
 
-    let same_ref: Vec<&Reply> = replies
-        .iter()
-        .filter(|(k, _)| *k == 0)
-        .map(|(_, r)| r)
-        .collect();
+    let of_kind = |kind: usize| -> Vec<&Reply> {
+        replies
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, r)| r)
+            .collect()
+    };
+    let status_count = |replies: &[&Reply], status: u16| {
+        replies
+            .iter()
+            .filter(|r| r.status.as_u16() == status)
+            .count()
+    };
+
+    let same_ref = of_kind(0);
+    assert_eq!(status_count(&same_ref, 201), 1);
+    assert_eq!(status_count(&same_ref, 200), 7);
+    let id = one_id(&same_ref);
     assert_eq!(
-        same_ref.iter().filter(|r| r.status.as_u16() == 201).count(),
-        1
-    );
-    assert_eq!(
-        same_ref.iter().filter(|r| r.status.as_u16() == 200).count(),
-        7
-    );
-    let id = same_ref[0].json()["id"].as_str().unwrap().to_owned();
-    assert!(same_ref.iter().all(|r| r.json()["id"] == id.as_str()));
-    let history = app
-        .get(&token, &format!("/v1/applications/{id}/history"))
-        .await
-        .json();
-    assert_eq!(
-        history["items"].as_array().unwrap().len(),
+        versions(&app, &token, &id).await,
         8,
         "one version per submission"
     );
 
-    let same_key: Vec<&Reply> = replies
-        .iter()
-        .filter(|(k, _)| *k == 1)
-        .map(|(_, r)| r)
-        .collect();
-    assert!(
-        same_key.iter().all(|r| r.status.as_u16() == 201),
+    let same_key = of_kind(1);
+    assert_eq!(
+        status_count(&same_key, 201),
+        8,
         "replays answer the first 201"
     );
+    let replayed = same_key
+        .iter()
+        .filter(|r| r.header("idempotency-replayed").is_some())
+        .count();
+    assert_eq!(replayed, 7);
+    let keyed_id = one_id(&same_key);
     assert_eq!(
-        same_key
-            .iter()
-            .filter(|r| r.header("idempotency-replayed").is_some())
-            .count(),
-        7
-    );
-    let keyed_id = same_key[0].json()["id"].as_str().unwrap().to_owned();
-    assert!(same_key.iter().all(|r| r.json()["id"] == keyed_id.as_str()));
-    let history = app
-        .get(&token, &format!("/v1/applications/{keyed_id}/history"))
-        .await
-        .json();
-    assert_eq!(
-        history["items"].as_array().unwrap().len(),
+        versions(&app, &token, &keyed_id).await,
         1,
         "replays store nothing"
     );
 
-    let others: Vec<&Reply> = replies
-        .iter()
-        .filter(|(k, _)| *k == 2)
-        .map(|(_, r)| r)
-        .collect();
-    assert!(others.iter().all(|r| r.status.as_u16() == 201));
+    assert_eq!(status_count(&of_kind(2), 201), 8);
     let listed = app.get(&token, "/v1/applications?limit=100").await.json();
     assert_eq!(listed["items"].as_array().unwrap().len(), 10);
+}
+
+/// The one application id all of these replies name.
+fn one_id(replies: &[&Reply]) -> String {
+    let id = replies[0].json()["id"].as_str().unwrap().to_owned();
+    assert!(replies.iter().all(|r| r.json()["id"] == id.as_str()));
+    id
+}
+
+async fn versions(app: &TestApp, token: &str, id: &str) -> usize {
+    let history = app
+        .get(token, &format!("/v1/applications/{id}/history"))
+        .await;
+    history.json()["items"].as_array().unwrap().len()
 }
