@@ -235,7 +235,7 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
     SettingDoc {
         env: "VETGATE_DB_MAX_CONNECTIONS",
         default: "16",
-        help: "Database pool size (readers; writes go through one batched writer).",
+        help: "Database pool size; on PostgreSQL the pre-screening lookups have a second pool of this size.",
     },
     SettingDoc {
         env: "VETGATE_DB_ACQUIRE_TIMEOUT_MS",
