@@ -5,24 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vetgate::intel::sanctions::csv_list;
-use vetgate::intel::sanctions::model::LIST_VETGATE_DPRK_IT;
 
 #[path = "common/mod.rs"]
 mod common;
 
-fuzz_target!(|data: &[u8]| {
-    let tenant = csv_list::parse("f.csv", "FUZZ", data);
-    let curated = csv_list::parse("f.csv", LIST_VETGATE_DPRK_IT, data);
-    if let Ok(list) = &curated {
-        // The curated rules only add requirements: what they accept, a tenant list accepts.
-        assert!(
-            tenant.is_ok(),
-            "accepted as curated, refused as a tenant list"
-        );
-        assert!(list.entities.iter().all(|e| e.north_korea));
-    }
-    if let Ok(list) = tenant {
-        common::exercise_list(list);
-    }
-});
+fuzz_target!(|data: &[u8]| common::csv_list_input(data));

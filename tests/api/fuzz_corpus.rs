@@ -5,8 +5,6 @@
 
 use std::path::PathBuf;
 
-use vetgate::intel::sanctions::csv_list;
-use vetgate::intel::sanctions::model::LIST_VETGATE_DPRK_IT;
 use vetgate::model::mrz;
 
 #[path = "../../fuzz/fuzz_targets/common/mod.rs"]
@@ -36,20 +34,7 @@ fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
 #[test]
 fn the_csv_list_corpus_replays_without_a_panic() {
     for (path, data) in corpus("csv_list") {
-        let replay = std::panic::catch_unwind(|| {
-            let tenant = csv_list::parse("f.csv", "FUZZ", &data);
-            let curated = csv_list::parse("f.csv", LIST_VETGATE_DPRK_IT, &data);
-            if let Ok(list) = &curated {
-                assert!(
-                    tenant.is_ok(),
-                    "accepted as curated, refused as a tenant list"
-                );
-                assert!(list.entities.iter().all(|e| e.north_korea));
-            }
-            if let Ok(list) = tenant {
-                common::exercise_list(list);
-            }
-        });
+        let replay = std::panic::catch_unwind(|| common::csv_list_input(&data));
         assert!(replay.is_ok(), "{}", path.display());
     }
 }

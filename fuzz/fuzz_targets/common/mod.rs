@@ -38,3 +38,25 @@ pub fn exercise_list(list: LoadedList) {
         }
     }
 }
+
+/// The `csv_list` target's input, also replayed by `cargo test` (tests/api/fuzz_corpus.rs): the
+/// bytes read once as a tenant list (`FUZZ`) and once under the curated list's stricter rules.
+#[allow(dead_code)] // only the csv_list target and the replay test call it
+pub fn csv_list_input(data: &[u8]) {
+    use vetgate::intel::sanctions::csv_list;
+    use vetgate::intel::sanctions::model::LIST_VETGATE_DPRK_IT;
+
+    let tenant = csv_list::parse("f.csv", "FUZZ", data);
+    let curated = csv_list::parse("f.csv", LIST_VETGATE_DPRK_IT, data);
+    if let Ok(list) = &curated {
+        // The curated rules only add requirements: what they accept, a tenant list accepts.
+        assert!(
+            tenant.is_ok(),
+            "accepted as curated, refused as a tenant list"
+        );
+        assert!(list.entities.iter().all(|e| e.north_korea));
+    }
+    if let Ok(list) = tenant {
+        exercise_list(list);
+    }
+}
