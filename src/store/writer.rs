@@ -186,9 +186,14 @@ macro_rules! write_one {
                 let (id, version, created) = match inserted {
                     Some(id) => (id, 1_i64, true),
                     None => {
-                        let (id, version): (String, i64) = sqlx::query_as(
-                            "select id, version from applications where tenant_id = $1 and external_ref = $2",
-                        )
+                        // PostgreSQL's writers work in parallel: the row is locked so that two of them
+                        // re-submitting one application number their versions one after the other
+                        // (SQLite's single writer needs no lock, nor has the syntax).
+                        let (id, version): (String, i64) = sqlx::query_as(if $numbered {
+                            "select id, version from applications where tenant_id = $1 and external_ref = $2 for update"
+                        } else {
+                            "select id, version from applications where tenant_id = $1 and external_ref = $2"
+                        })
                         .bind(tenant)
                         .bind(&sub.external_ref)
                         .fetch_one($conn)
