@@ -19,7 +19,7 @@ use vetgate::intel::{Intel, IntelSources};
 use vetgate::model::{Application, mrz};
 use vetgate::policy::Policy;
 use vetgate::screening::assess;
-use vetgate::store::{ActiveList, ListScope, ListVersionInfo};
+use vetgate::store::{ActiveList, ListScope};
 
 fn example(name: &str) -> Vec<u8> {
     let shared = std::env::var_os("VETGATE_SHARED_DIR")
@@ -151,23 +151,7 @@ fn all_lists(now: DateTime<Utc>) -> Lists {
     let active = loaded
         .into_iter()
         .zip(1..)
-        .map(|(list, seq)| ActiveList {
-            info: ListVersionInfo {
-                seq,
-                scope: ListScope::Global,
-                list_name: list.report.list.clone(),
-                format: "bench".into(),
-                source: "bench".into(),
-                content_sha256: vec![0; 32],
-                loaded_at: now,
-                loaded_by: "bench".into(),
-                entries: list.entities.len() as i64,
-                north_korea_entries: list.report.north_korea_entries as i64,
-                report_json: "{}".into(),
-                active: true,
-            },
-            entities_json: serde_json::to_vec(&list.entities).expect("entries serialise"),
-        })
+        .map(|(list, seq)| ActiveList::in_memory(seq, ListScope::Global, &list, now))
         .collect();
     Lists::build(4, active).expect("lists build")
 }

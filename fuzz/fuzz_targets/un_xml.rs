@@ -3,13 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vetgate::intel::sanctions::un;
 
 #[path = "common/mod.rs"]
 mod common;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(list) = un::parse("fuzz.xml", data) {
-        common::exercise_list(list);
-    }
-});
+fuzz_target!(|data: &[u8]| common::un_xml_input(data));

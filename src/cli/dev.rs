@@ -49,6 +49,15 @@ use crate::store::{SubmitOutcome, TenantId};
 pub enum DevCommand {
     /// Screen and store deterministic synthetic applications (for measurements), or print them.
     Generate(GenerateArgs),
+    /// Write the cargo-fuzz targets' seed inputs (fuzz/README in docs/reliability.md).
+    FuzzSeeds(FuzzSeedsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FuzzSeedsArgs {
+    /// Directory that gets one sub-directory per target (`ofac_csv`, `un_xml`, `mmdb`,
+    /// `application`).
+    out: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +88,13 @@ pub struct GenerateArgs {
 pub async fn run(settings: Settings, command: DevCommand) -> anyhow::Result<ExitCode> {
     match command {
         DevCommand::Generate(args) => generate(settings, args).await,
+        DevCommand::FuzzSeeds(args) => {
+            let written = super::fuzz_seeds::write(&args.out)?;
+            for (target, files) in written.per_target {
+                println!("{target}: {files} seeds");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `vetgate` command line.
 
 pub mod dev;
+mod fuzz_seeds;
 mod intel;
 mod lists;
 mod screen;

@@ -108,6 +108,20 @@ impl Database {
             path: shown.clone(),
             source,
         })?;
+        Database::verified(reader, shown)
+    }
+
+    /// [`Database::open`] over bytes already in memory (`name` stands for the path in errors and
+    /// in [`DatabaseInfo`]); the fuzz target's way in.
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Database, IntelError> {
+        let reader = Reader::from_source(bytes).map_err(|source| IntelError::Open {
+            path: name.to_owned(),
+            source,
+        })?;
+        Database::verified(reader, name.to_owned())
+    }
+
+    fn verified(reader: Reader<Vec<u8>>, shown: String) -> Result<Database, IntelError> {
         if let Err(source) = reader.verify() {
             // Some publishers (DB-IP via ip-location-db) leave the optional description map empty,
             // which the verifier calls invalid; the tree and data are what lookups depend on.

@@ -1,6 +1,6 @@
 //! The committed fuzz corpora replayed on every test run: each input goes through what its cargo-fuzz
-//! target does (fuzz/fuzz_targets/), with its assertions, without the instrumented build (28 min
-//! cold) that the fuzzer itself needs. A regression that panics on any input the fuzzer kept fails
+//! target does (the bodies in fuzz/fuzz_targets/common/), with its assertions, without the
+//! instrumented build that the fuzzer itself needs. A regression that panics on any input the fuzzer kept fails
 //! here. The fuzzing itself: fuzz/smoke.sh, docs/reliability.md.
 
 use std::path::PathBuf;
@@ -31,12 +31,37 @@ fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     inputs
 }
 
+/// Every committed input of `target` through `body`, the target's own code.
+fn replay(target: &str, body: fn(&[u8])) {
+    for (path, data) in corpus(target) {
+        let replayed = std::panic::catch_unwind(|| body(&data));
+        assert!(replayed.is_ok(), "{}", path.display());
+    }
+}
+
 #[test]
 fn the_csv_list_corpus_replays_without_a_panic() {
-    for (path, data) in corpus("csv_list") {
-        let replay = std::panic::catch_unwind(|| common::csv_list_input(&data));
-        assert!(replay.is_ok(), "{}", path.display());
-    }
+    replay("csv_list", common::csv_list_input);
+}
+
+#[test]
+fn the_ofac_csv_corpus_replays_without_a_panic() {
+    replay("ofac_csv", common::ofac_csv_input);
+}
+
+#[test]
+fn the_un_xml_corpus_replays_without_a_panic() {
+    replay("un_xml", common::un_xml_input);
+}
+
+#[test]
+fn the_mmdb_corpus_replays_without_a_panic() {
+    replay("mmdb", common::mmdb::mmdb_input);
+}
+
+#[test]
+fn the_application_corpus_replays_without_a_panic() {
+    replay("application", common::application::application_input);
 }
 
 #[test]

@@ -1,7 +1,15 @@
-//! What every sanctions-list target does with a list its parser accepted: what the service does
-//! next. The entries go through the store's JSON form and back (they must come back unchanged),
-//! into the matcher's index, and a few of their own names, crypto addresses and document numbers
-//! are searched for.
+//! The fuzz targets' bodies, one function per target, so that `cargo test` replays the committed
+//! corpora through the same code and assertions (tests/api/fuzz_corpus.rs) without the instrumented
+//! build. Every sanctions-list target does with a list its parser accepted what the service does
+//! next ([`exercise_list`]): the entries go through the store's JSON form and back (they must come
+//! back unchanged), into the matcher's index, and a few of their own names, crypto addresses and
+//! document numbers are searched for.
+#![allow(dead_code)] // each target calls one of these
+
+pub mod application;
+pub mod mmdb;
+
+use std::path::PathBuf;
 
 use vetgate::intel::sanctions::LoadedList;
 use vetgate::intel::sanctions::matcher::{Index, Query};
@@ -39,9 +47,50 @@ pub fn exercise_list(list: LoadedList) {
     }
 }
 
-/// The `csv_list` target's input, also replayed by `cargo test` (tests/api/fuzz_corpus.rs): the
-/// bytes read once as a tenant list (`FUZZ`) and once under the curated list's stricter rules.
-#[allow(dead_code)] // only the csv_list target and the replay test call it
+/// The repository's root: the fuzz crate is `fuzz/`, the test crate the root itself.
+pub fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if manifest.join("fuzz").is_dir() {
+        manifest
+    } else {
+        manifest.join("..")
+    }
+}
+
+/// The `ofac_csv` target's input: the four files of the legacy set joined by the byte 0xFF
+/// (Latin-1 `ÿ`, absent from the published files), in the order `sdn`, `add`, `alt`,
+/// `sdn_comments`. Missing parts are empty files; a fifth part and beyond is appended to the
+/// comments file.
+pub fn ofac_csv_input(data: &[u8]) {
+    use vetgate::intel::sanctions::ofac::{OfacSources, parse};
+
+    let mut parts = data.splitn(4, |&b| b == OFAC_SEPARATOR);
+    let sdn = parts.next().unwrap_or_default();
+    let add = parts.next().unwrap_or_default();
+    let alt = parts.next().unwrap_or_default();
+    let comments = parts.next().unwrap_or_default();
+    if let Ok(list) = parse(&OfacSources {
+        sdn,
+        add,
+        alt,
+        comments,
+    }) {
+        exercise_list(list);
+    }
+}
+
+/// Joins the parts of an `ofac_csv` input.
+pub const OFAC_SEPARATOR: u8 = 0xFF;
+
+/// The `un_xml` target's input: the UN Security Council consolidated list (XML).
+pub fn un_xml_input(data: &[u8]) {
+    if let Ok(list) = vetgate::intel::sanctions::un::parse("fuzz.xml", data) {
+        exercise_list(list);
+    }
+}
+
+/// The `csv_list` target's input: the bytes read once as a tenant list (`FUZZ`) and once under the
+/// curated list's stricter rules.
 pub fn csv_list_input(data: &[u8]) {
     use vetgate::intel::sanctions::csv_list;
     use vetgate::intel::sanctions::model::LIST_VETGATE_DPRK_IT;
