@@ -2,8 +2,9 @@
 //! to `batch_max` of them in one transaction, commits, and only then answers each waiting request.
 //! On PostgreSQL several such tasks take turns at the queue, so one batch fills while others are on
 //! their way to the server and its disk (a batch's cost there is mostly round trips and the commit's
-//! flush, not CPU); SQLite has one writer. A failed batch is retried one job at a time so one bad job cannot fail its
-//! neighbours; an unavailable database fails the whole batch at once so requests get 503 quickly.
+//! flush, not CPU); SQLite has one writer. A failed batch is retried one job at a time so one bad
+//! job cannot fail its neighbours, and a job that collided with another writer is tried again; an
+//! unavailable database fails the whole batch at once so requests get 503 quickly.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -15,6 +16,11 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 use super::backend::Backend;
 use super::{StoreError, Submission, SubmitOutcome, TenantId, micros};
 use crate::crypto::PiiKeys;
+
+/// Tries of one job when it collides with another writer's transaction (a deadlock, a
+/// serialization failure, or a row another writer committed first): the retry reads what that
+/// writer committed, so it either succeeds or fails for a reason of its own.
+const JOB_ATTEMPTS: u32 = 4;
 
 pub(crate) struct WriteJob {
     pub(crate) tenant: TenantId,
@@ -90,15 +96,26 @@ async fn run(
                     tracing::warn!(error = %err, batch = jobs.len(), "batch write failed; retrying one by one");
                 }
                 for mut job in jobs.drain(..) {
-                    let result = backend
-                        .write_batch(
-                            std::slice::from_mut(&mut job),
-                            &keys,
-                            idempotency_since,
-                            &known_tenants,
-                        )
-                        .await
-                        .map(|mut outcomes| outcomes.remove(0));
+                    let mut attempt = 1;
+                    let result = loop {
+                        let result = backend
+                            .write_batch(
+                                std::slice::from_mut(&mut job),
+                                &keys,
+                                idempotency_since,
+                                &known_tenants,
+                            )
+                            .await
+                            .map(|mut outcomes| outcomes.remove(0));
+                        match result {
+                            Err(err) if err.is_write_conflict() && attempt < JOB_ATTEMPTS => {
+                                tracing::debug!(error = %err, attempt, "write conflict; retrying the job");
+                                tokio::time::sleep(Duration::from_millis(2 << attempt)).await;
+                                attempt += 1;
+                            }
+                            result => break result,
+                        }
+                    };
                     let _ = job.reply.send(result);
                 }
             }
@@ -112,7 +129,7 @@ pub(crate) fn identifier_insert_sql(rows: usize, numbered: bool) -> String {
         "identifiers (key_hash, application_id, tenant_id, kind, name_key, dob_key, detail_enc)",
         7,
         rows,
-        "on conflict (key_hash, application_id) do nothing",
+        "on conflict (tenant_id, key_hash, application_id) do nothing",
         numbered,
     )
 }
@@ -715,7 +732,7 @@ impl BulkInsert for sqlx::PgConnection {
             format!(
                 "{IDENTIFIER_INSERT} select * from unnest($1::bytea[], $2::text[], $3::text[], \
                  $4::text[], $5::bytea[], $6::bytea[], $7::bytea[]) \
-                 on conflict (key_hash, application_id) do nothing"
+                 on conflict (tenant_id, key_hash, application_id) do nothing"
             )
         });
         sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
