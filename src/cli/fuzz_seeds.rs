@@ -432,6 +432,19 @@ fn flat_city(country: &str, state: &str, city: &str, zone: &str) -> Mmdb {
     ])
 }
 
+/// A writer holding `records` (network, value).
+fn database<'a>(
+    database_type: &str,
+    ip_version: u8,
+    records: impl IntoIterator<Item = (&'a str, Mmdb)>,
+) -> anyhow::Result<Writer> {
+    let mut writer = Writer::new(database_type, ip_version)?;
+    for (network, value) in records {
+        writer.insert(network, value)?;
+    }
+    Ok(writer)
+}
+
 fn mmdb_files() -> anyhow::Result<Seeds> {
     // Networks around the addresses the mmdb target always looks up: network, country, region
     // code and name, city, zone.
@@ -508,79 +521,76 @@ fn mmdb_files() -> anyhow::Result<Seeds> {
     }
     add("flat-city", &flat)?;
 
-    let mut asn = Writer::new("GeoLite2-ASN", 6)?;
-    asn.description("en", "vetgate fuzz seed");
-    for (net, number, org) in [
+    let asn = [
         ("175.45.176.0/22", 131_279u32, "Star Joint Venture Co. Ltd."),
         ("81.2.69.0/24", 20_712, "Example Hosting Ltd"),
         ("2001:218::/32", 2_914, "Example Backbone"),
-    ] {
-        asn.insert(
-            net,
-            Mmdb::map([
-                ("autonomous_system_number", Mmdb::U32(number)),
-                ("autonomous_system_organization", Mmdb::from(org)),
-            ]),
-        )?;
-    }
+    ]
+    .map(|(net, number, org)| {
+        let record = [
+            ("autonomous_system_number", Mmdb::U32(number)),
+            ("autonomous_system_organization", Mmdb::from(org)),
+        ];
+        (net, Mmdb::map(record))
+    });
+    let mut asn = database("GeoLite2-ASN", 6, asn)?;
+    asn.description("en", "vetgate fuzz seed");
     add("asn", &asn)?;
 
-    let mut isp = Writer::new("GeoIP2-ISP", 6)?;
-    isp.insert(
-        "1.128.0.0/11",
-        Mmdb::map([
-            ("autonomous_system_number", Mmdb::U32(1221)),
-            ("isp", Mmdb::from("Example Telecom")),
-        ]),
+    let isp = [
+        ("autonomous_system_number", Mmdb::U32(1221)),
+        ("isp", Mmdb::from("Example Telecom")),
+    ];
+    add(
+        "isp",
+        &database("GeoIP2-ISP", 6, [("1.128.0.0/11", Mmdb::map(isp))])?,
     )?;
-    add("isp", &isp)?;
 
-    let mut anonymous = Writer::new("GeoIP2-Anonymous-IP", 6)?;
-    for (net, flag) in [
+    let anonymous = [
         ("81.2.69.0/24", "is_anonymous_vpn"),
         ("216.160.83.0/24", "is_hosting_provider"),
         ("1.128.0.0/11", "is_public_proxy"),
         ("2001:218::/32", "is_tor_exit_node"),
         ("89.160.20.0/24", "is_residential_proxy"),
-    ] {
-        anonymous.insert(
-            net,
-            Mmdb::map([
-                ("is_anonymous", Mmdb::Bool(true)),
-                (flag, Mmdb::Bool(true)),
-                ("provider_name", Mmdb::from("examplevpn")),
-            ]),
-        )?;
-    }
-    add("anonymous-ip", &anonymous)?;
+    ]
+    .map(|(net, flag)| {
+        let record = [
+            ("is_anonymous", Mmdb::Bool(true)),
+            (flag, Mmdb::Bool(true)),
+            ("provider_name", Mmdb::from("examplevpn")),
+        ];
+        (net, Mmdb::map(record))
+    });
+    add(
+        "anonymous-ip",
+        &database("GeoIP2-Anonymous-IP", 6, anonymous)?,
+    )?;
 
-    let mut overlay = Writer::new(OVERLAY_DATABASE_TYPE, 6)?;
-    overlay.insert(
-        "175.45.176.0/22",
-        Mmdb::map([
-            ("tags", Mmdb::array([Mmdb::from("dprk")])),
-            ("description", Mmdb::from("Star JV address space")),
-            ("source", Mmdb::from("fuzz seed")),
-        ]),
-    )?;
-    overlay.insert(
-        "2001:218::/32",
-        Mmdb::map([("tags", Mmdb::array([Mmdb::from("laptop_farm_hosting")]))]),
-    )?;
-    add("overlay", &overlay)?;
+    let dprk = [
+        ("tags", Mmdb::array([Mmdb::from("dprk")])),
+        ("description", Mmdb::from("Star JV address space")),
+        ("source", Mmdb::from("fuzz seed")),
+    ];
+    let farm = [("tags", Mmdb::array([Mmdb::from("laptop_farm_hosting")]))];
+    let overlay = [
+        ("175.45.176.0/22", Mmdb::map(dprk)),
+        ("2001:218::/32", Mmdb::map(farm)),
+    ];
+    add("overlay", &database(OVERLAY_DATABASE_TYPE, 6, overlay)?)?;
 
     // A type the service does not read, and an IPv4 tree with a record of every value type.
-    let mut other = Writer::new("Example-Unknown-Type", 4)?;
-    other.insert(
-        "81.2.69.0/24",
-        Mmdb::map([
-            ("u16", Mmdb::U16(7)),
-            ("u64", Mmdb::U64(1 << 40)),
-            ("u128", Mmdb::U128(1 << 100)),
-            ("i32", Mmdb::I32(-5)),
-            ("bytes", Mmdb::bytes(vec![0, 1, 2])),
-            ("array", Mmdb::array([Mmdb::Bool(false)])),
-        ]),
+    let every_type = [
+        ("u16", Mmdb::U16(7)),
+        ("u64", Mmdb::U64(1 << 40)),
+        ("u128", Mmdb::U128(1 << 100)),
+        ("i32", Mmdb::I32(-5)),
+        ("bytes", Mmdb::bytes(vec![0, 1, 2])),
+        ("array", Mmdb::array([Mmdb::Bool(false)])),
+    ];
+    let other = database(
+        "Example-Unknown-Type",
+        4,
+        [("81.2.69.0/24", Mmdb::map(every_type))],
     )?;
     add("unknown-type", &other)?;
     Ok(seeds)
