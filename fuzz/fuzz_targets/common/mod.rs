@@ -89,6 +89,23 @@ pub fn un_xml_input(data: &[u8]) {
     }
 }
 
+/// The `mrz` target's input: lines of a machine-readable zone, parsed and checked.
+pub fn mrz_input(data: &[u8]) {
+    use vetgate::model::mrz;
+
+    let text = String::from_utf8_lossy(data);
+    let lines: Vec<&str> = text.split('\n').collect();
+    if let Ok(zone) = mrz::parse(&lines) {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
+        let _ = zone.birth.resolve_birth(today);
+        let _ = zone.expiry.resolve_expiry(today);
+        let _ = zone.failed_checks().count();
+        let _ = zone.fields();
+        let _ = zone.sex_code();
+    }
+    let _ = mrz::check_digit(&text);
+}
+
 /// The `csv_list` target's input: the bytes read once as a tenant list (`FUZZ`) and once under the
 /// curated list's stricter rules.
 pub fn csv_list_input(data: &[u8]) {
