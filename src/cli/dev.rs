@@ -89,8 +89,7 @@ pub async fn run(settings: Settings, command: DevCommand) -> anyhow::Result<Exit
     match command {
         DevCommand::Generate(args) => generate(settings, args).await,
         DevCommand::FuzzSeeds(args) => {
-            let written = super::fuzz_seeds::write(&args.out)?;
-            for (target, files) in written.per_target {
+            for (target, files) in super::fuzz_seeds::write(&args.out)? {
                 println!("{target}: {files} seeds");
             }
             Ok(ExitCode::SUCCESS)

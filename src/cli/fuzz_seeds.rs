@@ -24,14 +24,9 @@ use crate::intel::geoip::OVERLAY_DATABASE_TYPE;
 use crate::intel::mmdb_writer::{Value as Mmdb, Writer};
 use crate::model::mrz;
 
-/// How many files each target got.
-#[derive(Debug, Default)]
-pub struct Written {
-    pub per_target: Vec<(&'static str, usize)>,
-}
-
-pub fn write(dir: &Path) -> anyhow::Result<Written> {
-    let mut written = Written::default();
+/// Writes every target's seeds under `dir`; returns how many files each target got.
+pub fn write(dir: &Path) -> anyhow::Result<Vec<(&'static str, usize)>> {
+    let mut written = Vec::new();
     for (target, seeds) in [
         ("ofac_csv", ofac_sets()),
         ("un_xml", un_documents()),
@@ -45,7 +40,7 @@ pub fn write(dir: &Path) -> anyhow::Result<Written> {
             let path = target_dir.join(format!("seed-{name}"));
             std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
         }
-        written.per_target.push((target, seeds.len()));
+        written.push((target, seeds.len()));
     }
     Ok(written)
 }
@@ -57,6 +52,9 @@ type Seeds = Vec<(String, Vec<u8>)>;
 // ---------------------------------------------------------------------------------------------
 
 const NULL: &str = "-0- ";
+
+/// Joins the four files of an `ofac_csv` input (the target splits on it: fuzz/fuzz_targets/common).
+const OFAC_SEPARATOR: u8 = 0xFF;
 
 /// One `sdn.csv` row with its `add.csv`, `alt.csv` and `sdn_comments.csv` rows.
 struct SdnEntry {
@@ -245,7 +243,7 @@ fn ofac_input(files: &[String; 4]) -> Vec<u8> {
     let mut input = Vec::new();
     for (i, file) in files.iter().enumerate() {
         if i > 0 {
-            input.push(0xFF);
+            input.push(OFAC_SEPARATOR);
         }
         input.extend(latin1(file));
     }
@@ -729,7 +727,7 @@ mod tests {
     fn parse_ofac(
         input: &[u8],
     ) -> Result<crate::intel::sanctions::LoadedList, crate::intel::sanctions::LoadError> {
-        let mut parts = input.splitn(4, |&b| b == 0xFF);
+        let mut parts = input.splitn(4, |&b| b == OFAC_SEPARATOR);
         let mut part = || parts.next().unwrap_or_default();
         let (sdn, add, alt, comments) = (part(), part(), part(), part());
         ofac::parse(&ofac::OfacSources {

@@ -58,13 +58,12 @@ pub enum StoreError {
 impl StoreError {
     /// A collision with a concurrent transaction that a fresh try can get past: PostgreSQL's
     /// deadlock (40P01) and serialization failure (40001), and a unique key that another
-    /// transaction took first (23505 on PostgreSQL, 2067/1555 on SQLite).
+    /// transaction took first (sqlx's unique-violation kind, on either backend).
     pub fn is_write_conflict(&self) -> bool {
         match self {
-            StoreError::Database(sqlx::Error::Database(db)) => matches!(
-                db.code().as_deref(),
-                Some("40P01" | "40001" | "23505" | "2067" | "1555")
-            ),
+            StoreError::Database(sqlx::Error::Database(db)) => {
+                db.is_unique_violation() || matches!(db.code().as_deref(), Some("40P01" | "40001"))
+            }
             _ => false,
         }
     }
