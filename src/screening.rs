@@ -60,6 +60,7 @@ pub fn assess_with_base(
         signals: scored.signals,
         sanctions_matches: facts.sanctions.matches(),
         policy_version: policy.version().to_owned(),
+        agreeing_families: scored.agreeing_families,
         lists_version: facts.sanctions.lists_version.clone(),
         screened_at,
         review: None,

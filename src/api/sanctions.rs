@@ -117,7 +117,11 @@ fn parse_request(value: &Value) -> Result<Query, Vec<FieldError>> {
     match object.get("country") {
         None | Some(Value::Null) => {}
         Some(Value::String(c)) => match Country::parse(c) {
-            Some(country) => query.country = Some(country.as_str().to_owned()),
+            Some(country) => {
+                // A Korean subject's Han name is read the Korean way as well (`金正恩` = KIM Jong Un).
+                query.korean_readings = matches!(country.as_str(), "KR" | "KP");
+                query.country = Some(country.as_str().to_owned());
+            }
             None => error(
                 "/country",
                 "must be an assigned ISO 3166-1 alpha-2 code in upper case",

@@ -75,9 +75,12 @@ catalog! {
     PAY_CRYPTO_STABLECOIN_HIGH_RISK_CHAIN => Payout, "Pay is to go out as a stablecoin on TRON or BNB Smart Chain.";
     PAY_CRYPTO_ADDRESS_INVALID => Payout, "The crypto address is malformed for the chain its asset names.";
     PAY_FREQUENT_CHANGES => Payout, "The payout account changed three or more times in 90 days.";
-    SAN_APPLICANT_MATCH => Sanctions, "The applicant's name matches a sanctions-list entry.";
-    SAN_APPLICANT_MATCH_UNCONFIRMED => Sanctions, "The applicant's name matches a listed entry without a birth date whose nationality the applicant's documents contradict.";
-    SAN_PAYOUT_MATCH => Sanctions, "The payout account holder or crypto address matches a sanctions-list entry.";
+    SAN_APPLICANT_MATCH_CORROBORATED => Sanctions, "The applicant matches a sanctions-list entry and their birth date or a listed identifier confirms it.";
+    SAN_APPLICANT_NAME_MATCH => Sanctions, "The applicant's name matches a sanctions-list entry; nothing confirms or rules out the same person.";
+    SAN_NAMESAKE_CONTRADICTED => Sanctions, "The applicant's name matches a sanctions-list entry that their birth date or documents rule out.";
+    SAN_PAYOUT_ADDRESS_LISTED => Sanctions, "The payout crypto address is on a sanctions list.";
+    SAN_PAYOUT_HOLDER_ENTITY => Sanctions, "The payout account is held by a listed organisation.";
+    SAN_PAYOUT_HOLDER_PERSON => Sanctions, "The payout account's holder, who is not the applicant, matches a listed person.";
     SAN_POSSIBLE_MATCH => Sanctions, "A name resembles a sanctions-list entry below the match threshold.";
     SAN_WATCHLIST_MATCH => Sanctions, "A name or identifier matches the DPRK watchlist or the tenant's own list.";
     SAN_IDENTIFIER_LISTED => Sanctions, "The applicant's e-mail address or document number appears on a sanctions list.";
@@ -96,6 +99,38 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
     CATALOG.iter().find(|c| c.code == code)
 }
 
+/// Codes no longer raised, with the codes that took over their cases. A code never changes meaning:
+/// when a rule changes what a code decides, the code is retired here (and in `docs/signals.md`),
+/// never reused, and new codes take its place.
+pub static RETIRED: &[(&str, &[&str])] = &[
+    (
+        "SAN_APPLICANT_MATCH",
+        &[
+            SAN_APPLICANT_MATCH_CORROBORATED,
+            SAN_APPLICANT_NAME_MATCH,
+            SAN_NAMESAKE_CONTRADICTED,
+        ],
+    ),
+    (
+        "SAN_APPLICANT_MATCH_UNCONFIRMED",
+        &[SAN_NAMESAKE_CONTRADICTED, SAN_APPLICANT_NAME_MATCH],
+    ),
+    (
+        "SAN_PAYOUT_MATCH",
+        &[
+            SAN_PAYOUT_ADDRESS_LISTED,
+            SAN_PAYOUT_HOLDER_ENTITY,
+            SAN_PAYOUT_HOLDER_PERSON,
+            SAN_APPLICANT_MATCH_CORROBORATED,
+        ],
+    ),
+];
+
+/// The codes that replaced a retired one, or `None` when `code` was never retired.
+pub fn retired(code: &str) -> Option<&'static [&'static str]> {
+    RETIRED.iter().find(|(c, _)| *c == code).map(|(_, by)| *by)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +144,23 @@ mod tests {
                 "{} is missing from docs/signals.md",
                 info.code
             );
+        }
+    }
+
+    #[test]
+    fn retired_codes_are_documented_as_retired_and_never_reused() {
+        let doc = include_str!("../../docs/signals.md");
+        let retired_section = doc
+            .split("## Retired codes")
+            .nth(1)
+            .expect("docs/signals.md has a Retired codes section");
+        for (code, by) in RETIRED {
+            assert!(lookup(code).is_none(), "{code} is retired but still raised");
+            assert!(
+                retired_section.contains(&format!("`{code}`")),
+                "{code} is missing from the retired codes"
+            );
+            assert!(by.iter().all(|b| lookup(b).is_some()));
         }
     }
 

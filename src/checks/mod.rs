@@ -87,7 +87,7 @@ pub fn run(app: &Application, facts: &Facts) -> Vec<Signal> {
     }
     signals.extend(run_network(app, facts));
     payout::check(app, facts, &mut signals);
-    sanctions::check(app, facts, &mut signals);
+    sanctions::check(facts, &mut signals);
     links::check(app, facts, &mut signals);
     signals
 }

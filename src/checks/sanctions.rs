@@ -1,17 +1,23 @@
 //! Sanctions outcomes: turns list hits (found by the pipeline in the active lists before the checks
-//! run) into signals, following the outcome table of decisions.md "Sanctions". The first row that
-//! applies decides:
+//! run) into signals. A name alone never rejects a person: a reject needs corroboration. The first
+//! row that applies decides (`docs/signals.md`, "Sanctions"):
 //!
 //! | where the match is | score ≥ threshold | review floor ≤ score < threshold |
 //! |---|---|---|
-//! | watchlist or a tenant's own list | `SAN_WATCHLIST_MATCH` (review) | `SAN_WATCHLIST_MATCH` |
-//! | payout holder / payout crypto address | `SAN_PAYOUT_MATCH` (reject) | `SAN_POSSIBLE_MATCH` (review) |
-//! | applicant's names, entry without a birth date, documents show another nationality | `SAN_APPLICANT_MATCH_UNCONFIRMED` (review) | `SAN_POSSIBLE_MATCH` |
-//! | applicant's names, otherwise | `SAN_APPLICANT_MATCH` (reject) | `SAN_POSSIBLE_MATCH` |
+//! | payout crypto address, exactly | `SAN_PAYOUT_ADDRESS_LISTED` (reject) | – |
+//! | watchlist or a tenant's own list | `SAN_WATCHLIST_MATCH` (review) | nothing |
+//! | applicant's names, or a payout holder who is the applicant: corroborated, not contradicted | `SAN_APPLICANT_MATCH_CORROBORATED` (reject) | `SAN_POSSIBLE_MATCH` (review) |
+//! | the same, contradicted | `SAN_NAMESAKE_CONTRADICTED` (0 points) | nothing |
+//! | the same, neither | `SAN_APPLICANT_NAME_MATCH` (review) | `SAN_POSSIBLE_MATCH` (review) |
+//! | payout holder who is not the applicant: an entity | `SAN_PAYOUT_HOLDER_ENTITY` (reject) | `SAN_POSSIBLE_MATCH` (review) |
+//! | payout holder who is not the applicant: a person | `SAN_PAYOUT_HOLDER_PERSON` (review) | nothing |
 //!
-//! An e-mail address or document number the lists name is `SAN_IDENTIFIER_LISTED` (review): an
-//! exact identifier alone may be a coincidence across issuers, a name alongside it scores the
-//! name match up instead.
+//! Corroborated: the birth date agrees with one the entry lists, or an identifier the entry lists
+//! (document number, e-mail, crypto address) is the applicant's. Contradicted: every listed birth
+//! date lies more than a year away, or the applicant's consistent documents show a nationality the
+//! entry does not list. A contradicted row is judged on the score without the contradiction, so the
+//! reviewer still sees the namesake. An e-mail address or document number on a list with no name
+//! match of the same entry is `SAN_IDENTIFIER_LISTED` (review): numbers repeat across issuers.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +25,7 @@ use serde_json::json;
 
 use super::codes::*;
 use super::{Facts, signal};
-use crate::model::{Application, SanctionsMatch, Signal};
+use crate::model::{SanctionsMatch, Signal};
 
 /// What kind of input matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,10 +62,13 @@ pub struct SanctionsHit {
     pub score: f64,
     pub programs: Vec<String>,
     pub north_korea: bool,
-    pub entry_has_dob: bool,
     pub entry_is_person: bool,
-    /// Nationalities and citizenships the entry lists (ISO alpha-2).
-    pub entry_countries: Vec<String>,
+    /// The score without its contradictions (equal to `score` when nothing contradicts).
+    pub uncontradicted_score: f64,
+    /// The applicant's facts that agree with the entry: `date_of_birth`, `document_number`.
+    pub corroborated_by: Vec<&'static str>,
+    /// The applicant's facts that rule the entry out: `date_of_birth`, `nationality`.
+    pub contradicted_by: Vec<&'static str>,
 }
 
 /// The list hits of one application and the thresholds they were judged by.
@@ -70,16 +79,21 @@ pub struct SanctionsFacts {
     pub review_threshold: f64,
     /// The list version screened against; `None` when no list is loaded.
     pub lists_version: Option<String>,
+    /// Whether the payout account's holder is the applicant ([`super::names::holder_is_applicant`]):
+    /// then the holder's hits are judged as the applicant's own.
+    pub holder_is_applicant: bool,
 }
 
 impl SanctionsFacts {
-    /// The verdict's `sanctions_matches`: every hit at or above the review floor, official lists
-    /// first, then by score.
+    /// The verdict's `sanctions_matches`: every hit that decided something (a contradicted
+    /// namesake is shown in its 0-point signal, not as a match), official lists first, then by
+    /// score.
     pub fn matches(&self) -> Vec<SanctionsMatch> {
         let mut hits: Vec<&SanctionsHit> = self
-            .hits
-            .iter()
-            .filter(|h| h.score >= self.review_threshold)
+            .judged()
+            .into_iter()
+            .filter(|(code, _)| *code != SAN_NAMESAKE_CONTRADICTED)
+            .map(|(_, h)| h)
             .collect();
         hits.sort_by(|a, b| precedence(a, b));
         hits.into_iter()
@@ -93,6 +107,110 @@ impl SanctionsFacts {
                 programs: h.programs.clone(),
             })
             .collect()
+    }
+
+    /// Every hit with the code its outcome row gives; hits whose row says "nothing" are left out.
+    fn judged(&self) -> Vec<(&'static str, &SanctionsHit)> {
+        // An identifier of the applicant's that the entry lists corroborates a name match of the
+        // same entry, which then says it all (one fact, one signal).
+        let identifiers: Vec<(&str, &str, &'static str)> = self
+            .hits
+            .iter()
+            .filter_map(|h| {
+                let fact = match h.kind {
+                    HitKind::Email => "email",
+                    HitKind::DocumentNumber => "document_number",
+                    HitKind::CryptoAddress => "crypto_address",
+                    HitKind::Name => return None,
+                };
+                Some((h.list.as_str(), h.entry_id.as_str(), fact))
+            })
+            .collect();
+        let mut corroborated_entries: Vec<(&str, &str)> = Vec::new();
+        let mut judged = Vec::new();
+        for hit in &self.hits {
+            if hit.kind != HitKind::Name || !self.is_applicants(hit) {
+                continue;
+            }
+            let by_identifier: Vec<&'static str> = identifiers
+                .iter()
+                .filter(|(list, id, _)| *list == hit.list && *id == hit.entry_id)
+                .map(|(_, _, fact)| *fact)
+                .collect();
+            if let Some(code) = self.applicant_outcome(hit, !by_identifier.is_empty()) {
+                if code != SAN_NAMESAKE_CONTRADICTED && !by_identifier.is_empty() {
+                    corroborated_entries.push((&hit.list, &hit.entry_id));
+                }
+                judged.push((code, hit));
+            }
+        }
+        for hit in &self.hits {
+            let code = match hit.kind {
+                HitKind::Name if self.is_applicants(hit) => continue,
+                HitKind::Name => self.third_party_outcome(hit),
+                HitKind::CryptoAddress => Some(SAN_PAYOUT_ADDRESS_LISTED),
+                HitKind::Email | HitKind::DocumentNumber => {
+                    let said = corroborated_entries
+                        .iter()
+                        .any(|(list, id)| *list == hit.list && *id == hit.entry_id);
+                    if said {
+                        None
+                    } else if hit.list_class == ListClass::Watch {
+                        Some(SAN_WATCHLIST_MATCH)
+                    } else {
+                        Some(SAN_IDENTIFIER_LISTED)
+                    }
+                }
+            };
+            if let Some(code) = code {
+                judged.push((code, hit));
+            }
+        }
+        judged
+    }
+
+    /// A name hit on the applicant's own names, or on a payout holder who is the applicant.
+    fn is_applicants(&self, hit: &SanctionsHit) -> bool {
+        is_applicant_name(&hit.field) || (is_payout_field(&hit.field) && self.holder_is_applicant)
+    }
+
+    fn applicant_outcome(
+        &self,
+        hit: &SanctionsHit,
+        listed_identifier: bool,
+    ) -> Option<&'static str> {
+        if hit.list_class == ListClass::Watch {
+            return (hit.score >= self.threshold).then_some(SAN_WATCHLIST_MATCH);
+        }
+        if !hit.contradicted_by.is_empty() {
+            return (hit.uncontradicted_score >= self.threshold)
+                .then_some(SAN_NAMESAKE_CONTRADICTED);
+        }
+        let corroborated = listed_identifier || !hit.corroborated_by.is_empty();
+        if hit.score >= self.threshold {
+            Some(if corroborated {
+                SAN_APPLICANT_MATCH_CORROBORATED
+            } else {
+                SAN_APPLICANT_NAME_MATCH
+            })
+        } else if hit.score >= self.review_threshold {
+            Some(SAN_POSSIBLE_MATCH)
+        } else {
+            None
+        }
+    }
+
+    /// A payout holder who is not the applicant: the name alone, entities rejected, persons
+    /// reviewed.
+    fn third_party_outcome(&self, hit: &SanctionsHit) -> Option<&'static str> {
+        let strong = hit.score >= self.threshold;
+        let floor = hit.score >= self.review_threshold;
+        match (hit.list_class, hit.entry_is_person) {
+            (ListClass::Watch, _) => strong.then_some(SAN_WATCHLIST_MATCH),
+            (ListClass::Sanctions, false) if strong => Some(SAN_PAYOUT_HOLDER_ENTITY),
+            (ListClass::Sanctions, false) => floor.then_some(SAN_POSSIBLE_MATCH),
+            (ListClass::Sanctions, true) => strong.then_some(SAN_PAYOUT_HOLDER_PERSON),
+        }
     }
 }
 
@@ -118,92 +236,57 @@ fn is_applicant_name(field: &str) -> bool {
     field == "applicant.full_name" || field.starts_with("applicant.other_names[")
 }
 
-/// The nationality the applicant's identity document shows, when the declared nationality (if
-/// any) agrees with it. Without a document there is nothing consistent to go by.
-fn consistent_nationality(app: &Application) -> Option<String> {
-    let doc = app.identity_document.as_ref()?;
-    let shown = doc
-        .nationality
-        .as_ref()
-        .unwrap_or(&doc.issuing_country)
-        .country()?;
-    match &app.applicant.nationality {
-        Some(declared) if declared.as_str() != shown.as_str() => None,
-        _ => Some(shown.as_str().to_owned()),
-    }
-}
-
-pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
+pub fn check(facts: &Facts, out: &mut Vec<Signal>) {
     let s = &facts.sanctions;
-    let nationality = consistent_nationality(app);
     let mut by_code: BTreeMap<&'static str, Vec<&SanctionsHit>> = BTreeMap::new();
-    for hit in &s.hits {
-        if hit.score < s.review_threshold {
-            continue;
-        }
-        let strong = hit.score >= s.threshold;
-        let code = if hit.list_class == ListClass::Watch {
-            SAN_WATCHLIST_MATCH
-        } else if matches!(hit.kind, HitKind::Email | HitKind::DocumentNumber) {
-            SAN_IDENTIFIER_LISTED
-        } else if !strong {
-            SAN_POSSIBLE_MATCH
-        } else if is_payout_field(&hit.field) {
-            SAN_PAYOUT_MATCH
-        } else if is_applicant_name(&hit.field)
-            && !hit.entry_has_dob
-            && !hit.entry_countries.is_empty()
-            && nationality
-                .as_ref()
-                .is_some_and(|n| !hit.entry_countries.contains(n))
-        {
-            SAN_APPLICANT_MATCH_UNCONFIRMED
-        } else {
-            SAN_APPLICANT_MATCH
-        };
+    for (code, hit) in s.judged() {
         by_code.entry(code).or_default().push(hit);
     }
     for (code, mut hits) in by_code {
         hits.sort_by(|a, b| precedence(a, b));
         let best = hits[0];
         let north_korea = hits.iter().any(|h| h.north_korea);
+        let entry = format!(
+            "{} entry {} \"{}\"",
+            best.list, best.entry_id, best.entry_name
+        );
         let message = match code {
-            SAN_PAYOUT_MATCH => format!(
-                "The payout account ({}) matches {} entry {} \"{}\"{}.",
-                best.field,
-                best.list,
-                best.entry_id,
-                best.entry_name,
+            SAN_PAYOUT_ADDRESS_LISTED => format!(
+                "The payout crypto address is listed on {entry}{}.",
                 dprk_note(north_korea)
             ),
-            SAN_APPLICANT_MATCH => format!(
-                "The applicant's name matches {} entry {} \"{}\"{}.",
-                best.list,
-                best.entry_id,
-                best.entry_name,
+            SAN_PAYOUT_HOLDER_ENTITY => format!(
+                "The payout account is held by {entry}{}.",
                 dprk_note(north_korea)
             ),
-            SAN_APPLICANT_MATCH_UNCONFIRMED => format!(
-                "The applicant's name matches {} entry {} \"{}\", which lists no date of birth and another nationality than the applicant's documents.",
-                best.list, best.entry_id, best.entry_name
+            SAN_PAYOUT_HOLDER_PERSON => format!(
+                "The payout account's holder, who is not the applicant, matches {entry}{}: a person decides.",
+                dprk_note(north_korea)
+            ),
+            SAN_APPLICANT_MATCH_CORROBORATED => format!(
+                "The applicant matches {entry}{}, confirmed by their {}.",
+                dprk_note(north_korea),
+                words(&corroboration(best, &s.hits)),
+            ),
+            SAN_APPLICANT_NAME_MATCH => format!(
+                "The applicant's name matches {entry}{}; nothing confirms or rules out the same person: a person decides.",
+                dprk_note(north_korea)
+            ),
+            SAN_NAMESAKE_CONTRADICTED => format!(
+                "The applicant's name matches {entry}, but their {} rules the entry out: a namesake.",
+                words(&best.contradicted_by),
             ),
             SAN_POSSIBLE_MATCH => format!(
-                "{} resembles {} entry {} \"{}\" (score {:.2}, below the match threshold {:.2}).",
-                best.field, best.list, best.entry_id, best.entry_name, best.score, s.threshold
+                "{} resembles {entry} (score {:.2}, below the match threshold {:.2}).",
+                best.field, best.score, s.threshold
             ),
-            SAN_WATCHLIST_MATCH => format!(
-                "{} matches watchlist {} entry {} \"{}\".",
-                best.field, best.list, best.entry_id, best.entry_name
-            ),
-            _ => format!(
-                "{} is listed on {} entry {} \"{}\".",
-                best.field, best.list, best.entry_id, best.entry_name
-            ),
+            SAN_WATCHLIST_MATCH => format!("{} matches watchlist {entry}.", best.field),
+            _ => format!("{} is listed on {entry}.", best.field),
         };
         let entries: Vec<serde_json::Value> = hits
             .iter()
             .map(|h| {
-                json!({
+                let mut e = json!({
                     "list": h.list,
                     "entry_id": h.entry_id,
                     "entry_name": h.entry_name,
@@ -218,7 +301,15 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
                     "score": round3(h.score),
                     "programs": h.programs,
                     "north_korea": h.north_korea,
-                })
+                });
+                if h.kind == HitKind::Name {
+                    e["corroborated_by"] = json!(corroboration(h, &s.hits));
+                    e["contradicted_by"] = json!(h.contradicted_by);
+                }
+                if code == SAN_NAMESAKE_CONTRADICTED {
+                    e["score_without_contradiction"] = json!(round3(h.uncontradicted_score));
+                }
+                e
             })
             .collect();
         out.push(signal(
@@ -231,6 +322,36 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
                 "review_threshold": s.review_threshold,
             }),
         ));
+    }
+}
+
+/// What corroborates a name hit: the matcher's findings and identifiers of the applicant's that
+/// the same entry lists.
+fn corroboration(hit: &SanctionsHit, all: &[SanctionsHit]) -> Vec<&'static str> {
+    let mut facts = hit.corroborated_by.clone();
+    for other in all {
+        if other.list == hit.list && other.entry_id == hit.entry_id {
+            let fact = match other.kind {
+                HitKind::Email => "email",
+                HitKind::DocumentNumber => "document_number",
+                HitKind::CryptoAddress => "crypto_address",
+                HitKind::Name => continue,
+            };
+            if !facts.contains(&fact) {
+                facts.push(fact);
+            }
+        }
+    }
+    facts
+}
+
+/// `["date_of_birth", "nationality"]` as "date of birth and nationality".
+fn words(facts: &[&str]) -> String {
+    let words: Vec<String> = facts.iter().map(|f| f.replace('_', " ")).collect();
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

@@ -11,7 +11,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::sanctions::matcher::{Index, KindFilter, Match, Query, REVIEW_THRESHOLD, THRESHOLD};
+use super::sanctions::matcher::{
+    Evidence, Index, KindFilter, Match, Query, REVIEW_THRESHOLD, THRESHOLD,
+};
 use super::sanctions::model::{
     Entity, LIST_OFAC_SDN, LIST_UN_SC, LIST_VETGATE_DPRK_WATCH, PartialDate,
 };
@@ -174,14 +176,15 @@ fn hit(
     field: &str,
     kind: HitKind,
     matched_value: String,
-    score: f64,
+    found: Option<&Match>,
 ) -> SanctionsHit {
-    let entry_countries = entity
-        .nationalities
-        .iter()
-        .chain(&entity.citizenships)
-        .filter_map(|c| c.iso2.clone())
-        .collect();
+    let fact = |e: &Evidence| match e {
+        Evidence::DateOfBirth => "date_of_birth",
+        Evidence::Nationality => "nationality",
+        Evidence::DocumentNumber => "document_number",
+    };
+    let (score, uncontradicted_score) =
+        found.map_or((1.0, 1.0), |m| (m.score, m.breakdown.uncontradicted()));
     SanctionsHit {
         field: field.to_owned(),
         kind,
@@ -194,10 +197,57 @@ fn hit(
         score,
         programs: entity.programs.clone(),
         north_korea: entity.north_korea,
-        entry_has_dob: !entity.dates_of_birth.is_empty(),
         entry_is_person: entity.kind == super::sanctions::model::EntityKind::Person,
-        entry_countries,
+        uncontradicted_score,
+        corroborated_by: found
+            .map_or_else(Vec::new, |m| m.corroborated_by.iter().map(fact).collect()),
+        contradicted_by: found
+            .map_or_else(Vec::new, |m| m.contradicted_by.iter().map(fact).collect()),
     }
+}
+
+/// The nationality the applicant's identity document shows, when the declared nationality (if
+/// any) agrees with it and its machine-readable zone, when given, reads and passes its checks.
+fn consistent_nationality(app: &Application) -> Option<String> {
+    let doc = app.identity_document.as_ref()?;
+    if let Some(zone) = &doc.mrz_read
+        && !zone.as_ref().is_ok_and(|z| z.all_checks_pass())
+    {
+        return None;
+    }
+    let shown = doc
+        .nationality
+        .as_ref()
+        .unwrap_or(&doc.issuing_country)
+        .country()?;
+    match &app.applicant.nationality {
+        Some(declared) if declared.as_str() != shown.as_str() => None,
+        _ => Some(shown.as_str().to_owned()),
+    }
+}
+
+/// Whether the applicant is Korean by nationality, document or a Hangul name: only then are Han
+/// names read with their Sino-Korean readings.
+fn korean_applicant(app: &Application) -> bool {
+    let korean = |c: Option<&str>| matches!(c, Some("KR" | "KP"));
+    let applicant = &app.applicant;
+    korean(applicant.nationality.as_ref().map(|c| c.as_str()))
+        || app.identity_document.as_ref().is_some_and(|d| {
+            korean(d.issuing_country.country().as_ref().map(|c| c.as_str()))
+                || korean(
+                    d.nationality
+                        .as_ref()
+                        .and_then(|n| n.country())
+                        .as_ref()
+                        .map(|c| c.as_str()),
+                )
+        })
+        || std::iter::once(&applicant.full_name)
+            .chain(&applicant.other_names)
+            .any(|n| {
+                n.chars()
+                    .any(super::sanctions::matcher::translit::is_hangul_syllable)
+            })
 }
 
 impl TenantLists<'_> {
@@ -227,7 +277,14 @@ impl TenantLists<'_> {
                     })
             })
             .collect();
-        out.sort_by(|a, b| b.found.score.total_cmp(&a.found.score));
+        let rank = |m: &ListMatch<'_>| {
+            if query.keep_contradicted {
+                m.found.breakdown.uncontradicted()
+            } else {
+                m.found.score
+            }
+        };
+        out.sort_by(|a, b| rank(b).total_cmp(&rank(a)));
         out.truncate(query.limit);
         out
     }
@@ -240,6 +297,7 @@ impl TenantLists<'_> {
             threshold: THRESHOLD,
             review_threshold: REVIEW_THRESHOLD,
             lists_version: self.version.map(str::to_owned),
+            holder_is_applicant: false,
         };
         if self.global.is_none() && self.own.is_none() {
             return facts;
@@ -255,12 +313,17 @@ impl TenantLists<'_> {
             .as_ref()
             .map(|c| c.as_str().to_owned());
         let documents: Vec<String> = doc.map(|d| d.number.clone()).into_iter().collect();
+        let nationality_shown = consistent_nationality(app);
+        let korean_readings = korean_applicant(app);
         let person = |name: &str| Query {
             name: name.to_owned(),
             date_of_birth: dob,
             country: country.clone(),
             kind: KindFilter::Person,
             documents: documents.clone(),
+            nationality_shown: nationality_shown.clone(),
+            korean_readings,
+            keep_contradicted: true,
             limit: HITS_PER_FIELD,
         };
 
@@ -279,16 +342,15 @@ impl TenantLists<'_> {
             if let Some(holder) = payout.account_holder_name.as_deref() {
                 // The applicant's own account: their birth date and documents tell them from a
                 // namesake. Anyone else's: the name alone.
-                let own_account = names.iter().any(|(_, n)| {
-                    crate::intel::sanctions::matcher::name_similarity_str(n, holder) >= 0.9
-                });
-                let query = if own_account {
+                facts.holder_is_applicant = crate::checks::names::holder_is_applicant(holder, app);
+                let query = if facts.holder_is_applicant {
                     Query {
                         kind: KindFilter::Any,
                         ..person(holder)
                     }
                 } else {
                     Query {
+                        korean_readings,
                         limit: HITS_PER_FIELD,
                         ..Query::name(holder)
                     }
@@ -315,7 +377,7 @@ impl TenantLists<'_> {
                             "payout.crypto_address",
                             HitKind::CryptoAddress,
                             address.to_owned(),
-                            1.0,
+                            None,
                         ));
                     }
                 }
@@ -330,7 +392,7 @@ impl TenantLists<'_> {
                         "applicant.email",
                         HitKind::Email,
                         email.to_owned(),
-                        1.0,
+                        None,
                     ));
                 }
             }
@@ -342,7 +404,7 @@ impl TenantLists<'_> {
                         "identity_document.number",
                         HitKind::DocumentNumber,
                         d.number.clone(),
-                        1.0,
+                        None,
                     ));
                 }
             }
@@ -352,7 +414,7 @@ impl TenantLists<'_> {
 
     fn name_hits(&self, query: &Query, field: &str, out: &mut Vec<SanctionsHit>) {
         for m in self.search(query) {
-            if m.found.score < REVIEW_THRESHOLD {
+            if m.found.breakdown.uncontradicted() < REVIEW_THRESHOLD {
                 break;
             }
             out.push(hit(
@@ -361,7 +423,7 @@ impl TenantLists<'_> {
                 field,
                 HitKind::Name,
                 m.found.matched_name.clone(),
-                m.found.score,
+                Some(&m.found),
             ));
         }
     }

@@ -74,6 +74,10 @@ pub struct Verdict {
     pub sanctions_matches: Vec<SanctionsMatch>,
     /// Content hash of the policy that scored this verdict.
     pub policy_version: String,
+    /// Set when independent indicators of this many families agreeing, not the score, made the
+    /// verdict `review` (the policy's `[agreement]` rule).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agreeing_families: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lists_version: Option<String>,
     #[serde(serialize_with = "rfc3339")]

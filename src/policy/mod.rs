@@ -29,6 +29,23 @@ pub enum PolicyError {
     Thresholds { review: u32, reject: u32 },
     #[error("points must be between -100 and 100 ({code} has {points})")]
     Points { code: String, points: i32 },
+    #[error("{code} is a retired reason code; its cases are now {}", .replaced_by.join(", "))]
+    RetiredCode {
+        code: String,
+        replaced_by: Vec<&'static str>,
+    },
+    #[error(
+        "{code} shows a contradicted namesake to the reviewer and always scores 0: it cannot be given points or force a verdict"
+    )]
+    FixedAtZero { code: &'static str },
+    #[error("{code} is in two agreement families ({first} and {second}): a fact counts once")]
+    FamilyOverlap {
+        code: String,
+        first: String,
+        second: String,
+    },
+    #[error("agreement.min_families must be 0 (off) or at least 2 (got {0})")]
+    MinFamilies(u32),
 }
 
 /// What a policy file may say; every part is optional in an override.
@@ -39,6 +56,15 @@ struct PolicyFile {
     #[serde(default)]
     points: BTreeMap<String, i32>,
     force: Option<ForceFile>,
+    agreement: Option<AgreementFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgreementFile {
+    min_families: Option<u32>,
+    #[serde(default)]
+    families: BTreeMap<String, BTreeSet<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +90,9 @@ pub struct Policy {
     points: BTreeMap<String, i32>,
     force_review: BTreeSet<String>,
     force_reject: BTreeSet<String>,
+    /// Signals of this many families together are at least `review` (0: the rule is off).
+    agreement_min_families: u32,
+    agreement_families: BTreeMap<String, BTreeSet<String>>,
     #[serde(skip)]
     version: String,
 }
@@ -74,6 +103,8 @@ pub struct Scored {
     pub decision: Decision,
     pub risk_score: u8,
     pub signals: Vec<ScoredSignal>,
+    /// The families whose agreement alone made the verdict `review` (empty otherwise).
+    pub agreeing_families: Vec<String>,
 }
 
 impl Policy {
@@ -102,6 +133,8 @@ impl Policy {
             points: BTreeMap::new(),
             force_review: BTreeSet::new(),
             force_reject: BTreeSet::new(),
+            agreement_min_families: 0,
+            agreement_families: BTreeMap::new(),
             version: String::new(),
         });
         if let Some(t) = file.thresholds {
@@ -113,18 +146,31 @@ impl Policy {
             policy.force_review = force.review.unwrap_or(policy.force_review);
             policy.force_reject = force.reject.unwrap_or(policy.force_reject);
         }
+        if let Some(agreement) = file.agreement {
+            policy.agreement_min_families = agreement
+                .min_families
+                .unwrap_or(policy.agreement_min_families);
+            policy.agreement_families.extend(agreement.families);
+        }
         policy.validate()?;
         policy.version = policy.content_hash();
         Ok(policy)
     }
 
     fn validate(&self) -> Result<(), PolicyError> {
-        let named = self
-            .points
-            .keys()
-            .chain(&self.force_review)
-            .chain(&self.force_reject);
-        let mut unknown: Vec<String> = named
+        let named = || {
+            self.points
+                .keys()
+                .chain(&self.force_review)
+                .chain(&self.force_reject)
+                .chain(self.agreement_families.values().flatten())
+        };
+        if let Some((code, replaced_by)) =
+            named().find_map(|c| codes::retired(c).map(|by| (c.clone(), by.to_vec())))
+        {
+            return Err(PolicyError::RetiredCode { code, replaced_by });
+        }
+        let mut unknown: Vec<String> = named()
             .filter(|c| codes::lookup(c).is_none())
             .cloned()
             .collect();
@@ -141,6 +187,29 @@ impl Policy {
                 code: code.clone(),
                 points: *points,
             });
+        }
+        let zero = codes::SAN_NAMESAKE_CONTRADICTED;
+        if self.points_for(zero) != 0
+            || self.force_review.contains(zero)
+            || self.force_reject.contains(zero)
+            || self.agreement_families.values().any(|f| f.contains(zero))
+        {
+            return Err(PolicyError::FixedAtZero { code: zero });
+        }
+        let mut family_of: BTreeMap<&str, &str> = BTreeMap::new();
+        for (family, members) in &self.agreement_families {
+            for code in members {
+                if let Some(first) = family_of.insert(code, family) {
+                    return Err(PolicyError::FamilyOverlap {
+                        code: code.clone(),
+                        first: first.to_owned(),
+                        second: family.clone(),
+                    });
+                }
+            }
+        }
+        if self.agreement_min_families == 1 {
+            return Err(PolicyError::MinFamilies(1));
         }
         Ok(())
     }
@@ -159,33 +228,72 @@ impl Policy {
         self.points.get(code).copied().unwrap_or(0)
     }
 
+    /// Scores signals. Signals that force `review` count once (the largest of their points; the
+    /// others show 0), so review-level evidence alone never reaches `reject`: only a code that
+    /// forces it, or the points of the other signals alone, do.
     pub fn score(&self, signals: Vec<Signal>) -> Scored {
+        let forces_review =
+            |code: &str| self.force_review.contains(code) && !self.force_reject.contains(code);
+        let counted_review = signals
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| forces_review(s.code))
+            .max_by_key(|(i, s)| (self.points_for(s.code), std::cmp::Reverse(*i)))
+            .map(|(i, _)| i);
         let signals: Vec<ScoredSignal> = signals
             .into_iter()
-            .map(|s| ScoredSignal {
+            .enumerate()
+            .map(|(i, s)| ScoredSignal {
+                points: if forces_review(s.code) && Some(i) != counted_review {
+                    0
+                } else {
+                    self.points_for(s.code)
+                },
                 code: s.code.to_owned(),
                 category: s.category,
-                points: self.points_for(s.code),
                 message: s.message,
                 evidence: s.evidence,
             })
             .collect();
         let total: i32 = signals.iter().map(|s| s.points).sum();
+        let others: i32 = signals
+            .iter()
+            .filter(|s| !forces_review(&s.code))
+            .map(|s| s.points)
+            .sum();
         let risk_score = total.clamp(0, 100) as u8;
         let forced = |set: &BTreeSet<String>| signals.iter().any(|s| set.contains(&s.code));
-        let decision =
-            if forced(&self.force_reject) || u32::from(risk_score) >= self.reject_threshold {
-                Decision::Reject
-            } else if forced(&self.force_review) || u32::from(risk_score) >= self.review_threshold {
-                Decision::Review
-            } else {
-                Decision::Clear
-            };
+        let mut agreeing_families = Vec::new();
+        let decision = if forced(&self.force_reject) || others >= self.reject_threshold as i32 {
+            Decision::Reject
+        } else if forced(&self.force_review) || u32::from(risk_score) >= self.review_threshold {
+            Decision::Review
+        } else if let Some(families) = self.agreeing(&signals) {
+            agreeing_families = families;
+            Decision::Review
+        } else {
+            Decision::Clear
+        };
         Scored {
             decision,
             risk_score,
             signals,
+            agreeing_families,
         }
+    }
+
+    /// The families raised, when there are at least `agreement.min_families` of them.
+    fn agreeing(&self, signals: &[ScoredSignal]) -> Option<Vec<String>> {
+        if self.agreement_min_families == 0 {
+            return None;
+        }
+        let families: Vec<String> = self
+            .agreement_families
+            .iter()
+            .filter(|(_, members)| signals.iter().any(|s| members.contains(&s.code)))
+            .map(|(family, _)| family.clone())
+            .collect();
+        (families.len() >= self.agreement_min_families as usize).then_some(families)
     }
 }
 
@@ -241,6 +349,98 @@ mod tests {
         );
         let forced = policy.score(vec![signal(codes::ID_NATIONALITY_MISMATCH)]);
         assert_eq!(forced.decision, Decision::Review);
+    }
+
+    #[test]
+    fn review_level_evidence_counts_once_and_never_adds_up_to_a_reject() {
+        let policy = Policy::built_in();
+        let two = policy.score(vec![
+            signal(codes::SAN_WATCHLIST_MATCH),
+            signal(codes::SAN_POSSIBLE_MATCH),
+        ]);
+        assert_eq!((two.decision, two.risk_score), (Decision::Review, 40));
+        let points: Vec<i32> = two.signals.iter().map(|s| s.points).collect();
+        assert_eq!(
+            points,
+            [40, 0],
+            "the second review-level signal adds nothing"
+        );
+        // Other evidence alone under the reject threshold: still review, whatever the sum.
+        let mixed = policy.score(vec![
+            signal(codes::SAN_POSSIBLE_MATCH),
+            signal(codes::ID_NAME_MISMATCH),
+            signal(codes::ID_DOB_MISMATCH),
+        ]);
+        assert_eq!((mixed.decision, mixed.risk_score), (Decision::Review, 100));
+        // The other signals reaching 80 on their own reject.
+        let strong = policy.score(vec![
+            signal(codes::SAN_POSSIBLE_MATCH),
+            signal(codes::ID_DOCUMENT_REUSED),
+            signal(codes::ID_NAME_MISMATCH),
+        ]);
+        assert_eq!(strong.decision, Decision::Reject);
+    }
+
+    #[test]
+    fn three_families_of_indicators_that_agree_are_reviewed_two_are_not() {
+        let policy = Policy::built_in();
+        let two = policy.score(vec![
+            signal(codes::NET_OFF_HOURS_ACTIVITY),
+            signal(codes::NET_KOREAN_LOCALE),
+        ]);
+        assert_eq!(two.decision, Decision::Clear);
+        assert!(two.agreeing_families.is_empty());
+        let three = policy.score(vec![
+            signal(codes::NET_OFF_HOURS_ACTIVITY),
+            signal(codes::NET_KOREAN_LOCALE),
+            signal(codes::NET_INTERVIEW_WEBCAM_OFF),
+        ]);
+        assert_eq!((three.decision, three.risk_score), (Decision::Review, 35));
+        assert_eq!(three.agreeing_families, ["camera", "locale", "timing"]);
+        // Two codes of one family are one family.
+        let same = policy.score(vec![
+            signal(codes::PAY_CRYPTO),
+            signal(codes::PAY_BANK_COUNTRY_UNRELATED),
+            signal(codes::NET_KOREAN_LOCALE),
+        ]);
+        assert_eq!(same.decision, Decision::Clear);
+        let off =
+            Policy::from_toml("[agreement]\nmin_families = 0", Some(Policy::built_in())).unwrap();
+        let three_off = off.score(vec![
+            signal(codes::NET_OFF_HOURS_ACTIVITY),
+            signal(codes::NET_KOREAN_LOCALE),
+            signal(codes::NET_INTERVIEW_WEBCAM_OFF),
+        ]);
+        assert_eq!(three_off.decision, Decision::Clear);
+    }
+
+    #[test]
+    fn retired_and_fixed_codes_are_refused_in_a_policy_file() {
+        let base = || Some(Policy::built_in());
+        let retired = Policy::from_toml("[points]\nSAN_PAYOUT_MATCH = 90", base());
+        assert!(
+            matches!(&retired, Err(PolicyError::RetiredCode { code, replaced_by }) if code == "SAN_PAYOUT_MATCH" && replaced_by.contains(&codes::SAN_PAYOUT_HOLDER_ENTITY)),
+            "{retired:?}"
+        );
+        assert!(matches!(
+            Policy::from_toml("[points]\nSAN_NAMESAKE_CONTRADICTED = 20", base()),
+            Err(PolicyError::FixedAtZero { .. })
+        ));
+        assert!(matches!(
+            Policy::from_toml("[force]\nreview = [\"SAN_NAMESAKE_CONTRADICTED\"]", base()),
+            Err(PolicyError::FixedAtZero { .. })
+        ));
+        assert!(matches!(
+            Policy::from_toml(
+                "[agreement.families]\nextra = [\"NET_KOREAN_LOCALE\"]",
+                base()
+            ),
+            Err(PolicyError::FamilyOverlap { .. })
+        ));
+        assert!(matches!(
+            Policy::from_toml("[agreement]\nmin_families = 1", base()),
+            Err(PolicyError::MinFamilies(1))
+        ));
     }
 
     #[test]

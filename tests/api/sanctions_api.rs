@@ -97,9 +97,14 @@ fn assert_valid_search_response(response: &Value) {
 
 /// A project-format CSV list with one person.
 pub fn one_person_list(id: &str, name: &str) -> Vec<u8> {
+    one_entry_list(id, "person", name)
+}
+
+/// A project-format list of one entry of `kind` (`person`, `entity`).
+pub fn one_entry_list(id: &str, kind: &str, name: &str) -> Vec<u8> {
     format!(
         "id,kind,name,aliases,dates_of_birth,nationalities,programs,crypto_addresses,source,source_date,notes\n\
-         {id},person,{name},,,,DPRK4,,Treasury press release test,2026-11-20,added by a test\n"
+         {id},{kind},{name},,,,DPRK4,,Treasury press release test,2026-11-20,added by a test\n"
     )
     .into_bytes()
 }
@@ -373,12 +378,11 @@ async fn an_application_turns_reject_when_its_payout_holder_is_added_to_a_list(b
         .submit(&writer, &with_holder("holder-2", "Emily Carter"))
         .await
         .json();
-    // The holder's account is later found to belong to a listed person: the platform changed it to
-    // a third party's name, a new list version names that person.
+    // The account is held by a company that a new list version later names as a front.
     let moved = app
         .submit(
             &writer,
-            &with_holder("holder-3", "Bartholomew Okonkwo-Reyes"),
+            &with_holder("holder-3", "Okonkwo-Reyes Logistics Ltd"),
         )
         .await
         .json();
@@ -391,7 +395,7 @@ async fn an_application_turns_reject_when_its_payout_holder_is_added_to_a_list(b
         &[("format", "csv"), ("list", "VETGATE-DPRK-IT")],
         &[(
             "dprk-it.csv",
-            one_person_list("DPRK-IT-9001", "Bartholomew Okonkwo-Reyes"),
+            one_entry_list("DPRK-IT-9001", "entity", "OKONKWO-REYES LOGISTICS LTD"),
         )],
     )
     .await;
@@ -410,7 +414,7 @@ async fn an_application_turns_reject_when_its_payout_holder_is_added_to_a_list(b
     let latest = app.get(&writer, &path).await.json();
     assert_valid_verdict(&latest);
     assert!(
-        codes(&latest).contains(&"SAN_PAYOUT_MATCH".to_owned()),
+        codes(&latest).contains(&"SAN_PAYOUT_HOLDER_ENTITY".to_owned()),
         "{latest:#}"
     );
     assert_eq!(latest["sanctions_matches"][0]["entry_id"], "DPRK-IT-9001");

@@ -81,6 +81,17 @@ pub struct Query {
     pub kind: KindFilter,
     /// Passport/ID numbers of the subject (any punctuation).
     pub documents: Vec<String>,
+    /// The nationality (ISO alpha-2) the subject's consistent identity documents show: a person
+    /// entry that lists nationalities, none of them this one, is contradicted by it.
+    pub nationality_shown: Option<String>,
+    /// Read Han characters with their Sino-Korean readings as well as in Mandarin. Only for a
+    /// Korean subject (by nationality, document or a Hangul name): a Chinese national's Han name
+    /// read the Korean way resembles unrelated Korean entries (`冯静` → `Pung Jong`).
+    pub korean_readings: bool,
+    /// Rank and keep entries by their score without contradictions, so that a namesake whose
+    /// birth date or nationality rules them out is still returned (with `contradicted_by`) for a
+    /// reviewer to see.
+    pub keep_contradicted: bool,
     /// 1–100.
     pub limit: usize,
 }
@@ -94,6 +105,9 @@ impl Query {
             country: None,
             kind: KindFilter::Any,
             documents: Vec::new(),
+            nationality_shown: None,
+            korean_readings: false,
+            keep_contradicted: false,
             limit: 10,
         }
     }
@@ -106,14 +120,38 @@ pub struct Breakdown {
     pub name: f64,
     pub date_of_birth: f64,
     pub country: f64,
+    /// Negative when the subject's documents show a nationality the entry does not list.
+    pub nationality: f64,
     pub documents: f64,
 }
 
 impl Breakdown {
     /// Sum of the contributions, clamped to [0, 1].
     pub fn total(&self) -> f64 {
-        (self.name + self.date_of_birth + self.country + self.documents).clamp(0.0, 1.0)
+        (self.name + self.date_of_birth + self.country + self.nationality + self.documents)
+            .clamp(0.0, 1.0)
     }
+
+    /// The score the name and the agreeing facts give, contradictions left out: what decides
+    /// whether a contradicted namesake is worth showing.
+    pub fn uncontradicted(&self) -> f64 {
+        (self.name
+            + self.date_of_birth.max(0.0)
+            + self.country
+            + self.nationality.max(0.0)
+            + self.documents)
+            .clamp(0.0, 1.0)
+    }
+}
+
+/// A fact of the subject's that agrees with an entry (`corroborated_by`) or rules it out
+/// (`contradicted_by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    DateOfBirth,
+    Nationality,
+    DocumentNumber,
 }
 
 /// One scored entry.
@@ -127,6 +165,12 @@ pub struct Match {
     pub breakdown: Breakdown,
     /// `score >= threshold`.
     pub is_match: bool,
+    /// The subject's birth date agrees with one the entry lists, or a document number is the
+    /// entry's.
+    pub corroborated_by: Vec<Evidence>,
+    /// The subject's birth date lies more than a year from every one the entry lists, or their
+    /// documents show a nationality the entry does not list.
+    pub contradicted_by: Vec<Evidence>,
 }
 
 /// Work done by one search (for tests and tuning).
@@ -492,12 +536,7 @@ impl Index {
         };
         // best name score per entity: entity → (name score, name id)
         let mut best: FxMap<u32, (f64, u32)> = FxMap::default();
-        let schemes: &[Scheme] = if translit::has_scheme_dependent(&q.name) {
-            &Scheme::ALL
-        } else {
-            &Scheme::ALL[..1]
-        };
-        for &scheme in schemes {
+        for scheme in query_schemes(q) {
             let toks = tokens_with(&q.name, scheme);
             if toks.is_empty() {
                 continue;
@@ -538,40 +577,41 @@ impl Index {
         let mut out: Vec<Match> = Vec::new();
         for (ei, (name_score, ni)) in best {
             let e = &self.entities[ei as usize];
-            let mut b = Breakdown {
-                name: name_score,
-                ..Breakdown::default()
+            let mut m = Match {
+                entity: ei as usize,
+                matched_name: String::new(),
+                score: 0.0,
+                breakdown: Breakdown {
+                    name: name_score,
+                    ..Breakdown::default()
+                },
+                is_match: false,
+                corroborated_by: Vec::new(),
+                contradicted_by: Vec::new(),
             };
-            if let Some(d) = &q.date_of_birth
-                && e.kind == EntityKind::Person
-            {
-                b.date_of_birth = score::dob_adjustment(score::dob_verdict(d, &e.dates_of_birth));
-            }
-            if let Some(c) = &q.country {
-                b.country = score::country_adjustment(c, e);
-            }
-            if !docs.is_empty()
-                && e.documents
-                    .iter()
-                    .any(|d| docs.contains(&score::normalise_document(&d.number)))
-            {
-                b.documents = score::DOCUMENT_MATCH;
-            }
-            let score = b.total();
-            if score < MIN_RETURNED {
+            weigh_facts(q, &docs, e, &mut m);
+            let kept = if q.keep_contradicted {
+                m.breakdown.uncontradicted()
+            } else {
+                m.score
+            };
+            if kept < MIN_RETURNED {
                 continue;
             }
-            out.push(Match {
-                entity: ei as usize,
-                matched_name: self.name_text(ni),
-                score,
-                breakdown: b,
-                is_match: score >= self.threshold,
-            });
+            m.matched_name = self.name_text(ni);
+            m.is_match = m.score >= self.threshold;
+            out.push(m);
         }
+        let rank = |m: &Match| {
+            if q.keep_contradicted {
+                m.breakdown.uncontradicted()
+            } else {
+                m.score
+            }
+        };
         out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
+            rank(b)
+                .total_cmp(&rank(a))
                 .then_with(|| a.entity.cmp(&b.entity))
         });
         out.truncate(q.limit.clamp(1, 100));
@@ -696,5 +736,118 @@ impl Index {
             cands.truncate(MAX_CANDIDATES);
             cands.into_iter().map(|(_, ni)| ni).collect()
         })
+    }
+}
+
+/// The transliterations a query's name is read in: Hangul in both romanisations; Han in Mandarin,
+/// and with its Sino-Korean readings only for a Korean subject or a name that also has Hangul.
+fn query_schemes(q: &Query) -> Vec<Scheme> {
+    if !translit::has_scheme_dependent(&q.name) {
+        return vec![Scheme::DEFAULT];
+    }
+    let korean = q.korean_readings || q.name.chars().any(translit::is_hangul_syllable);
+    if korean {
+        Scheme::ALL.to_vec()
+    } else {
+        vec![Scheme::DEFAULT]
+    }
+}
+
+/// Adds what the subject's birth date, nationality and documents say about entry `e` to a match:
+/// the score's adjustments and the named corroborations and contradictions.
+fn weigh_facts(q: &Query, docs: &[String], e: &Entity, m: &mut Match) {
+    let b = &mut m.breakdown;
+    let person = e.kind == EntityKind::Person;
+    if let Some(d) = &q.date_of_birth
+        && person
+    {
+        let verdict = score::dob_verdict(d, &e.dates_of_birth);
+        b.date_of_birth = score::dob_adjustment(verdict);
+        match verdict {
+            score::DobVerdict::ExactDay | score::DobVerdict::InRange => {
+                m.corroborated_by.push(Evidence::DateOfBirth)
+            }
+            score::DobVerdict::Contradicts => m.contradicted_by.push(Evidence::DateOfBirth),
+            score::DobVerdict::Near | score::DobVerdict::Unknown => {}
+        }
+    }
+    if let Some(c) = &q.country {
+        b.country = score::country_adjustment(c, e);
+    }
+    if let Some(shown) = &q.nationality_shown
+        && person
+        && score::nationality_contradicts(shown, e)
+    {
+        b.nationality = score::NATIONALITY_CONTRADICTION;
+        m.contradicted_by.push(Evidence::Nationality);
+    }
+    if !docs.is_empty()
+        && e.documents
+            .iter()
+            .any(|d| docs.contains(&score::normalise_document(&d.number)))
+    {
+        b.documents = score::DOCUMENT_MATCH;
+        m.corroborated_by.push(Evidence::DocumentNumber);
+    }
+    m.score = b.total();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str, name: &str, nationality: Option<&str>, dob: Option<&str>) -> Entity {
+        let csv = format!(
+            "id,kind,name,aliases,dates_of_birth,nationalities,programs,crypto_addresses,source,source_date,notes\n\
+             {id},person,{name},,{},{},,,test,2026-12-04,\n",
+            dob.unwrap_or(""),
+            nationality.unwrap_or("")
+        );
+        let mut list = crate::intel::sanctions::csv_list::parse("test.csv", "TEST", csv.as_bytes())
+            .expect("test list parses");
+        list.entities.remove(0)
+    }
+
+    #[test]
+    fn han_names_are_read_the_korean_way_only_for_korean_subjects() {
+        let index = Index::build(vec![person("1", "CHONG BONG", Some("KP"), None)]);
+        let best = |q: &Query| index.search(q).first().map_or(0.0, |m| m.score);
+        let chinese = Query::name("冯静");
+        assert!(best(&chinese) < REVIEW_THRESHOLD, "{}", best(&chinese));
+        let korean = Query {
+            korean_readings: true,
+            ..Query::name("冯静")
+        };
+        assert!(best(&korean) > best(&chinese));
+    }
+
+    #[test]
+    fn contradictions_are_named_and_kept_on_request() {
+        let index = Index::build(vec![person(
+            "1",
+            "PAEK Chang Ho",
+            Some("KP"),
+            Some("1964-06-18"),
+        )]);
+        let mut q = Query::name("Paek Chang Ho");
+        q.date_of_birth = Some(PartialDate::year(1991));
+        q.nationality_shown = Some("KR".into());
+        let dropped = index.search(&q);
+        assert!(dropped.iter().all(|m| m.score < REVIEW_THRESHOLD));
+        q.keep_contradicted = true;
+        let kept = index.search(&q);
+        let m = kept.first().expect("kept for the reviewer");
+        assert_eq!(
+            m.contradicted_by,
+            [Evidence::DateOfBirth, Evidence::Nationality]
+        );
+        assert!(m.breakdown.uncontradicted() >= THRESHOLD);
+        assert!(m.score < REVIEW_THRESHOLD);
+
+        let mut agreeing = Query::name("Paek Chang Ho");
+        agreeing.date_of_birth = Some(PartialDate::year(1964));
+        let m = &index.search(&agreeing)[0];
+        assert_eq!(m.corroborated_by, [Evidence::DateOfBirth]);
+        assert!(m.contradicted_by.is_empty());
     }
 }

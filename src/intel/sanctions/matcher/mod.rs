@@ -53,7 +53,7 @@ pub mod score;
 pub mod translit;
 
 pub use index::{
-    Breakdown, Index, KindFilter, Match, Query, REVIEW_THRESHOLD, SearchStats, THRESHOLD,
+    Breakdown, Evidence, Index, KindFilter, Match, Query, REVIEW_THRESHOLD, SearchStats, THRESHOLD,
     normalise_crypto,
 };
 pub use normalize::{fold, tokens};

@@ -26,6 +26,18 @@ pub const DOB_IN_RANGE: f64 = 0.04;
 pub const COUNTRY_NATIONALITY: f64 = 0.04;
 /// Added when the query country is only among the entry's addresses or birthplaces.
 pub const COUNTRY_OTHER: f64 = 0.02;
+/// Added when the subject's consistent documents show a nationality a person entry does not list
+/// (while it lists one): with a perfect name (1.0) the score falls below the review floor.
+pub const NATIONALITY_CONTRADICTION: f64 = -0.3;
+/// Factor when Korean or Chinese syllables are shuffled (`Ri Min Chol` / `Ri Chol Min`): given-name
+/// syllables keep their order, so such a pair is another name and stays under the review floor.
+pub const SYLLABLE_ORDER_FACTOR: f64 = 0.7;
+/// Ceiling of a partial name: a name of two words that meets only two of the other side's three or
+/// more (`Kim Song` / `Kim Song Il`) names someone else as often as the same person; below the
+/// review floor.
+pub const PARTIAL_NAME_CAP: f64 = 0.7;
+/// Words this short are syllables of East Asian names rather than whole Western names.
+const SYLLABLE_MAX_LEN: usize = 5;
 /// Added when a document number of the query equals one of the entry's.
 pub const DOCUMENT_MATCH: f64 = 0.3;
 /// Factor on the name similarity of a weak (low-quality) alias.
@@ -271,6 +283,34 @@ fn solve(q: &View<'_>, n: &View<'_>, sim: &Matrix) -> f64 {
         return 0.0;
     }
     let mut s = (matched / total).clamp(0.0, 1.0);
+    // Every name word of the shorter side must align; and a two-word name meeting two words of a
+    // longer one is a partial name (`Kim Song` is not `Kim Song Il`).
+    let names_q = (0..lq)
+        .filter(|&i| q.tok(i).class == TokClass::Name)
+        .count();
+    let names_n = (0..ln)
+        .filter(|&j| n.tok(j).class == TokClass::Name)
+        .count();
+    let unmatched_names = |len: usize, used: u32, v: &View<'_>| {
+        (0..len)
+            .filter(|&k| used & (1 << k) == 0 && v.tok(k).class == TokClass::Name)
+            .count()
+    };
+    let (open_q, open_n) = (
+        unmatched_names(lq, used_q, q),
+        unmatched_names(ln, used_n, n),
+    );
+    let (short_open, long_open, short_names) = if names_q <= names_n {
+        (open_q, open_n, names_q)
+    } else {
+        (open_n, open_q, names_n)
+    };
+    // (Organisations drop a city or a generic word all the time: the partial rule is for people.)
+    let people = names_q == lq && names_n == ln;
+    let partial = people && short_names <= 2 && long_open > 0 && short_names < names_q.max(names_n);
+    if short_open > 0 || partial {
+        s = s.min(PARTIAL_NAME_CAP);
+    }
     // word order may rotate (family name first or last) but not shuffle:
     // Kim Seok-jin is not Kim Jin-seok
     let mut seq = [0u8; MAXT];
@@ -282,7 +322,14 @@ fn solve(q: &View<'_>, n: &View<'_>, sim: &Matrix) -> f64 {
     if len >= 3 {
         let descents = (0..len).filter(|&k| seq[(k + 1) % len] < seq[k]).count();
         if descents > 1 {
-            s *= ORDER_FACTOR;
+            let syllables = (0..lq)
+                .filter(|&i| used_q & (1 << i) != 0)
+                .all(|i| q.tok(i).raw.len() <= SYLLABLE_MAX_LEN);
+            s *= if syllables {
+                SYLLABLE_ORDER_FACTOR
+            } else {
+                ORDER_FACTOR
+            };
         }
     }
     s
@@ -462,6 +509,17 @@ pub fn dob_adjustment(v: DobVerdict) -> f64 {
     }
 }
 
+/// Whether a person entry lists nationalities or citizenships and `iso2` is none of them.
+pub fn nationality_contradicts(iso2: &str, e: &Entity) -> bool {
+    let mut listed = e
+        .nationalities
+        .iter()
+        .chain(e.citizenships.iter())
+        .filter_map(|c| c.iso2.as_deref())
+        .peekable();
+    listed.peek().is_some() && !listed.any(|c| c == iso2)
+}
+
 /// Score contribution of an ISO alpha-2 country hint (a bonus only: a
 /// disguised worker claims another nationality, so a mismatch is not evidence).
 pub fn country_adjustment(iso2: &str, e: &Entity) -> f64 {
@@ -499,6 +557,30 @@ mod tests {
 
     fn sim(a: &str, b: &str) -> f64 {
         name_similarity(&side(a), &side(b))
+    }
+
+    #[test]
+    fn the_review_band_needs_whole_names_in_their_order() {
+        // Partial names: two words meeting two of three.
+        assert!(sim("Kim Song", "Kim Song Il") <= PARTIAL_NAME_CAP);
+        assert!(sim("Sim Hyon", "SIM Hyon Sop") <= PARTIAL_NAME_CAP);
+        // A word of the shorter name that aligns with nothing.
+        assert!(sim("Kim Yong Su", "KIM, Yong Chol") <= PARTIAL_NAME_CAP);
+        // Korean given-name syllables keep their order; the family name may move.
+        assert!(sim("Ri Min Chol", "RI, Chol Min") < 0.74);
+        assert!(sim("Min Chol Ri", "RI, Min Chol") >= 0.99);
+        // Western names shuffled keep the milder factor.
+        let shuffled = sim("Garcia Lopez Maria", "Maria Lopez Garcia");
+        assert!(shuffled > 0.8, "{shuffled}");
+        // What stays: fused given names, romanisation variants, organisations without a city.
+        assert!(sim("Kim Yongchol", "KIM, Yong Chol") > 0.95);
+        assert!(sim("Jung Sung Hwa", "JONG Song Hwa") > 0.9);
+        assert!(
+            sim(
+                "Silverstar Network Technology",
+                "YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD."
+            ) >= 0.74
+        );
     }
 
     #[test]
