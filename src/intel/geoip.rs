@@ -262,6 +262,8 @@ struct OverlayRecord {
     tags: Vec<String>,
     description: Option<String>,
     source: Option<String>,
+    /// The VPN provider, on `vpn-ranges.csv` rows.
+    provider: Option<String>,
 }
 
 /// Anonymiser facts about an address.
@@ -437,6 +439,9 @@ impl GeoIp {
             let a = &mut facts.anonymity;
             a.vpn |= row.tags.iter().any(|t| t == "vpn");
             a.hosting |= row.tags.iter().any(|t| t == "hosting");
+            if a.provider.is_none() {
+                a.provider = row.provider.clone();
+            }
             facts.overlay = Some(OverlayHit {
                 tags: row.tags,
                 network,

@@ -7,6 +7,10 @@
 //! address published as an IT-worker indicator; `vpn`: VPN egress named in an advisory; `hosting`),
 //! what it is, where that is published, and when.
 //! `hosting-asns.csv`: `asn,provider,kind,source` — autonomous systems of hosting and VPN providers.
+//! `anonymiser-asns.csv`: `asn,provider,kind,source,licence,source_date` — commercial VPN (`vpn`), Tor
+//! (`tor`) and hosting (`hosting`) networks compiled from openly licensed public lists.
+//! `vpn-ranges.csv`: `network,provider,source,licence,source_date` — VPN exit ranges, compiled into the
+//! overlay with the tag `vpn` (the curated `networks.csv` rows win where the two overlap).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -71,7 +75,8 @@ fn rows(path: &Path, header: &[&str]) -> Result<Vec<(usize, Vec<String>)>, Overl
     Ok(out)
 }
 
-/// Compiles `networks.csv` into the overlay database at `out` (written atomically).
+/// Compiles `networks.csv`, and the `vpn-ranges.csv` beside it when there is one, into the overlay
+/// database at `out` (written atomically).
 pub fn build_overlay(networks_csv: &Path, out: &Path) -> Result<WriteSummary, OverlayError> {
     let file = networks_csv.display().to_string();
     let mut writer = Writer::new(OVERLAY_DATABASE_TYPE, 6).map_err(|e| OverlayError::File {
@@ -80,8 +85,13 @@ pub fn build_overlay(networks_csv: &Path, out: &Path) -> Result<WriteSummary, Ov
     })?;
     writer.description(
         "en",
-        "vetgate curated risk overlay (DPRK address space, advisory-named VPN egress)",
+        "vetgate curated risk overlay (DPRK address space, advisory-named VPN egress, VPN exit ranges)",
     );
+    let vpn_ranges = networks_csv.with_file_name("vpn-ranges.csv");
+    if vpn_ranges.exists() {
+        // First, so that a curated row (an advisory indicator inside a VPN range) wins the overlap.
+        insert_vpn_ranges(&mut writer, &vpn_ranges)?;
+    }
     for (line, row) in rows(
         networks_csv,
         &["network", "tags", "description", "source", "source_date"],
@@ -123,6 +133,41 @@ pub fn build_overlay(networks_csv: &Path, out: &Path) -> Result<WriteSummary, Ov
             file: out.display().to_string(),
             message: e.to_string(),
         })
+}
+
+fn insert_vpn_ranges(writer: &mut Writer, path: &Path) -> Result<(), OverlayError> {
+    let file = path.display().to_string();
+    for (line, row) in rows(
+        path,
+        &["network", "provider", "source", "licence", "source_date"],
+    )? {
+        let bad = |message: String| OverlayError::Row {
+            file: file.clone(),
+            line,
+            message,
+        };
+        let network: Network = row[0]
+            .parse()
+            .map_err(|e| bad(format!("network {:?}: {e}", row[0])))?;
+        if row[1..].iter().any(String::is_empty) {
+            return Err(bad(
+                "every row needs its provider, source, licence and source_date".into(),
+            ));
+        }
+        let value = Value::map([
+            ("tags", Value::array([Value::from("vpn")])),
+            ("description", Value::from(format!("{} exit", row[1]))),
+            ("provider", Value::from(row[1].as_str())),
+            (
+                "source",
+                Value::from(format!("{} ({}, {})", row[2], row[3], row[4])),
+            ),
+        ]);
+        writer
+            .insert(network, value)
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// Compiles ip-location-db ASN CSV files (`first_ip,last_ip,asn,organization`) into a MaxMind-schema
@@ -202,20 +247,92 @@ fn embeds_ipv4(ip: IpAddr) -> bool {
     }
 }
 
-/// `hosting-asns.csv` → ASN → provider.
-pub fn read_hosting_asns(path: &Path) -> Result<HashMap<u32, String>, OverlayError> {
+/// What a listed autonomous system is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsnKind {
+    /// Cloud and hosting: a server, not a home or office line.
+    Hosting,
+    /// A commercial VPN's exits.
+    Vpn,
+    /// Tor exit relays.
+    Tor,
+}
+
+/// A listed autonomous system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedAsn {
+    pub provider: String,
+    pub kind: AsnKind,
+}
+
+fn parse_asn(file: &str, line: usize, text: &str) -> Result<u32, OverlayError> {
+    text.trim_start_matches("AS")
+        .parse()
+        .map_err(|_| OverlayError::Row {
+            file: file.to_owned(),
+            line,
+            message: format!("bad ASN {text:?}"),
+        })
+}
+
+/// `hosting-asns.csv` → ASN → provider. Its `kind` column is free text (`cloud`, `hosting (VPN
+/// exits)`…): every row is hosting.
+pub fn read_hosting_asns(path: &Path) -> Result<HashMap<u32, ListedAsn>, OverlayError> {
     let file = path.display().to_string();
     let mut asns = HashMap::new();
     for (line, row) in rows(path, &["asn", "provider", "kind", "source"])? {
-        let asn: u32 = row[0]
-            .trim_start_matches("AS")
-            .parse()
-            .map_err(|_| OverlayError::Row {
-                file: file.clone(),
-                line,
-                message: format!("bad ASN {:?}", row[0]),
-            })?;
-        asns.insert(asn, row[1].clone());
+        let asn = parse_asn(&file, line, &row[0])?;
+        asns.insert(
+            asn,
+            ListedAsn {
+                provider: row[1].clone(),
+                kind: AsnKind::Hosting,
+            },
+        );
+    }
+    Ok(asns)
+}
+
+/// `anonymiser-asns.csv` → ASN → provider and kind (`vpn`, `tor` or `hosting`); every row names its
+/// source, licence and date.
+pub fn read_anonymiser_asns(path: &Path) -> Result<HashMap<u32, ListedAsn>, OverlayError> {
+    let file = path.display().to_string();
+    let mut asns = HashMap::new();
+    for (line, row) in rows(
+        path,
+        &[
+            "asn",
+            "provider",
+            "kind",
+            "source",
+            "licence",
+            "source_date",
+        ],
+    )? {
+        let bad = |message: String| OverlayError::Row {
+            file: file.clone(),
+            line,
+            message,
+        };
+        let asn = parse_asn(&file, line, &row[0])?;
+        let kind = match row[2].as_str() {
+            "vpn" => AsnKind::Vpn,
+            "tor" => AsnKind::Tor,
+            "hosting" => AsnKind::Hosting,
+            other => return Err(bad(format!("kind {other:?} must be vpn, tor or hosting"))),
+        };
+        if row[1].is_empty() || row[3..].iter().any(String::is_empty) {
+            return Err(bad(
+                "every row needs its provider, source, licence and source_date".into(),
+            ));
+        }
+        asns.insert(
+            asn,
+            ListedAsn {
+                provider: row[1].clone(),
+                kind,
+            },
+        );
     }
     Ok(asns)
 }
