@@ -237,6 +237,93 @@ pub fn build_asn(csv_files: &[&Path], out: &Path) -> Result<WriteSummary, Overla
         })
 }
 
+/// `database_type` of the subdivision database `vetgate geoip build --regions-from` writes.
+pub const REGIONS_DATABASE_TYPE: &str = "vetgate-Regions";
+
+/// The fields read from an ip-location-db city record.
+#[derive(serde::Deserialize)]
+struct FlatCity<'a> {
+    #[serde(borrow)]
+    country_code: Option<&'a str>,
+    #[serde(borrow)]
+    state1: Option<&'a str>,
+}
+
+/// Compiles the first-level subdivisions of `countries` from ip-location-db city databases (DB-IP's
+/// free "IP to City Lite", flat schema: `country_code`, `state1`) into a small MaxMind-schema database
+/// at `out`: country and subdivision name only, nothing about cities, coordinates or zones. Adjacent
+/// networks of one subdivision merge into one.
+pub fn build_regions(
+    sources: &[&Path],
+    countries: &[String],
+    out: &Path,
+) -> Result<WriteSummary, OverlayError> {
+    let shown = out.display().to_string();
+    let mut writer = Writer::new(REGIONS_DATABASE_TYPE, 6).map_err(|e| OverlayError::File {
+        file: shown.clone(),
+        message: e.to_string(),
+    })?;
+    writer.description(
+        "en",
+        "First-level subdivisions from DB-IP IP to City Lite (CC BY 4.0), via ip-location-db",
+    );
+    for path in sources {
+        let file = path.display().to_string();
+        let failed = |message: String| OverlayError::File {
+            file: file.clone(),
+            message,
+        };
+        let reader =
+            maxminddb::Reader::open_readfile(path).map_err(|e| failed(e.to_string()))?;
+        let networks = reader
+            .networks(Default::default())
+            .map_err(|e| failed(e.to_string()))?;
+        for found in networks {
+            let found = found.map_err(|e| failed(e.to_string()))?;
+            let Some(record) = found
+                .decode::<FlatCity>()
+                .map_err(|e| failed(e.to_string()))?
+            else {
+                continue;
+            };
+            let (Some(country), Some(region)) = (record.country_code, record.state1) else {
+                continue;
+            };
+            if region.is_empty() || !countries.iter().any(|c| c.eq_ignore_ascii_case(country)) {
+                continue;
+            }
+            let network: Network = found
+                .network()
+                .map_err(|e| failed(e.to_string()))?
+                .to_string()
+                .parse()
+                .map_err(|e| failed(format!("{e}")))?;
+            let value = Value::map([
+                (
+                    "country",
+                    Value::map([("iso_code", Value::from(country.to_ascii_uppercase()))]),
+                ),
+                (
+                    "subdivisions",
+                    Value::array([Value::map([(
+                        "names",
+                        Value::map([("en", Value::from(region))]),
+                    )])]),
+                ),
+            ]);
+            writer
+                .insert(network, value)
+                .map_err(|e| failed(e.to_string()))?;
+        }
+    }
+    writer
+        .write_file_atomically(out)
+        .map_err(|e| OverlayError::File {
+            file: shown,
+            message: e.to_string(),
+        })
+}
+
 fn embeds_ipv4(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(_) => false,
