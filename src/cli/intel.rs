@@ -30,7 +30,11 @@ pub struct BuildArgs {
     #[arg(long = "regions-from", value_name = "FILE")]
     regions_from: Vec<PathBuf>,
     /// The countries whose subdivisions regions.mmdb keeps.
-    #[arg(long = "regions-countries", value_delimiter = ',', default_value = "CN,RU")]
+    #[arg(
+        long = "regions-countries",
+        value_delimiter = ',',
+        default_value = "CN,RU"
+    )]
     regions_countries: Vec<String>,
 }
 
@@ -58,8 +62,7 @@ pub fn geoip(command: GeoipCommand) -> anyhow::Result<ExitCode> {
     }
     if !args.regions_from.is_empty() {
         let regions_path = args.out.join("regions.mmdb");
-        let files: Vec<&std::path::Path> =
-            args.regions_from.iter().map(PathBuf::as_path).collect();
+        let files: Vec<&std::path::Path> = args.regions_from.iter().map(PathBuf::as_path).collect();
         let summary = overlay::build_regions(&files, &args.regions_countries, &regions_path)
             .context("compiling the regions database")?;
         eprintln!(

@@ -363,7 +363,11 @@ impl GeoIp {
         let mut facts = IpFacts::default();
         // The city file, when there is one, answers for the country too; the regions file answers
         // for the few countries it covers, the country file for the rest.
-        for kind in [DatabaseKind::City, DatabaseKind::Region, DatabaseKind::Country] {
+        for kind in [
+            DatabaseKind::City,
+            DatabaseKind::Region,
+            DatabaseKind::Country,
+        ] {
             let Some(db) = self.databases.get(&kind) else {
                 continue;
             };

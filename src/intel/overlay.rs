@@ -273,8 +273,7 @@ pub fn build_regions(
             file: file.clone(),
             message,
         };
-        let reader =
-            maxminddb::Reader::open_readfile(path).map_err(|e| failed(e.to_string()))?;
+        let reader = maxminddb::Reader::open_readfile(path).map_err(|e| failed(e.to_string()))?;
         let networks = reader
             .networks(Default::default())
             .map_err(|e| failed(e.to_string()))?;
@@ -422,4 +421,114 @@ pub fn read_anonymiser_asns(path: &Path) -> Result<HashMap<u32, ListedAsn>, Over
         );
     }
     Ok(asns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intel::geoip::{Database, DatabaseKind, GeoIp};
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_shipped_anonymiser_list_parses_and_names_its_kinds() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("geoip/sources/anonymiser-asns.csv");
+        let asns = read_anonymiser_asns(&path).unwrap();
+        assert_eq!(asns[&9009].kind, AsnKind::Vpn);
+        assert_eq!(asns[&60729].kind, AsnKind::Tor);
+        assert_eq!(asns[&16125].kind, AsnKind::Hosting);
+        // Access and transit carriers are left out: their customers are people at home.
+        for carrier in [6939, 174, 3561, 13335] {
+            assert!(!asns.contains_key(&carrier), "AS{carrier}");
+        }
+    }
+
+    #[test]
+    fn anonymiser_rows_without_licence_or_with_an_unknown_kind_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "asn,provider,kind,source,licence,source_date\n";
+        for body in [
+            "9009,M247,vpn,somewhere,,2026-12-04\n",
+            "9009,M247,proxy,somewhere,MIT,2026-12-04\n",
+            "AS90x9,M247,vpn,somewhere,MIT,2026-12-04\n",
+        ] {
+            let path = write(dir.path(), "a.csv", &format!("{header}{body}"));
+            assert!(read_anonymiser_asns(&path).is_err(), "{body}");
+        }
+    }
+
+    #[test]
+    fn vpn_ranges_compile_into_the_overlay_and_curated_rows_win_overlaps() {
+        let dir = tempfile::tempdir().unwrap();
+        let networks = write(
+            dir.path(),
+            "networks.csv",
+            "network,tags,description,source,source_date\n\
+             198.51.100.7/32,advisory_ioc,indicator,an advisory,2024-09-23\n",
+        );
+        write(
+            dir.path(),
+            "vpn-ranges.csv",
+            "network,provider,source,licence,source_date\n\
+             198.51.100.0/24,Example VPN,a public list,MIT,2026-12-04\n",
+        );
+        let out = dir.path().join("overlay.mmdb");
+        build_overlay(&networks, &out).unwrap();
+        let geo = GeoIp::from_databases([Database::open(&out).unwrap()]);
+        let exit = geo.lookup("198.51.100.9".parse().unwrap());
+        assert!(exit.anonymity.vpn);
+        assert_eq!(exit.anonymity.provider.as_deref(), Some("Example VPN"));
+        assert_eq!(
+            exit.overlay.unwrap().source.as_deref(),
+            Some("a public list (MIT, 2026-12-04)")
+        );
+        let indicator = geo.lookup("198.51.100.7".parse().unwrap());
+        assert!(indicator.has_tag("advisory_ioc"));
+    }
+
+    #[test]
+    fn regions_keep_only_the_chosen_countries_subdivisions() {
+        let dir = tempfile::tempdir().unwrap();
+        // An ip-location-db city database in miniature, flat schema.
+        let flat = |country: &str, state: &str, city: &str| {
+            Value::map([
+                ("country_code", Value::from(country)),
+                ("state1", Value::from(state)),
+                ("city", Value::from(city)),
+                ("latitude", Value::Double(1.0)),
+            ])
+        };
+        let mut city = Writer::new("city ipv4", 4).unwrap();
+        city.insert("211.137.0.0/17", flat("CN", "Liaoning", "Shenyang"))
+            .unwrap();
+        city.insert("211.137.128.0/17", flat("CN", "Liaoning", "Dalian"))
+            .unwrap();
+        city.insert("5.100.64.0/18", flat("RU", "Primorye", "Vladivostok"))
+            .unwrap();
+        city.insert("2.80.0.0/16", flat("PT", "Lisbon", "Lisbon"))
+            .unwrap();
+        let source = dir.path().join("dbip-city-ipv4.mmdb");
+        city.write_file_atomically(&source).unwrap();
+
+        let out = dir.path().join("regions.mmdb");
+        build_regions(&[&source], &["CN".into(), "RU".into()], &out).unwrap();
+        let db = Database::open(&out).unwrap();
+        assert_eq!(db.info.kind, DatabaseKind::Region);
+        let geo = GeoIp::from_databases([db]);
+        let shenyang = geo.lookup("211.137.0.1".parse().unwrap());
+        assert_eq!(shenyang.country.unwrap().as_str(), "CN");
+        assert_eq!(shenyang.region_name.as_deref(), Some("Liaoning"));
+        assert_eq!(shenyang.city, None, "cities are not kept");
+        assert_eq!(
+            geo.lookup("5.100.64.9".parse().unwrap())
+                .region_name
+                .as_deref(),
+            Some("Primorye")
+        );
+        assert_eq!(geo.lookup("2.80.0.1".parse().unwrap()).country, None);
+    }
 }
