@@ -385,6 +385,19 @@ async fn each_network_signal_fires_and_ordinary_lives_stay_clear() {
         a["applicant"]["other_names"] = json!(["김에밀리"]);
         a
     };
+    // Every session through a VPN exit the City database puts in Dallas, the clock at home in Berlin:
+    // the exit's zone says nothing of the person.
+    let mut berlin_vpn = with_sessions(
+        "berlin-vpn",
+        vec![
+            json!({"ip": "203.0.113.7", "kind": "signup", "browser_timezone": "Europe/Berlin", "observed_at": "2026-11-20T09:00:00Z"}),
+            json!({"ip": "203.0.113.8", "kind": "interview", "browser_timezone": "Europe/Berlin", "observed_at": "2026-11-21T09:00:00Z"}),
+        ],
+    );
+    berlin_vpn["applicant"]["residence"] =
+        json!({"country": "DE", "city": "Berlin", "timezone": "Europe/Berlin"});
+    let reply = app.submit(&token, &berlin_vpn).await.json();
+    assert_eq!(codes(&reply), ["NET_ANONYMIZER_ALWAYS"], "{reply:#}");
     for (why, application) in [
         ("a South Korean in Seoul", korean),
         ("a Chinese developer in Shanghai", shanghai),
@@ -678,6 +691,13 @@ async fn with_the_shipped_databases_working_abroad_is_one_fact_and_vpn_exits_are
         signal_named(&verdict, "NET_WORKING_FROM_DPRK_WORKER_BASE")["evidence"]["session_countries"],
         json!({"VN": 3})
     );
+    // Medium: alone it stays clear; with one more sign (the webcam off at the interview) it is looked at.
+    assert_eq!(verdict["verdict"], "clear");
+    let mut camera_off = vietnam.clone();
+    camera_off["external_ref"] = "vietnam-camera-off".into();
+    camera_off["sessions"][1]["webcam_enabled"] = false.into();
+    let verdict = app.submit(&token, &camera_off).await.json();
+    assert_eq!(verdict["verdict"], "review", "{:?}", codes(&verdict));
 
     // An always-on VPN user: every session through a commercial VPN exit abroad, clock at home.
     let vpn = with_sessions(
