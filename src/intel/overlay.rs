@@ -7,6 +7,10 @@
 //! address published as an IT-worker indicator; `vpn`: VPN egress named in an advisory; `hosting`),
 //! what it is, where that is published, and when.
 //! `hosting-asns.csv`: `asn,provider,kind,source` — autonomous systems of hosting and VPN providers.
+//! `anonymiser-asns.csv`: `asn,provider,kind,source,licence,source_date` — commercial VPN (`vpn`), Tor
+//! (`tor`) and hosting (`hosting`) networks compiled from openly licensed public lists.
+//! `vpn-ranges.csv`: `network,provider,source,licence,source_date` — VPN exit ranges, compiled into the
+//! overlay with the tag `vpn` (the curated `networks.csv` rows win where the two overlap).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -71,7 +75,8 @@ fn rows(path: &Path, header: &[&str]) -> Result<Vec<(usize, Vec<String>)>, Overl
     Ok(out)
 }
 
-/// Compiles `networks.csv` into the overlay database at `out` (written atomically).
+/// Compiles `networks.csv`, and the `vpn-ranges.csv` beside it when there is one, into the overlay
+/// database at `out` (written atomically).
 pub fn build_overlay(networks_csv: &Path, out: &Path) -> Result<WriteSummary, OverlayError> {
     let file = networks_csv.display().to_string();
     let mut writer = Writer::new(OVERLAY_DATABASE_TYPE, 6).map_err(|e| OverlayError::File {
@@ -80,8 +85,13 @@ pub fn build_overlay(networks_csv: &Path, out: &Path) -> Result<WriteSummary, Ov
     })?;
     writer.description(
         "en",
-        "vetgate curated risk overlay (DPRK address space, advisory-named VPN egress)",
+        "vetgate curated risk overlay (DPRK address space, advisory-named VPN egress, VPN exit ranges)",
     );
+    let vpn_ranges = networks_csv.with_file_name("vpn-ranges.csv");
+    if vpn_ranges.exists() {
+        // First, so that a curated row (an advisory indicator inside a VPN range) wins the overlap.
+        insert_vpn_ranges(&mut writer, &vpn_ranges)?;
+    }
     for (line, row) in rows(
         networks_csv,
         &["network", "tags", "description", "source", "source_date"],
@@ -123,6 +133,41 @@ pub fn build_overlay(networks_csv: &Path, out: &Path) -> Result<WriteSummary, Ov
             file: out.display().to_string(),
             message: e.to_string(),
         })
+}
+
+fn insert_vpn_ranges(writer: &mut Writer, path: &Path) -> Result<(), OverlayError> {
+    let file = path.display().to_string();
+    for (line, row) in rows(
+        path,
+        &["network", "provider", "source", "licence", "source_date"],
+    )? {
+        let bad = |message: String| OverlayError::Row {
+            file: file.clone(),
+            line,
+            message,
+        };
+        let network: Network = row[0]
+            .parse()
+            .map_err(|e| bad(format!("network {:?}: {e}", row[0])))?;
+        if row[1..].iter().any(String::is_empty) {
+            return Err(bad(
+                "every row needs its provider, source, licence and source_date".into(),
+            ));
+        }
+        let value = Value::map([
+            ("tags", Value::array([Value::from("vpn")])),
+            ("description", Value::from(format!("{} exit", row[1]))),
+            ("provider", Value::from(row[1].as_str())),
+            (
+                "source",
+                Value::from(format!("{} ({}, {})", row[2], row[3], row[4])),
+            ),
+        ]);
+        writer
+            .insert(network, value)
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// Compiles ip-location-db ASN CSV files (`first_ip,last_ip,asn,organization`) into a MaxMind-schema
@@ -192,6 +237,92 @@ pub fn build_asn(csv_files: &[&Path], out: &Path) -> Result<WriteSummary, Overla
         })
 }
 
+/// `database_type` of the subdivision database `vetgate geoip build --regions-from` writes.
+pub const REGIONS_DATABASE_TYPE: &str = "vetgate-Regions";
+
+/// The fields read from an ip-location-db city record.
+#[derive(serde::Deserialize)]
+struct FlatCity<'a> {
+    #[serde(borrow)]
+    country_code: Option<&'a str>,
+    #[serde(borrow)]
+    state1: Option<&'a str>,
+}
+
+/// Compiles the first-level subdivisions of `countries` from ip-location-db city databases (DB-IP's
+/// free "IP to City Lite", flat schema: `country_code`, `state1`) into a small MaxMind-schema database
+/// at `out`: country and subdivision name only, nothing about cities, coordinates or zones. Adjacent
+/// networks of one subdivision merge into one.
+pub fn build_regions(
+    sources: &[&Path],
+    countries: &[String],
+    out: &Path,
+) -> Result<WriteSummary, OverlayError> {
+    let shown = out.display().to_string();
+    let mut writer = Writer::new(REGIONS_DATABASE_TYPE, 6).map_err(|e| OverlayError::File {
+        file: shown.clone(),
+        message: e.to_string(),
+    })?;
+    writer.description(
+        "en",
+        "First-level subdivisions from DB-IP IP to City Lite (CC BY 4.0), via ip-location-db",
+    );
+    for path in sources {
+        let file = path.display().to_string();
+        let failed = |message: String| OverlayError::File {
+            file: file.clone(),
+            message,
+        };
+        let reader = maxminddb::Reader::open_readfile(path).map_err(|e| failed(e.to_string()))?;
+        let networks = reader
+            .networks(Default::default())
+            .map_err(|e| failed(e.to_string()))?;
+        for found in networks {
+            let found = found.map_err(|e| failed(e.to_string()))?;
+            let Some(record) = found
+                .decode::<FlatCity>()
+                .map_err(|e| failed(e.to_string()))?
+            else {
+                continue;
+            };
+            let (Some(country), Some(region)) = (record.country_code, record.state1) else {
+                continue;
+            };
+            if region.is_empty() || !countries.iter().any(|c| c.eq_ignore_ascii_case(country)) {
+                continue;
+            }
+            let network: Network = found
+                .network()
+                .map_err(|e| failed(e.to_string()))?
+                .to_string()
+                .parse()
+                .map_err(|e| failed(format!("{e}")))?;
+            let value = Value::map([
+                (
+                    "country",
+                    Value::map([("iso_code", Value::from(country.to_ascii_uppercase()))]),
+                ),
+                (
+                    "subdivisions",
+                    Value::array([Value::map([(
+                        "names",
+                        Value::map([("en", Value::from(region))]),
+                    )])]),
+                ),
+            ]);
+            writer
+                .insert(network, value)
+                .map_err(|e| failed(e.to_string()))?;
+        }
+    }
+    writer
+        .write_file_atomically(out)
+        .map_err(|e| OverlayError::File {
+            file: shown,
+            message: e.to_string(),
+        })
+}
+
 fn embeds_ipv4(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(_) => false,
@@ -202,20 +333,202 @@ fn embeds_ipv4(ip: IpAddr) -> bool {
     }
 }
 
-/// `hosting-asns.csv` → ASN → provider.
-pub fn read_hosting_asns(path: &Path) -> Result<HashMap<u32, String>, OverlayError> {
+/// What a listed autonomous system is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsnKind {
+    /// Cloud and hosting: a server, not a home or office line.
+    Hosting,
+    /// A commercial VPN's exits.
+    Vpn,
+    /// Tor exit relays.
+    Tor,
+}
+
+/// A listed autonomous system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedAsn {
+    pub provider: String,
+    pub kind: AsnKind,
+}
+
+fn parse_asn(file: &str, line: usize, text: &str) -> Result<u32, OverlayError> {
+    text.trim_start_matches("AS")
+        .parse()
+        .map_err(|_| OverlayError::Row {
+            file: file.to_owned(),
+            line,
+            message: format!("bad ASN {text:?}"),
+        })
+}
+
+/// `hosting-asns.csv` → ASN → provider. Its `kind` column is free text (`cloud`, `hosting (VPN
+/// exits)`…): every row is hosting.
+pub fn read_hosting_asns(path: &Path) -> Result<HashMap<u32, ListedAsn>, OverlayError> {
     let file = path.display().to_string();
     let mut asns = HashMap::new();
     for (line, row) in rows(path, &["asn", "provider", "kind", "source"])? {
-        let asn: u32 = row[0]
-            .trim_start_matches("AS")
-            .parse()
-            .map_err(|_| OverlayError::Row {
-                file: file.clone(),
-                line,
-                message: format!("bad ASN {:?}", row[0]),
-            })?;
-        asns.insert(asn, row[1].clone());
+        let asn = parse_asn(&file, line, &row[0])?;
+        asns.insert(
+            asn,
+            ListedAsn {
+                provider: row[1].clone(),
+                kind: AsnKind::Hosting,
+            },
+        );
     }
     Ok(asns)
+}
+
+/// `anonymiser-asns.csv` → ASN → provider and kind (`vpn`, `tor` or `hosting`); every row names its
+/// source, licence and date.
+pub fn read_anonymiser_asns(path: &Path) -> Result<HashMap<u32, ListedAsn>, OverlayError> {
+    let file = path.display().to_string();
+    let mut asns = HashMap::new();
+    for (line, row) in rows(
+        path,
+        &[
+            "asn",
+            "provider",
+            "kind",
+            "source",
+            "licence",
+            "source_date",
+        ],
+    )? {
+        let bad = |message: String| OverlayError::Row {
+            file: file.clone(),
+            line,
+            message,
+        };
+        let asn = parse_asn(&file, line, &row[0])?;
+        let kind = match row[2].as_str() {
+            "vpn" => AsnKind::Vpn,
+            "tor" => AsnKind::Tor,
+            "hosting" => AsnKind::Hosting,
+            other => return Err(bad(format!("kind {other:?} must be vpn, tor or hosting"))),
+        };
+        if row[1].is_empty() || row[3..].iter().any(String::is_empty) {
+            return Err(bad(
+                "every row needs its provider, source, licence and source_date".into(),
+            ));
+        }
+        asns.insert(
+            asn,
+            ListedAsn {
+                provider: row[1].clone(),
+                kind,
+            },
+        );
+    }
+    Ok(asns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intel::geoip::{Database, DatabaseKind, GeoIp};
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_shipped_anonymiser_list_parses_and_names_its_kinds() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("geoip/sources/anonymiser-asns.csv");
+        let asns = read_anonymiser_asns(&path).unwrap();
+        assert_eq!(asns[&9009].kind, AsnKind::Vpn);
+        assert_eq!(asns[&60729].kind, AsnKind::Tor);
+        assert_eq!(asns[&16125].kind, AsnKind::Hosting);
+        // Access and transit carriers are left out: their customers are people at home.
+        for carrier in [6939, 174, 3561, 13335] {
+            assert!(!asns.contains_key(&carrier), "AS{carrier}");
+        }
+    }
+
+    #[test]
+    fn anonymiser_rows_without_licence_or_with_an_unknown_kind_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "asn,provider,kind,source,licence,source_date\n";
+        for body in [
+            "9009,M247,vpn,somewhere,,2026-12-04\n",
+            "9009,M247,proxy,somewhere,MIT,2026-12-04\n",
+            "AS90x9,M247,vpn,somewhere,MIT,2026-12-04\n",
+        ] {
+            let path = write(dir.path(), "a.csv", &format!("{header}{body}"));
+            assert!(read_anonymiser_asns(&path).is_err(), "{body}");
+        }
+    }
+
+    #[test]
+    fn vpn_ranges_compile_into_the_overlay_and_curated_rows_win_overlaps() {
+        let dir = tempfile::tempdir().unwrap();
+        let networks = write(
+            dir.path(),
+            "networks.csv",
+            "network,tags,description,source,source_date\n\
+             198.51.100.7/32,advisory_ioc,indicator,an advisory,2024-09-23\n",
+        );
+        write(
+            dir.path(),
+            "vpn-ranges.csv",
+            "network,provider,source,licence,source_date\n\
+             198.51.100.0/24,Example VPN,a public list,MIT,2026-12-04\n",
+        );
+        let out = dir.path().join("overlay.mmdb");
+        build_overlay(&networks, &out).unwrap();
+        let geo = GeoIp::from_databases([Database::open(&out).unwrap()]);
+        let exit = geo.lookup("198.51.100.9".parse().unwrap());
+        assert!(exit.anonymity.vpn);
+        assert_eq!(exit.anonymity.provider.as_deref(), Some("Example VPN"));
+        assert_eq!(
+            exit.overlay.unwrap().source.as_deref(),
+            Some("a public list (MIT, 2026-12-04)")
+        );
+        let indicator = geo.lookup("198.51.100.7".parse().unwrap());
+        assert!(indicator.has_tag("advisory_ioc"));
+    }
+
+    #[test]
+    fn regions_keep_only_the_chosen_countries_subdivisions() {
+        let dir = tempfile::tempdir().unwrap();
+        // An ip-location-db city database in miniature, flat schema.
+        let flat = |country: &str, state: &str, city: &str| {
+            Value::map([
+                ("country_code", Value::from(country)),
+                ("state1", Value::from(state)),
+                ("city", Value::from(city)),
+                ("latitude", Value::Double(1.0)),
+            ])
+        };
+        let mut city = Writer::new("city ipv4", 4).unwrap();
+        city.insert("211.137.0.0/17", flat("CN", "Liaoning", "Shenyang"))
+            .unwrap();
+        city.insert("211.137.128.0/17", flat("CN", "Liaoning", "Dalian"))
+            .unwrap();
+        city.insert("5.100.64.0/18", flat("RU", "Primorye", "Vladivostok"))
+            .unwrap();
+        city.insert("2.80.0.0/16", flat("PT", "Lisbon", "Lisbon"))
+            .unwrap();
+        let source = dir.path().join("dbip-city-ipv4.mmdb");
+        city.write_file_atomically(&source).unwrap();
+
+        let out = dir.path().join("regions.mmdb");
+        build_regions(&[&source], &["CN".into(), "RU".into()], &out).unwrap();
+        let db = Database::open(&out).unwrap();
+        assert_eq!(db.info.kind, DatabaseKind::Region);
+        let geo = GeoIp::from_databases([db]);
+        let shenyang = geo.lookup("211.137.0.1".parse().unwrap());
+        assert_eq!(shenyang.country.unwrap().as_str(), "CN");
+        assert_eq!(shenyang.region_name.as_deref(), Some("Liaoning"));
+        assert_eq!(shenyang.city, None, "cities are not kept");
+        assert_eq!(
+            geo.lookup("5.100.64.9".parse().unwrap())
+                .region_name
+                .as_deref(),
+            Some("Primorye")
+        );
+        assert_eq!(geo.lookup("2.80.0.1".parse().unwrap()).country, None);
+    }
 }

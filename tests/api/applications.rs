@@ -81,7 +81,7 @@ async fn both_contract_examples_screen_and_round_trip_through_get(backend: Backe
             "NET_REMOTE_DESKTOP",
             "NET_INTERVIEW_WEBCAM_OFF",
             "NET_KOREAN_LOCALE",
-            "NET_TIMEZONE_CONTRADICTS_RESIDENCE",
+            "NET_CLOCK_AWAY_FROM_RESIDENCE",
             "PAY_HOLDER_NAME_MISMATCH",
             "PAY_FREQUENT_CHANGES"
         ]

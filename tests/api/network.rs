@@ -243,7 +243,7 @@ async fn each_network_signal_fires_and_ordinary_lives_stay_clear() {
                 session("198.51.100.4", "login"),
             ]
         }),
-        ("NET_SESSION_COUNTRY_MISMATCH", "clear", || {
+        ("NET_SESSIONS_ABROAD", "clear", || {
             vec![
                 session("73.44.12.9", "login"),
                 session("101.80.1.1", "interview"),
@@ -271,15 +271,15 @@ async fn each_network_signal_fires_and_ordinary_lives_stay_clear() {
                 json!({"ip": "73.44.12.9", "kind": "signup", "browser_timezone": "Asia/Pyongyang", "observed_at": "2026-11-20T15:00:00Z"}),
             ]
         }),
-        ("NET_TIMEZONE_CONTRADICTS_RESIDENCE", "clear", || {
+        ("NET_CLOCK_AWAY_FROM_RESIDENCE", "clear", || {
             vec![
                 json!({"ip": "73.44.12.9", "kind": "signup", "browser_timezone": "Europe/Moscow", "observed_at": "2026-11-20T15:00:00Z"}),
             ]
         }),
-        ("NET_TIMEZONE_CONTRADICTS_IP", "clear", || {
+        ("NET_CLOCK_CONTRADICTS_IP_LOCATION", "clear", || {
             vec![
                 json!({"ip": "73.44.12.9", "kind": "signup", "browser_timezone": "America/Chicago"}),
-                json!({"ip": "203.0.113.5", "kind": "login", "browser_timezone": "America/Los_Angeles", "observed_at": "2026-11-20T15:00:00Z"}),
+                json!({"ip": "91.64.1.1", "kind": "login", "browser_timezone": "America/Los_Angeles", "observed_at": "2026-11-20T15:00:00Z"}),
             ]
         }),
         ("NET_CLOCK_CONTRADICTS_TIMEZONE", "clear", || {
@@ -385,6 +385,19 @@ async fn each_network_signal_fires_and_ordinary_lives_stay_clear() {
         a["applicant"]["other_names"] = json!(["김에밀리"]);
         a
     };
+    // Every session through a VPN exit the City database puts in Dallas, the clock at home in Berlin:
+    // the exit's zone says nothing of the person.
+    let mut berlin_vpn = with_sessions(
+        "berlin-vpn",
+        vec![
+            json!({"ip": "203.0.113.7", "kind": "signup", "browser_timezone": "Europe/Berlin", "observed_at": "2026-11-20T09:00:00Z"}),
+            json!({"ip": "203.0.113.8", "kind": "interview", "browser_timezone": "Europe/Berlin", "observed_at": "2026-11-21T09:00:00Z"}),
+        ],
+    );
+    berlin_vpn["applicant"]["residence"] =
+        json!({"country": "DE", "city": "Berlin", "timezone": "Europe/Berlin"});
+    let reply = app.submit(&token, &berlin_vpn).await.json();
+    assert_eq!(codes(&reply), ["NET_ANONYMIZER_ALWAYS"], "{reply:#}");
     for (why, application) in [
         ("a South Korean in Seoul", korean),
         ("a Chinese developer in Shanghai", shanghai),
@@ -601,4 +614,198 @@ fn anonymous_plus_and_ip_risk_databases_are_recognised_and_read() {
         "the Anonymous Plus provider name is kept"
     );
     assert!(!geo.lookup("8.8.8.8".parse().unwrap()).anonymity.any());
+}
+
+fn shipped_geoip() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("geoip")
+}
+
+/// A session with a browser clock, at 14:00 UTC on `day` of November 2026 (08:00 in Chicago: not
+/// the night-time pattern of `NET_OFF_HOURS_ACTIVITY`).
+fn clocked(ip: &str, kind: &str, zone: &str, day: u32) -> Value {
+    json!({"ip": ip, "kind": kind, "browser_timezone": zone,
+        "observed_at": format!("2026-11-{day:02}T14:00:00Z")})
+}
+
+fn signal_named<'a>(verdict: &'a Value, code: &str) -> &'a Value {
+    verdict["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == code)
+        .unwrap_or_else(|| panic!("{code} missing: {verdict:#}"))
+}
+
+on_both_backends!(
+    with_the_shipped_databases_working_abroad_is_one_fact_and_vpn_exits_are_anonymisers
+);
+
+/// The IPs are real and hit these shipped rows: 2.80.10.20 (MEO, AS3243) and 85.138.10.20 (NOS,
+/// AS2860) are PT, 171.96.10.20/21 (True Internet, AS7470) TH, 113.160.10.20 and 14.160.10.20
+/// (VNPT, AS45899) VN in dbip-country.mmdb; 37.120.192.10 is M247 (AS9009, a `vpn` row of
+/// anonymiser-asns.csv) exiting in NL, 138.199.6.194 (CH) and 185.213.154.66 (SE) are Mullvad exits
+/// of vpn-ranges.csv; 211.137.0.1/2 (China Mobile) are Liaoning in regions.mmdb.
+async fn with_the_shipped_databases_working_abroad_is_one_fact_and_vpn_exits_are_anonymisers(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |s| s.geoip_dir = shipped_geoip()).await;
+    let token = app.writer("acme");
+
+    // A digital nomad: lives in Chicago, works from Lisbon then Bangkok on local time.
+    let nomad = with_sessions(
+        "nomad",
+        vec![
+            clocked("2.80.10.20", "signup", "Europe/Lisbon", 2),
+            clocked("85.138.10.20", "interview", "Europe/Lisbon", 4),
+            clocked("171.96.10.20", "login", "Asia/Bangkok", 16),
+            clocked("171.96.10.21", "work", "Asia/Bangkok", 18),
+        ],
+    );
+    let verdict = app.submit(&token, &nomad).await.json();
+    assert_valid_verdict(&verdict);
+    assert_eq!(codes(&verdict), ["NET_WORKING_ABROAD"], "{verdict:#}");
+    assert_eq!(verdict["verdict"], "clear");
+    let abroad = signal_named(&verdict, "NET_WORKING_ABROAD");
+    assert_eq!(
+        abroad["evidence"]["session_countries"],
+        json!({"PT": 2, "TH": 2})
+    );
+    assert_eq!(abroad["evidence"]["residence_country"], "US");
+
+    // The same pattern from Vietnam, named as a base of DPRK IT workers, with a US residence.
+    let vietnam = with_sessions(
+        "vietnam",
+        vec![
+            clocked("113.160.10.20", "signup", "Asia/Ho_Chi_Minh", 2),
+            clocked("14.160.10.20", "interview", "Asia/Ho_Chi_Minh", 4),
+            clocked("14.160.10.20", "work", "Asia/Bangkok", 6),
+        ],
+    );
+    let verdict = app.submit(&token, &vietnam).await.json();
+    assert_eq!(
+        codes(&verdict),
+        ["NET_WORKING_FROM_DPRK_WORKER_BASE"],
+        "{verdict:#}"
+    );
+    assert_eq!(
+        signal_named(&verdict, "NET_WORKING_FROM_DPRK_WORKER_BASE")["evidence"]["session_countries"],
+        json!({"VN": 3})
+    );
+    // Medium: alone it stays clear; with one more sign (the webcam off at the interview) it is looked at.
+    assert_eq!(verdict["verdict"], "clear");
+    let mut camera_off = vietnam.clone();
+    camera_off["external_ref"] = "vietnam-camera-off".into();
+    camera_off["sessions"][1]["webcam_enabled"] = false.into();
+    let verdict = app.submit(&token, &camera_off).await.json();
+    assert_eq!(verdict["verdict"], "review", "{:?}", codes(&verdict));
+
+    // An always-on VPN user: every session through a commercial VPN exit abroad, clock at home.
+    let vpn = with_sessions(
+        "always-vpn",
+        vec![
+            clocked("37.120.192.10", "signup", "America/Chicago", 2),
+            clocked("138.199.6.194", "interview", "America/Chicago", 3),
+            clocked("185.213.154.66", "login", "America/Chicago", 3),
+            clocked("37.120.192.10", "work", "America/Chicago", 4),
+        ],
+    );
+    let verdict = app.submit(&token, &vpn).await.json();
+    assert_eq!(codes(&verdict), ["NET_ANONYMIZER_ALWAYS"], "{verdict:#}");
+    assert_eq!(verdict["verdict"], "clear");
+    let through = &signal_named(&verdict, "NET_ANONYMIZER_ALWAYS")["evidence"]["sessions"];
+    assert_eq!(through[0]["through"], json!(["vpn"]));
+    assert!(
+        through[0]["provider"].as_str().unwrap().contains("M247"),
+        "{through:#}"
+    );
+    assert_eq!(through[1]["provider"], "Mullvad VPN");
+
+    // Liaoning, seen with nothing but what ships.
+    let liaoning = with_sessions(
+        "liaoning",
+        vec![
+            session("211.137.0.1", "signup"),
+            session("211.137.0.2", "interview"),
+        ],
+    );
+    let verdict = app.submit(&token, &liaoning).await.json();
+    let border = signal_named(&verdict, "NET_DPRK_BORDER_REGION");
+    assert_eq!(border["evidence"]["sessions"][0]["region"], "Liaoning");
+    assert_eq!(verdict["verdict"], "review", "{:?}", codes(&verdict));
+
+    // A Chinese developer at home in Liaoning is neither abroad nor in a border region far from home.
+    let mut at_home = with_sessions(
+        "shenyang",
+        vec![
+            clocked("211.137.0.1", "signup", "Asia/Shanghai", 2),
+            clocked("211.137.0.2", "interview", "Asia/Shanghai", 3),
+        ],
+    );
+    at_home["applicant"]["residence"] =
+        json!({"country": "CN", "city": "Shenyang", "timezone": "Asia/Shanghai"});
+    let verdict = app.submit(&token, &at_home).await.json();
+    assert_eq!(verdict["verdict"], "clear", "{:?}", codes(&verdict));
+    assert!(
+        !codes(&verdict).iter().any(|c| c.starts_with("NET_")),
+        "{:?}",
+        codes(&verdict)
+    );
+}
+
+on_both_backends!(a_maxmind_style_jilin_record_raises_the_border_region);
+
+async fn a_maxmind_style_jilin_record_raises_the_border_region(backend: Backend) {
+    let geo = tempfile::tempdir().unwrap();
+    let mut c = Writer::new("GeoIP2-City", 6).unwrap();
+    let record = |country: &str, code: Option<&str>, name: &str, zone: &str| {
+        let mut sub = vec![("names", Mmdb::map([("en", Mmdb::from(name))]))];
+        if let Some(code) = code {
+            sub.push(("iso_code", Mmdb::from(code)));
+        }
+        Mmdb::map([
+            ("country", Mmdb::map([("iso_code", Mmdb::from(country))])),
+            ("subdivisions", Mmdb::array([Mmdb::map(sub)])),
+            ("location", Mmdb::map([("time_zone", Mmdb::from(zone))])),
+        ])
+    };
+    // MaxMind's City data: Jilin as the former numeric code and "Sheng"; Primorsky by name only.
+    c.insert(
+        "175.16.0.0/16",
+        record("CN", Some("22"), "Jilin Sheng", "Asia/Shanghai"),
+    )
+    .unwrap();
+    c.insert(
+        "5.100.64.0/18",
+        record("RU", None, "Primorskiy Kray", "Asia/Vladivostok"),
+    )
+    .unwrap();
+    c.insert(
+        "1.180.0.0/16",
+        record("CN", Some("15"), "Inner Mongolia", "Asia/Shanghai"),
+    )
+    .unwrap();
+    c.write_file_atomically(geo.path().join("city.mmdb"))
+        .unwrap();
+    let dir = geo.path().to_path_buf();
+    let app = spawn_app_with(backend, move |s| s.geoip_dir = dir).await;
+    let token = app.writer("acme");
+    for (ip, region) in [("175.16.10.20", "22"), ("5.100.64.10", "Primorskiy Kray")] {
+        let verdict = app
+            .submit(
+                &token,
+                &with_sessions(&format!("border-{ip}"), vec![session(ip, "login")]),
+            )
+            .await
+            .json();
+        let border = signal_named(&verdict, "NET_DPRK_BORDER_REGION");
+        assert_eq!(border["evidence"]["sessions"][0]["region"], region);
+    }
+    let verdict = app
+        .submit(
+            &token,
+            &with_sessions("mongolia", vec![session("1.180.0.9", "login")]),
+        )
+        .await
+        .json();
+    assert!(!codes(&verdict).contains(&"NET_DPRK_BORDER_REGION".to_owned()));
 }
