@@ -25,6 +25,8 @@ pub enum DatabaseKind {
     AnonymousPlus,
     IpRisk,
     Overlay,
+    /// GeoIP2 Connection-Type: `Cable/DSL`, `Cellular`, `Corporate`, `Satellite`, `Dialup`.
+    ConnectionType,
 }
 
 impl DatabaseKind {
@@ -34,6 +36,8 @@ impl DatabaseKind {
         let t = database_type.to_ascii_lowercase();
         Some(if t == OVERLAY_DATABASE_TYPE {
             DatabaseKind::Overlay
+        } else if t.contains("connection-type") {
+            DatabaseKind::ConnectionType
         } else if t.contains("anonymous-plus") {
             DatabaseKind::AnonymousPlus
         } else if t.contains("anonymous-ip") {
@@ -258,6 +262,12 @@ struct AnonymousRecord<'a> {
 }
 
 #[derive(Deserialize)]
+struct ConnectionTypeRecord<'a> {
+    #[serde(borrow)]
+    connection_type: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
 struct OverlayRecord {
     tags: Vec<String>,
     description: Option<String>,
@@ -320,6 +330,9 @@ pub struct IpFacts {
     pub as_organization: Option<String>,
     pub anonymity: Anonymity,
     pub overlay: Option<OverlayHit>,
+    /// What a Connection-Type database calls the line (`Cable/DSL`, `Cellular`, `Corporate`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_type: Option<String>,
 }
 
 impl IpFacts {
@@ -428,6 +441,13 @@ impl GeoIp {
                     a.provider = anon.provider_name.map(str::to_owned);
                 }
             }
+        }
+        if let Some((row, _)) = self
+            .databases
+            .get(&DatabaseKind::ConnectionType)
+            .and_then(|db| db.decode::<ConnectionTypeRecord>(ip))
+        {
+            facts.connection_type = row.connection_type.map(str::to_owned);
         }
         if let Some((row, network)) = self
             .databases

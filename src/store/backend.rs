@@ -259,6 +259,37 @@ impl Backend {
         }
         dispatch!(self, b => b.identifier_rows(keys, tenants).await)
     }
+
+    pub(crate) async fn put_meta(&self, name: &str, value: &[u8]) -> Result<(), sqlx::Error> {
+        dispatch!(self, b => b.put_meta(name, value).await)
+    }
+
+    pub(crate) async fn application_count(&self) -> Result<i64, sqlx::Error> {
+        dispatch!(self, b => b.application_count().await)
+    }
+
+    pub(crate) async fn applications_after(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<super::reindex::StoredRow>, sqlx::Error> {
+        dispatch!(self, b => b.applications_after(after, limit).await)
+    }
+
+    pub(crate) async fn replace_identifiers(
+        &self,
+        rows: &[super::reindex::Reindexed],
+    ) -> Result<usize, sqlx::Error> {
+        dispatch!(self, b => b.replace_identifiers(rows).await)
+    }
+
+    pub(crate) async fn enqueue_all_rescreens(
+        &self,
+        cause: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        dispatch!(self, b => b.enqueue_all_rescreens(cause, now).await)
+    }
 }
 
 /// Columns of a list version without its entries; `active` is 1 for the newest of its list.
@@ -591,6 +622,103 @@ macro_rules! backend {
                 .bind(id)
                 .fetch_optional(&self.read)
                 .await
+            }
+
+            async fn put_meta(&self, name: &str, value: &[u8]) -> Result<(), sqlx::Error> {
+                sqlx::query(
+                    "insert into store_meta (name, value) values ($1, $2) \
+                     on conflict (name) do update set value = excluded.value",
+                )
+                .bind(name)
+                .bind(value)
+                .execute(&self.write)
+                .await
+                .map(|_| ())
+            }
+
+            async fn application_count(&self) -> Result<i64, sqlx::Error> {
+                sqlx::query_scalar("select count(*) from applications")
+                    .fetch_one(&self.read)
+                    .await
+            }
+
+            /// A page of stored applications in id order (keyset), for the re-index.
+            async fn applications_after(
+                &self,
+                after: &str,
+                limit: i64,
+            ) -> Result<Vec<super::reindex::StoredRow>, sqlx::Error> {
+                sqlx::query_as(
+                    "select id, tenant_id, version, received_at, application_enc from applications \
+                     where id > $1 order by id limit $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await
+            }
+
+            /// Replaces the index rows of each application still at the version it was read at (one
+            /// re-submitted meanwhile was indexed by the writer already), in one transaction.
+            async fn replace_identifiers(
+                &self,
+                rows: &[super::reindex::Reindexed],
+            ) -> Result<usize, sqlx::Error> {
+                let mut tx = self.write.begin().await?;
+                let mut replaced = 0;
+                for row in rows {
+                    // PostgreSQL: the row lock keeps a concurrent re-submission out until commit
+                    // (SQLite's single writer connection serialises everything already).
+                    let current: Option<i64> = sqlx::query_scalar(if $numbered {
+                        "select version from applications where tenant_id = $1 and id = $2 for update"
+                    } else {
+                        "select version from applications where tenant_id = $1 and id = $2"
+                    })
+                    .bind(&row.tenant)
+                    .bind(&row.id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if current != Some(row.version) {
+                        continue;
+                    }
+                    sqlx::query("delete from identifiers where tenant_id = $1 and application_id = $2")
+                        .bind(&row.tenant)
+                        .bind(&row.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let ids = &row.identifiers;
+                    if !ids.entries.is_empty() {
+                        let sql = super::writer::identifier_insert_sql(ids.entries.len(), $numbered);
+                        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+                        for entry in &ids.entries {
+                            insert = insert
+                                .bind(&entry.key[..])
+                                .bind(&row.id)
+                                .bind(&row.tenant)
+                                .bind(entry.kind.as_str())
+                                .bind(&ids.name_key[..])
+                                .bind(ids.dob_key.as_ref().map(|k| &k[..]))
+                                .bind(entry.detail.as_deref());
+                        }
+                        insert.execute(&mut *tx).await?;
+                    }
+                    replaced += 1;
+                }
+                tx.commit().await?;
+                Ok(replaced)
+            }
+
+            async fn enqueue_all_rescreens(&self, cause: &str, now: i64) -> Result<(), sqlx::Error> {
+                sqlx::query(
+                    "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
+                     select tenant_id, id, $1, 0, $2, 0 from applications \
+                     on conflict (tenant_id, application_id) do update set claimed_until = 0",
+                )
+                .bind(cause)
+                .bind(now)
+                .execute(&self.write)
+                .await
+                .map(|_| ())
             }
 
             async fn purge_idempotency(&self, before: i64) -> Result<u64, sqlx::Error> {

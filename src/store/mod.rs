@@ -7,6 +7,7 @@
 
 mod backend;
 mod lists;
+mod reindex;
 mod writer;
 
 use std::collections::HashSet;
@@ -36,6 +37,7 @@ pub use lists::{
     ActiveList, ListScope, ListVersionInfo, NewListVersion, NewVerdictVersion, QueueDepth,
     RescreenClaim, RescreenResult, StoredApplication, VERSIONS_KEPT,
 };
+pub use reindex::{ReindexSource, Reindexed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -153,11 +155,15 @@ pub enum Owner {
 #[derive(Debug, Clone)]
 pub struct SharedIdentifier {
     pub kind: IdentifierKind,
+    /// The key that matched (one of the probes).
+    pub key: [u8; 32],
     pub owner: Owner,
     pub name_key: Vec<u8>,
     pub dob_key: Option<Vec<u8>>,
     /// The other application's perceptual hash, for portrait-block hits.
     pub phash: Option<u64>,
+    /// When the other application was seen at the address, for residential-address hits.
+    pub seen: Option<crate::identifiers::Seen>,
     pub verdict: Decision,
 }
 
@@ -252,14 +258,21 @@ impl Store {
             writers,
             options.idempotency_ttl,
         );
-        Ok(Store {
+        let store = Store {
             inner: Arc::new(Inner {
                 backend,
                 keys,
                 writer,
                 idempotency_ttl: options.idempotency_ttl,
             }),
-        })
+        };
+        store.init_index_version().await?;
+        Ok(store)
+    }
+
+    /// The keys the store seals with and derives index keys from.
+    pub fn keys(&self) -> &PiiKeys {
+        &self.inner.keys
     }
 
     /// Applies migrations and returns; for `vetgate migrate`.
@@ -454,8 +467,11 @@ impl TenantStore<'_> {
             };
             let verdict = Decision::parse(&row.verdict)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown verdict {:?}", row.verdict)))?;
+            let detail =
+                |kind: IdentifierKind| row.detail_enc.as_deref().filter(|_| probe.kind == kind);
             shared_identifiers.push(SharedIdentifier {
                 kind: probe.kind,
+                key: probe.key,
                 owner: if own_tenant {
                     Owner::SameTenant(row.application_id.clone())
                 } else {
@@ -466,10 +482,10 @@ impl TenantStore<'_> {
                 },
                 name_key: row.name_key,
                 dob_key: row.dob_key,
-                phash: row
-                    .detail_enc
-                    .as_deref()
+                phash: detail(IdentifierKind::PortraitBlock)
                     .and_then(|d| crate::identifiers::open_phash(keys, d)),
+                seen: detail(IdentifierKind::ResidentialIp)
+                    .and_then(|d| crate::identifiers::Seen::open(keys, d)),
                 verdict,
             });
         }
