@@ -709,9 +709,10 @@ macro_rules! backend {
             }
 
             async fn enqueue_all_rescreens(&self, cause: &str, now: i64) -> Result<(), sqlx::Error> {
+                // `where`: SQLite parses `on conflict` after a bare `select … from t` as a join.
                 sqlx::query(
                     "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
-                     select tenant_id, id, $1, 0, $2, 0 from applications \
+                     select tenant_id, id, $1, 0, $2, 0 from applications where 1 = 1 \
                      on conflict (tenant_id, application_id) do update set claimed_until = 0",
                 )
                 .bind(cause)

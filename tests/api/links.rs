@@ -779,20 +779,34 @@ async fn execute(db: &TestDatabase, backend: Backend, sql: &str, binds: &[&[u8]]
     }
 }
 
-async fn shipping_keys(db: &TestDatabase, backend: Backend) -> Vec<Vec<u8>> {
-    let sql = "select key_hash from identifiers where kind = 'shipping_address' order by key_hash";
+/// The stored shipping-address keys, and the index version recorded.
+async fn shipping_keys(db: &TestDatabase, backend: Backend) -> (Vec<Vec<u8>>, Option<Vec<u8>>) {
+    let keys = "select key_hash from identifiers where kind = 'shipping_address' order by key_hash";
+    let version = "select value from store_meta where name = 'index_version'";
     match backend {
         Backend::Sqlite => {
             let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db.url)
                 .await
                 .unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+            (
+                sqlx::query_scalar(keys).fetch_all(&mut conn).await.unwrap(),
+                sqlx::query_scalar(version)
+                    .fetch_optional(&mut conn)
+                    .await
+                    .unwrap(),
+            )
         }
         Backend::Postgres => {
             let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
                 .await
                 .unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+            (
+                sqlx::query_scalar(keys).fetch_all(&mut conn).await.unwrap(),
+                sqlx::query_scalar(version)
+                    .fetch_optional(&mut conn)
+                    .await
+                    .unwrap(),
+            )
         }
     }
 }
@@ -836,9 +850,12 @@ async fn an_index_written_with_old_keys_is_rebuilt_at_start(backend: Backend) {
         &[],
     )
     .await;
-    assert_eq!(shipping_keys(&db, backend).await, [old.to_vec()]);
+    assert_eq!(
+        shipping_keys(&db, backend).await,
+        (vec![old.to_vec()], None)
+    );
 
-    // Started again, the service re-indexes in the background.
+    // Started again, the service re-indexes in the background, and records the version it wrote.
     let app = start(db, settings).await;
     let writer = app.writer("acme");
     let rebuilt = keys.index_hash(
@@ -846,9 +863,10 @@ async fn an_index_written_with_old_keys_is_rebuilt_at_start(backend: Backend) {
         "FR|town:lyon|1 rue jean jaures".as_bytes(),
     );
     eventually("the shipping-address key is rebuilt", || async {
-        shipping_keys(&app.db, backend).await == [rebuilt.to_vec()]
+        shipping_keys(&app.db, backend).await == (vec![rebuilt.to_vec()], Some(b"2".to_vec()))
     })
     .await;
+    // (The version is recorded only after every application was queued for re-screening.)
     drain(&app).await;
     // The same address written another way links to the first application; the same street in
     // another town does not.
