@@ -119,10 +119,12 @@ pub struct IndexEntry {
     pub key: [u8; 32],
     /// Sealed extra needed to compare candidates (the full perceptual hash), if any.
     pub detail: Option<Vec<u8>>,
+    /// When the application was seen there (residential addresses).
+    pub seen: Option<Seen>,
 }
 
 /// When an application was seen at one address: the first and last observation (µs since the
-/// epoch), sealed beside its residential index row so that "within 30 days" can be measured.
+/// epoch), kept on its residential index row so that "within 30 days" can be measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen {
     pub first: i64,
@@ -139,18 +141,9 @@ impl Seen {
         self.last = self.last.max(t);
     }
 
-    fn to_bytes(self) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        out[..8].copy_from_slice(&self.first.to_be_bytes());
-        out[8..].copy_from_slice(&self.last.to_be_bytes());
-        out
-    }
-
-    /// Reads a sealed window back.
-    pub fn open(keys: &PiiKeys, sealed: &[u8]) -> Option<Seen> {
-        let bytes: [u8; 16] = keys.open(sealed).ok()?.try_into().ok()?;
-        let first = i64::from_be_bytes(bytes[..8].try_into().ok()?);
-        let last = i64::from_be_bytes(bytes[8..].try_into().ok()?);
+    /// From a stored row's columns; `None` unless both are there and in order.
+    pub fn from_columns(first: Option<i64>, last: Option<i64>) -> Option<Seen> {
+        let (first, last) = (first?, last?);
         (first <= last).then_some(Seen { first, last })
     }
 }
@@ -198,6 +191,7 @@ impl Identifiers {
             kind,
             key,
             detail: None,
+            seen: None,
         });
         self.probes.push(Probe { kind, key });
     }
@@ -360,7 +354,8 @@ fn residential_addresses(
         ids.entries.push(IndexEntry {
             kind: IdentifierKind::ResidentialIp,
             key: address.key,
-            detail: Some(keys.seal(&address.seen.to_bytes())),
+            detail: None,
+            seen: Some(address.seen),
         });
         ids.probes.push(Probe {
             kind: IdentifierKind::ResidentialIp,
@@ -391,6 +386,7 @@ fn document(ids: &mut Identifiers, doc: &crate::model::IdentityDocument, keys: &
                 kind: IdentifierKind::PortraitBlock,
                 key,
                 detail: Some(sealed.clone()),
+                seen: None,
             });
             ids.probes.push(Probe {
                 kind: IdentifierKind::PortraitBlock,
@@ -760,13 +756,12 @@ mod tests {
         assert_eq!(one.residential.len(), 1, "one address, once");
         let seen = one.residential[0].seen;
         assert!(seen.last - seen.first == 86_400_000_000, "{seen:?}");
-        let sealed = one
+        let entry = one
             .entries
             .iter()
             .find(|e| e.kind == IdentifierKind::ResidentialIp)
-            .and_then(|e| e.detail.clone())
             .unwrap();
-        assert_eq!(Seen::open(&keys(), &sealed), Some(seen));
+        assert_eq!(entry.seen, Some(seen));
         assert_ne!(
             at(&["73.44.12.9"]).residential[0].key,
             at(&["73.44.12.10"]).residential[0].key,

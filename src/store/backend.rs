@@ -20,6 +20,8 @@ pub struct IdentifierRow {
     pub name_key: Vec<u8>,
     pub dob_key: Option<Vec<u8>>,
     pub detail_enc: Option<Vec<u8>>,
+    pub seen_first: Option<i64>,
+    pub seen_last: Option<i64>,
     pub verdict: String,
 }
 
@@ -39,7 +41,7 @@ pub const IDENTIFIER_MATCHES_MAX: usize = 256;
 fn identifier_lookup_sql(keys: usize, tenants: usize) -> String {
     format!(
         "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, i.detail_enc, \
-         a.base_verdict as verdict \
+         i.seen_first, i.seen_last, a.base_verdict as verdict \
          from identifiers i join applications a on a.id = i.application_id \
          where i.key_hash in ({}) and i.tenant_id in ({}) \
          limit {IDENTIFIER_MATCHES_MAX}",
@@ -698,7 +700,9 @@ macro_rules! backend {
                                 .bind(entry.kind.as_str())
                                 .bind(&ids.name_key[..])
                                 .bind(ids.dob_key.as_ref().map(|k| &k[..]))
-                                .bind(entry.detail.as_deref());
+                                .bind(entry.detail.as_deref())
+                                .bind(entry.seen.map(|s| s.first))
+                                .bind(entry.seen.map(|s| s.last));
                         }
                         insert.execute(&mut *tx).await?;
                     }
@@ -814,7 +818,7 @@ pub fn pg_identifier_lookup_sql() -> &'static str {
     SQL.get_or_init(|| {
         format!(
             "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, \
-             i.detail_enc, a.base_verdict as verdict \
+             i.detail_enc, i.seen_first, i.seen_last, a.base_verdict as verdict \
              from unnest($2::text[]) as t(tenant_id) cross join unnest($1::bytea[]) as k(key_hash) \
              cross join lateral (select * from identifiers x \
                where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash \

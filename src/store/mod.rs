@@ -467,8 +467,6 @@ impl TenantStore<'_> {
             };
             let verdict = Decision::parse(&row.verdict)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown verdict {:?}", row.verdict)))?;
-            let detail =
-                |kind: IdentifierKind| row.detail_enc.as_deref().filter(|_| probe.kind == kind);
             shared_identifiers.push(SharedIdentifier {
                 kind: probe.kind,
                 key: probe.key,
@@ -482,10 +480,11 @@ impl TenantStore<'_> {
                 },
                 name_key: row.name_key,
                 dob_key: row.dob_key,
-                phash: detail(IdentifierKind::PortraitBlock)
+                phash: row
+                    .detail_enc
+                    .as_deref()
                     .and_then(|d| crate::identifiers::open_phash(keys, d)),
-                seen: detail(IdentifierKind::ResidentialIp)
-                    .and_then(|d| crate::identifiers::Seen::open(keys, d)),
+                seen: crate::identifiers::Seen::from_columns(row.seen_first, row.seen_last),
                 verdict,
             });
         }
