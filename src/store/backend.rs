@@ -38,13 +38,13 @@ fn placeholders(first: usize, count: usize) -> String {
 pub const IDENTIFIER_MATCHES_MAX: usize = 256;
 
 /// One statement for all of an application's keys: `key_hash in (…)` over the visible tenants.
-fn identifier_lookup_sql(keys: usize, tenants: usize) -> String {
+fn identifier_lookup_sql(keys: usize, tenants: usize, limit: usize) -> String {
     format!(
         "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, i.detail_enc, \
          i.seen_first, i.seen_last, a.base_verdict as verdict \
          from identifiers i join applications a on a.id = i.application_id \
          where i.key_hash in ({}) and i.tenant_id in ({}) \
-         limit {IDENTIFIER_MATCHES_MAX}",
+         limit {limit}",
         placeholders(1, keys),
         placeholders(keys + 1, tenants)
     )
@@ -251,15 +251,36 @@ impl Backend {
         dispatch!(self, b => b.stored_application(tenant, id).await)
     }
 
+    /// The index rows under `keys`, at most [`IDENTIFIER_MATCHES_MAX`]; the last `widely_shared`
+    /// keys (residential addresses) only fill what the others leave of that cap.
     pub(crate) async fn identifier_rows(
         &self,
         keys: &[[u8; 32]],
+        widely_shared: usize,
         tenants: &[&str],
     ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
         if keys.is_empty() || tenants.is_empty() {
             return Ok(Vec::new());
         }
-        dispatch!(self, b => b.identifier_rows(keys, tenants).await)
+        match self {
+            // One statement: its rows come ordered with the widely shared kinds last.
+            Backend::Postgres(b) => b.identifier_rows(keys, tenants).await,
+            // In process, a second statement costs little and bounds each part by itself.
+            Backend::Sqlite(b) => {
+                let (first, last) = keys.split_at(keys.len() - widely_shared.min(keys.len()));
+                let mut rows = if first.is_empty() {
+                    Vec::new()
+                } else {
+                    b.identifier_rows(first, tenants, IDENTIFIER_MATCHES_MAX)
+                        .await?
+                };
+                let room = IDENTIFIER_MATCHES_MAX - rows.len();
+                if room > 0 && !last.is_empty() {
+                    rows.extend(b.identifier_rows(last, tenants, room).await?);
+                }
+                Ok(rows)
+            }
+        }
     }
 
     pub(crate) async fn put_meta(&self, name: &str, value: &[u8]) -> Result<(), sqlx::Error> {
@@ -756,9 +777,10 @@ impl SqliteBackend {
         &self,
         keys: &[[u8; 32]],
         tenants: &[&str],
+        limit: usize,
     ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
         // Audited: only numbered placeholders are generated; every value is bound.
-        let sql = identifier_lookup_sql(keys.len(), tenants.len());
+        let sql = identifier_lookup_sql(keys.len(), tenants.len(), limit);
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for key in keys {
             query = query.bind(&key[..]);
@@ -812,6 +834,8 @@ impl PgBackend {
 }
 
 /// [`identifier_lookup_sql`] for PostgreSQL: `$1` the keys (`bytea[]`), `$2` the tenants (`text[]`).
+/// Residential-address rows sort last, so that the cap drops them before any other (a sort of at
+/// most the per-key caps' rows, however many applications share an address).
 #[doc(hidden)] // public for the plan test in tests/api/store.rs
 pub fn pg_identifier_lookup_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -824,6 +848,7 @@ pub fn pg_identifier_lookup_sql() -> &'static str {
                where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash \
                limit {IDENTIFIER_MATCHES_MAX}) i \
              join applications a on a.id = i.application_id \
+             order by i.kind = 'residential_ip' \
              limit {IDENTIFIER_MATCHES_MAX}"
         )
     })

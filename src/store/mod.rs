@@ -452,8 +452,17 @@ impl TenantStore<'_> {
                     .filter(|t| *t != self.tenant.as_str()),
             );
         }
-        let keys: Vec<[u8; 32]> = probes.iter().map(|p| p.key).collect();
-        let rows = backend.identifier_rows(&keys, &tenants).await?;
+        // Residential addresses last: many applications may share one (a household, a building), and
+        // their rows must not crowd the others out of the capped lookup.
+        let widely_shared = |p: &&Probe| p.kind == IdentifierKind::ResidentialIp;
+        let keys: Vec<[u8; 32]> = probes
+            .iter()
+            .filter(|p| !widely_shared(p))
+            .chain(probes.iter().filter(widely_shared))
+            .map(|p| p.key)
+            .collect();
+        let last = probes.iter().filter(widely_shared).count();
+        let rows = backend.identifier_rows(&keys, last, &tenants).await?;
         let truncated = rows.len() >= backend::IDENTIFIER_MATCHES_MAX;
         let keys = &self.store.inner.keys;
         let mut shared_identifiers = Vec::with_capacity(rows.len());

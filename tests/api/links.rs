@@ -14,6 +14,7 @@ on_both_backends!(
     shared_lines_and_anonymisers_are_not_residential,
     a_street_name_links_only_within_its_town,
     an_index_written_with_old_keys_is_rebuilt_at_start,
+    a_crowded_residential_address_does_not_hide_other_links,
 );
 
 /// An ordinary applicant of their own: every attribute distinct per `i`.
@@ -953,5 +954,34 @@ fn a_connection_type_database_loads_by_its_type_in_maxminds_shape() {
             .connection_type
             .as_deref(),
         Some("Cable/DSL")
+    );
+}
+
+async fn a_crowded_residential_address_does_not_hide_other_links(backend: Backend) {
+    let app = spawn_with_residential_geoip(backend, true).await;
+    let writer = app.writer("acme");
+    // More applications at one address than a lookup returns rows (one person, many times).
+    for k in 0..270 {
+        let mut a = at_address(0, "73.44.80.8", 3);
+        a["external_ref"] = json!(format!("crowd-{k}"));
+        assert_eq!(app.submit(&writer, &a).await.status, 201);
+    }
+    let mut elsewhere = at_address(2, "73.44.81.1", 3);
+    elsewhere["payout"]["account_number"] = json!("424242424242");
+    let elsewhere = app.submit(&writer, &elsewhere).await.json();
+    // Someone at the crowded address who shares a payout account with an application elsewhere.
+    let mut a = at_address(1, "73.44.80.8", 4);
+    a["payout"]["account_number"] = json!("424242424242");
+    let v = app.submit(&writer, &a).await.json();
+    let signal = v["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "LNK_SHARED_PAYOUT_ACCOUNT")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(signal["evidence"]["applications"], json!([elsewhere["id"]]));
+    assert!(
+        codes(&v).contains(&"LNK_SHARED_RESIDENTIAL_IP".to_owned()),
+        "{v:#}"
     );
 }
