@@ -966,12 +966,25 @@ async fn a_crowded_residential_address_does_not_hide_other_links(backend: Backen
         a["external_ref"] = json!(format!("crowd-{k}"));
         assert_eq!(app.submit(&writer, &a).await.status, 201);
     }
+    // An account whose key sorts after the address's: a lookup reading keys in order meets the
+    // crowd first.
+    let keys =
+        vetgate::crypto::PiiKeys::from_secret(app.settings.pii_key.as_ref().unwrap().expose())
+            .unwrap();
+    let address = keys.index_hash("residential_ip", b"73.44.80.8");
+    let account = (0..)
+        .map(|n| format!("{:012}", 424_242_000_000u64 + n))
+        .find(|account| {
+            let value = format!("account:071000013:{account}");
+            keys.index_hash("payout_account", value.as_bytes()) > address
+        })
+        .unwrap();
     let mut elsewhere = at_address(2, "73.44.81.1", 3);
-    elsewhere["payout"]["account_number"] = json!("424242424242");
+    elsewhere["payout"]["account_number"] = json!(account);
     let elsewhere = app.submit(&writer, &elsewhere).await.json();
     // Someone at the crowded address who shares a payout account with an application elsewhere.
     let mut a = at_address(1, "73.44.80.8", 4);
-    a["payout"]["account_number"] = json!("424242424242");
+    a["payout"]["account_number"] = json!(account);
     let v = app.submit(&writer, &a).await.json();
     let signal = v["signals"]
         .as_array()
