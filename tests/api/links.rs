@@ -998,3 +998,23 @@ async fn a_crowded_residential_address_does_not_hide_other_links(backend: Backen
         "{v:#}"
     );
 }
+
+#[test]
+fn the_shipped_databases_tell_a_home_line_from_a_cloud() {
+    use vetgate::identifiers::residential;
+    use vetgate::intel::{Intel, IntelSources};
+    let intel = Intel::load(&IntelSources {
+        geoip_dir: Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geoip")),
+        geoip_files: Vec::new(),
+    });
+    for (ip, home) in [
+        ("73.44.12.9", true),   // Comcast cable, Chicago
+        ("52.95.110.1", false), // Amazon Web Services
+        ("35.190.0.1", false),  // Google Cloud
+        ("100.64.12.9", false), // carrier-grade NAT
+    ] {
+        let ip = ip.parse().unwrap();
+        let facts = intel.lookup(ip);
+        assert_eq!(residential(ip, &facts), home, "{ip}: {facts:?}");
+    }
+}
