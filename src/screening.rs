@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use crate::checks::links::Link;
+use crate::checks::links::{Link, RESIDENTIAL_WINDOW_DAYS};
 use crate::checks::{self, Facts, Reuse, ReuseKind};
 use crate::identifiers::{self, IdentifierKind, Identifiers};
 use crate::intel::IntelHandle;
@@ -231,10 +231,6 @@ fn distinct_identities(hits: &[&SharedIdentifier]) -> usize {
     }
     names.values().map(|dobs| dobs.len().max(1)).sum()
 }
-
-/// How close in time sessions of several identities at one residential address must be to count
-/// together.
-pub const RESIDENTIAL_WINDOW_DAYS: i64 = 30;
 
 /// The residential address this application shares with the most other identities seen there within
 /// one window of [`RESIDENTIAL_WINDOW_DAYS`] that also holds one of its own sessions.

@@ -26,6 +26,10 @@ pub const LAPTOP_FARM_MIN_IDENTITIES: usize = 3;
 /// Identities seen at one residential address within 30 days that make a farm, this one included.
 pub const RESIDENTIAL_FARM_MIN_IDENTITIES: usize = 3;
 
+/// How close in time the sessions of several identities at one residential address must be to
+/// count together.
+pub const RESIDENTIAL_WINDOW_DAYS: i64 = 30;
+
 /// The connected component through strong attributes this application joins.
 #[derive(Debug, Clone, Copy)]
 pub struct Cluster {
@@ -148,7 +152,7 @@ pub fn check(_app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
                 LNK_RESIDENTIAL_IP_FARM,
                 format!(
                     "{identities} identities were seen at one residential address within {} days: a laptop farm.",
-                    crate::screening::RESIDENTIAL_WINDOW_DAYS
+                    RESIDENTIAL_WINDOW_DAYS
                 ),
             )
         } else {
@@ -156,13 +160,13 @@ pub fn check(_app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
                 LNK_SHARED_RESIDENTIAL_IP,
                 format!(
                     "Another identity was seen at the same residential address within {} days (households share one).",
-                    crate::screening::RESIDENTIAL_WINDOW_DAYS
+                    RESIDENTIAL_WINDOW_DAYS
                 ),
             )
         };
         let mut ev = evidence(&[*r]);
         ev["identities"] = json!(identities);
-        ev["window_days"] = json!(crate::screening::RESIDENTIAL_WINDOW_DAYS);
+        ev["window_days"] = json!(RESIDENTIAL_WINDOW_DAYS);
         ev["remote_access_tools"] = json!(r.remote_access_tools);
         out.push(signal(code, message, ev));
     }
