@@ -165,9 +165,10 @@ fn full_pipeline(
 ) -> Vec<u8> {
     let (lists, intel, keys, policy) = world;
     let app = Application::parse(body).unwrap();
-    let ids = identifiers::of(&app, keys);
+    let sessions: Vec<_> = app.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
+    let ids = identifiers::of(&app, &sessions, now, keys);
     let mut facts = Facts::new(&app, now);
-    facts.sessions = app.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
+    facts.sessions = sessions;
     facts.sanctions = lists.for_tenant("bench").screen(&app);
     let verdict = assess(&app, &facts, policy, now);
     black_box(ids);

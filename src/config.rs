@@ -93,6 +93,7 @@ pub struct Settings {
     pub geoip_city: Option<PathBuf>,
     pub geoip_asn: Option<PathBuf>,
     pub geoip_anonymous: Option<PathBuf>,
+    pub geoip_connection_type: Option<PathBuf>,
     pub lists_poll_seconds: u64,
     pub lists_bundled: bool,
     #[serde(deserialize_with = "string_like")]
@@ -134,6 +135,7 @@ impl Default for Settings {
             geoip_city: None,
             geoip_asn: None,
             geoip_anonymous: None,
+            geoip_connection_type: None,
             lists_poll_seconds: 5,
             lists_bundled: true,
             lists_ofac_url: "https://www.treasury.gov/ofac/downloads".into(),
@@ -291,6 +293,11 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         env: "VETGATE_GEOIP_ANONYMOUS",
         default: "-",
         help: "A GeoIP2 Anonymous IP, Anonymous Plus or IP Risk database.",
+    },
+    SettingDoc {
+        env: "VETGATE_GEOIP_CONNECTION_TYPE",
+        default: "-",
+        help: "A GeoIP2 Connection-Type database: addresses it calls Cellular or Corporate are shared by many people and never index as residential.",
     },
     SettingDoc {
         env: "VETGATE_LISTS_POLL_SECONDS",
@@ -465,11 +472,16 @@ impl Settings {
     pub fn intel_sources(&self) -> crate::intel::IntelSources {
         crate::intel::IntelSources {
             geoip_dir: self.geoip_dir.is_dir().then(|| self.geoip_dir.clone()),
-            geoip_files: [&self.geoip_city, &self.geoip_asn, &self.geoip_anonymous]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect(),
+            geoip_files: [
+                &self.geoip_city,
+                &self.geoip_asn,
+                &self.geoip_anonymous,
+                &self.geoip_connection_type,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect(),
         }
     }
 

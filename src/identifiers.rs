@@ -5,10 +5,26 @@
 //! hashes within Hamming distance 7 share at least one block within distance 1 (pigeonhole), so a
 //! lookup probes each block's value and its 16 one-bit neighbours (68 keys) and then measures the
 //! exact distance on the candidates, whose full hash is kept sealed beside the index row.
+//!
+//! How keys are derived is versioned ([`INDEX_VERSION`]): a store whose rows were written by an
+//! older derivation rebuilds them from the sealed applications (`Store::reindex`).
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::checks::names::latin_tokens;
 use crate::crypto::PiiKeys;
+use crate::intel::geoip::IpFacts;
 use crate::model::Application;
+
+/// The derivation of index keys this build writes. 1: the first one. 2: a shipping address without a
+/// postal code is keyed with its town, and address words fold diacritics; sessions from residential
+/// addresses are indexed ([`IdentifierKind::ResidentialIp`]). Raise it whenever a key changes: a
+/// store written with an older version is re-indexed when the service starts.
+pub const INDEX_VERSION: i64 = 2;
 
 /// What an index entry or probe stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +49,9 @@ pub enum IdentifierKind {
     RemoteAccessIp,
     /// The /24 (IPv4) or /48 (IPv6) of a session running remote-access tools.
     RemoteAccessSubnet,
+    /// A session's residential address: the exact IPv4 address, or the IPv6 /64 (one home's
+    /// network; its devices' own addresses rotate). See [`residential`].
+    ResidentialIp,
 }
 
 impl IdentifierKind {
@@ -48,6 +67,7 @@ impl IdentifierKind {
             IdentifierKind::ShippingAddress => "shipping_address",
             IdentifierKind::RemoteAccessIp => "remote_access_ip",
             IdentifierKind::RemoteAccessSubnet => "remote_access_subnet",
+            IdentifierKind::ResidentialIp => "residential_ip",
         }
     }
 
@@ -61,7 +81,7 @@ impl IdentifierKind {
         )
     }
 
-    pub const LINKS: [IdentifierKind; 7] = [
+    pub const LINKS: [IdentifierKind; 8] = [
         IdentifierKind::PayoutAccount,
         IdentifierKind::DeviceId,
         IdentifierKind::Phone,
@@ -69,6 +89,7 @@ impl IdentifierKind {
         IdentifierKind::ShippingAddress,
         IdentifierKind::RemoteAccessIp,
         IdentifierKind::RemoteAccessSubnet,
+        IdentifierKind::ResidentialIp,
     ];
 
     /// The attributes that tie applications to one operator: clusters are walked through these.
@@ -98,6 +119,43 @@ pub struct IndexEntry {
     pub key: [u8; 32],
     /// Sealed extra needed to compare candidates (the full perceptual hash), if any.
     pub detail: Option<Vec<u8>>,
+    /// When the application was seen there (residential addresses).
+    pub seen: Option<Seen>,
+}
+
+/// When an application was seen at one address: the first and last observation (µs since the
+/// epoch), kept on its residential index row so that "within 30 days" can be measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub first: i64,
+    pub last: i64,
+}
+
+impl Seen {
+    fn at(t: i64) -> Seen {
+        Seen { first: t, last: t }
+    }
+
+    fn widen(&mut self, t: i64) {
+        self.first = self.first.min(t);
+        self.last = self.last.max(t);
+    }
+
+    /// From a stored row's columns; `None` unless both are there and in order.
+    pub fn from_columns(first: Option<i64>, last: Option<i64>) -> Option<Seen> {
+        let (first, last) = (first?, last?);
+        (first <= last).then_some(Seen { first, last })
+    }
+}
+
+/// One residential address the application was seen at.
+#[derive(Debug, Clone)]
+pub struct ResidentialAddress {
+    pub key: [u8; 32],
+    pub seen: Seen,
+    /// A session from this address ran remote-access tools (then the address is also indexed as a
+    /// remote-access address, and the two links are one fact).
+    pub remote_access_tools: bool,
 }
 
 /// A key to look up before screening.
@@ -118,6 +176,8 @@ pub struct Identifiers {
     pub dob_key: Option<[u8; 32]>,
     /// The application's own perceptual hash, to measure candidates against.
     pub phash: Option<u64>,
+    /// The residential addresses it was seen at, with when.
+    pub residential: Vec<ResidentialAddress>,
 }
 
 impl Identifiers {
@@ -131,6 +191,7 @@ impl Identifiers {
             kind,
             key,
             detail: None,
+            seen: None,
         });
         self.probes.push(Probe { kind, key });
     }
@@ -162,7 +223,62 @@ fn blocks(phash: u64) -> [u16; 4] {
     ]
 }
 
-pub fn of(app: &Application, keys: &PiiKeys) -> Identifiers {
+/// Whether sessions from `ip` are a home's: an address of an access network several unrelated
+/// people do not normally share. Not residential: what the IP databases cannot place in an
+/// autonomous system (no ASN database, or an address it does not know: a cloud box nobody listed must
+/// not make a farm of its users), hosting and anonymiser exits (the network checks' own test),
+/// carrier-grade NAT (100.64.0.0/10), private and special-purpose ranges, and lines a Connection-Type
+/// database calls `Cellular` or `Corporate` (one public address for a whole mobile cell or office).
+pub fn residential(ip: IpAddr, facts: &IpFacts) -> bool {
+    let public = match ip.to_canonical() {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            let carrier_grade_nat = a == 100 && (64..128).contains(&b);
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || carrier_grade_nat
+                || a == 0)
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00 // unique local
+                || (first & 0xffc0) == 0xfe80) // link local
+        }
+    };
+    let shared_line = facts
+        .connection_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("cellular") || t.eq_ignore_ascii_case("corporate"));
+    public && facts.asn.is_some() && !facts.anonymity.any() && !shared_line
+}
+
+/// The value a residential address is keyed by: the IPv4 address, or the IPv6 /64.
+fn residential_value(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+/// Every identifier of an application. `sessions` are the IP databases' facts about its sessions (in
+/// order; missing ones count as unknown); `seen_otherwise` stands for a session's observation time
+/// when it has none (the application's `submitted_at`, else when it was first received).
+pub fn of(
+    app: &Application,
+    sessions: &[IpFacts],
+    seen_otherwise: DateTime<Utc>,
+    keys: &PiiKeys,
+) -> Identifiers {
     let mut ids = Identifiers::default();
     let doc = app.identity_document.as_ref();
 
@@ -197,7 +313,55 @@ pub fn of(app: &Application, keys: &PiiKeys) -> Identifiers {
         document(&mut ids, doc, keys);
     }
     links(&mut ids, app, keys);
+    residential_addresses(&mut ids, app, sessions, seen_otherwise, keys);
     ids
+}
+
+fn residential_addresses(
+    ids: &mut Identifiers,
+    app: &Application,
+    sessions: &[IpFacts],
+    seen_otherwise: DateTime<Utc>,
+    keys: &PiiKeys,
+) {
+    let unknown = IpFacts::default();
+    for (i, session) in app.sessions.iter().enumerate() {
+        if !residential(session.ip, sessions.get(i).unwrap_or(&unknown)) {
+            continue;
+        }
+        let key = keys.index_hash(
+            IdentifierKind::ResidentialIp.as_str(),
+            residential_value(session.ip).as_bytes(),
+        );
+        let at = session
+            .observed_at
+            .unwrap_or(seen_otherwise)
+            .timestamp_micros();
+        let tools = !session.remote_access_tools.is_empty();
+        match ids.residential.iter_mut().find(|r| r.key == key) {
+            Some(address) => {
+                address.seen.widen(at);
+                address.remote_access_tools |= tools;
+            }
+            None => ids.residential.push(ResidentialAddress {
+                key,
+                seen: Seen::at(at),
+                remote_access_tools: tools,
+            }),
+        }
+    }
+    for address in &ids.residential {
+        ids.entries.push(IndexEntry {
+            kind: IdentifierKind::ResidentialIp,
+            key: address.key,
+            detail: None,
+            seen: Some(address.seen),
+        });
+        ids.probes.push(Probe {
+            kind: IdentifierKind::ResidentialIp,
+            key: address.key,
+        });
+    }
 }
 
 fn document(ids: &mut Identifiers, doc: &crate::model::IdentityDocument, keys: &PiiKeys) {
@@ -222,6 +386,7 @@ fn document(ids: &mut Identifiers, doc: &crate::model::IdentityDocument, keys: &
                 kind: IdentifierKind::PortraitBlock,
                 key,
                 detail: Some(sealed.clone()),
+                seen: None,
             });
             ids.probes.push(Probe {
                 kind: IdentifierKind::PortraitBlock,
@@ -276,13 +441,44 @@ pub fn normalise_phone(phone: &str) -> Option<String> {
     })
 }
 
-/// Lower-case words of letters and digits, for addresses typed many ways.
-fn address_words(s: &str) -> String {
-    s.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Lower-case words of letters and digits without diacritics, for addresses typed many ways:
+/// `1, Rue Jean-Jaurès` and `1 rue jean jaures` are the same words.
+pub fn address_words(s: &str) -> String {
+    let folded: String = s
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The shipping address as keyed: country, postal code and address words; without a postal code,
+/// the town instead (a street name recurs in every town of a country). Neither: no key, since the
+/// address line alone names no place.
+pub fn shipping_address_value(ship: &crate::model::ShippingAddress) -> Option<String> {
+    let line = ship
+        .address_line
+        .as_deref()
+        .map(address_words)
+        .filter(|l| !l.is_empty())?;
+    let country = ship.country.as_ref().map(|c| c.as_str()).unwrap_or("");
+    let postal = ship
+        .postal_code
+        .as_deref()
+        .map(address_words)
+        .filter(|p| !p.is_empty());
+    match postal {
+        Some(postal) => Some(format!("{country}|{postal}|{line}")),
+        None => {
+            let town = ship
+                .city
+                .as_deref()
+                .map(address_words)
+                .filter(|t| !t.is_empty())?;
+            Some(format!("{country}|town:{town}|{line}"))
+        }
+    }
 }
 
 /// The linkable attributes (decisions.md "Links"), each as a keyed hash.
@@ -375,22 +571,11 @@ fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
     if let Some(email) = app.applicant.email.as_deref().and_then(normalise_email) {
         ids.exact(keys, IdentifierKind::Email, email.as_bytes());
     }
-    if let Some(ship) = &app.shipping_address
-        && let Some(line) = ship
-            .address_line
-            .as_deref()
-            .map(address_words)
-            .filter(|l| !l.is_empty())
+    if let Some(value) = app
+        .shipping_address
+        .as_ref()
+        .and_then(shipping_address_value)
     {
-        let value = format!(
-            "{}|{}|{}",
-            ship.country.as_ref().map(|c| c.as_str()).unwrap_or(""),
-            ship.postal_code
-                .as_deref()
-                .map(address_words)
-                .unwrap_or_default(),
-            line
-        );
         ids.exact(keys, IdentifierKind::ShippingAddress, value.as_bytes());
     }
 }
@@ -406,22 +591,26 @@ mod tests {
     use super::*;
     use crate::checks::testing::application;
 
+    fn index(app: &Application, keys: &PiiKeys) -> Identifiers {
+        of(app, &[], crate::checks::testing::now(), keys)
+    }
+
     fn keys() -> PiiKeys {
         PiiKeys::from_secret(&"07".repeat(32)).unwrap()
     }
 
     #[test]
     fn the_same_document_number_indexes_the_same_whatever_its_spelling() {
-        let a = of(
+        let a = index(
             &application(|a| a["identity_document"]["number"] = "C03005988".into()),
             &keys(),
         );
-        let b = of(
+        let b = index(
             &application(|a| a["identity_document"]["number"] = "c03-005 988".into()),
             &keys(),
         );
         assert_eq!(a.entries[0].key, b.entries[0].key);
-        let other_state = of(
+        let other_state = index(
             &application(|a| {
                 a["identity_document"]["issuing_country"] = "CAN".into();
             }),
@@ -437,13 +626,13 @@ mod tests {
     fn a_perceptual_hash_within_distance_7_shares_a_probed_block() {
         let base: u64 = 0x0123_4567_89ab_cdef;
         let near = base ^ 0b1000_0000_0000_0001_0000_0000_0000_0011u64 ^ (0b111 << 40); // 7 bits
-        let stored = of(
+        let stored = index(
             &application(|a| {
                 a["identity_document"]["portrait_phash"] = format!("{near:016x}").into()
             }),
             &keys(),
         );
-        let query = of(
+        let query = index(
             &application(|a| {
                 a["identity_document"]["portrait_phash"] = format!("{base:016x}").into()
             }),
@@ -490,8 +679,8 @@ mod tests {
 
     #[test]
     fn names_are_keyed_in_any_order_and_case() {
-        let a = of(&application(|_| {}), &keys());
-        let b = of(
+        let a = index(&application(|_| {}), &keys());
+        let b = index(
             &application(|a| {
                 a["identity_document"]["surname"] = "Emily".into();
                 a["identity_document"]["given_names"] = "carter".into();
@@ -500,5 +689,130 @@ mod tests {
         );
         assert_eq!(a.name_key, b.name_key);
         assert!(a.dob_key.is_some());
+    }
+
+    fn home(asn: u32) -> IpFacts {
+        IpFacts {
+            asn: Some(asn),
+            ..IpFacts::default()
+        }
+    }
+
+    #[test]
+    fn only_placed_public_access_lines_are_residential() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(residential(ip("73.44.12.9"), &home(7922)));
+        assert!(residential(ip("2601:240:c480:1::7"), &home(7922)));
+        assert!(
+            !residential(ip("73.44.12.9"), &IpFacts::default()),
+            "an address no ASN database places"
+        );
+        for special in [
+            "100.64.0.1",
+            "100.127.255.254",
+            "10.1.2.3",
+            "192.168.1.10",
+            "127.0.0.1",
+        ] {
+            assert!(!residential(ip(special), &home(7922)), "{special}");
+        }
+        assert!(
+            residential(ip("100.128.0.1"), &home(7922)),
+            "just past 100.64.0.0/10"
+        );
+        for line in ["Cellular", "Corporate"] {
+            let mut facts = home(21928);
+            facts.connection_type = Some(line.into());
+            assert!(!residential(ip("172.56.1.1"), &facts), "{line}");
+        }
+        let mut cable = home(7922);
+        cable.connection_type = Some("Cable/DSL".into());
+        assert!(residential(ip("73.44.12.9"), &cable));
+        let mut vpn = home(9009);
+        vpn.anonymity.vpn = true;
+        assert!(!residential(ip("185.1.1.1"), &vpn));
+        let mut hosting = home(16509);
+        hosting.anonymity.hosting = true;
+        assert!(!residential(ip("54.1.1.1"), &hosting));
+    }
+
+    #[test]
+    fn a_residential_address_is_keyed_exactly_for_ipv4_and_by_its_64_for_ipv6() {
+        let at = |ips: &[&str]| {
+            let app = application(|a| {
+                a["sessions"] = serde_json::Value::Array(
+                    ips.iter()
+                        .enumerate()
+                        .map(|(i, ip)| {
+                            serde_json::json!({"ip": ip, "observed_at": format!("2026-11-2{i}T10:00:00Z")})
+                        })
+                        .collect(),
+                )
+            });
+            let facts = vec![home(7922); ips.len()];
+            of(&app, &facts, crate::checks::testing::now(), &keys())
+        };
+        let one = at(&["73.44.12.9", "73.44.12.9"]);
+        assert_eq!(one.residential.len(), 1, "one address, once");
+        let seen = one.residential[0].seen;
+        assert!(seen.last - seen.first == 86_400_000_000, "{seen:?}");
+        let entry = one
+            .entries
+            .iter()
+            .find(|e| e.kind == IdentifierKind::ResidentialIp)
+            .unwrap();
+        assert_eq!(entry.seen, Some(seen));
+        assert_ne!(
+            at(&["73.44.12.9"]).residential[0].key,
+            at(&["73.44.12.10"]).residential[0].key,
+            "IPv4: the exact address"
+        );
+        assert_eq!(
+            at(&["2601:240:c480:1::7"]).residential[0].key,
+            at(&["2601:240:c480:1:aaaa:bbbb:cccc:dddd"]).residential[0].key,
+            "IPv6: one home's /64"
+        );
+        assert!(at(&["100.64.3.4"]).residential.is_empty());
+    }
+
+    fn shipping_key(city: Option<&str>, postal: Option<&str>, line: &str) -> Option<[u8; 32]> {
+        let app = application(|a| {
+            a["shipping_address"] = serde_json::json!({"country": "FR", "address_line": line});
+            if let Some(city) = city {
+                a["shipping_address"]["city"] = city.into();
+            }
+            if let Some(postal) = postal {
+                a["shipping_address"]["postal_code"] = postal.into();
+            }
+        });
+        index(&app, &keys())
+            .entries
+            .iter()
+            .find(|e| e.kind == IdentifierKind::ShippingAddress)
+            .map(|e| e.key)
+    }
+
+    #[test]
+    fn a_shipping_address_without_postal_code_is_keyed_with_its_town() {
+        let lyon = shipping_key(Some("Lyon"), None, "1 rue Jean Jaurès").unwrap();
+        assert_eq!(
+            Some(lyon),
+            shipping_key(Some("LYON"), None, "1, Rue Jean-Jaures"),
+            "case, diacritics, punctuation and spaces do not matter"
+        );
+        assert_ne!(
+            Some(lyon),
+            shipping_key(Some("Toulouse"), None, "1 rue Jean Jaurès")
+        );
+        assert_eq!(
+            shipping_key(Some("Lyon"), Some("69007"), "1 rue Jean Jaurès"),
+            shipping_key(Some("Lyon 7e"), Some("69007"), "1 RUE JEAN JAURES"),
+            "with a postal code, the postal code places it"
+        );
+        assert_eq!(
+            shipping_key(None, None, "1 rue Jean Jaurès"),
+            None,
+            "a street line alone names no place"
+        );
     }
 }

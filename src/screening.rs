@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use crate::checks::links::Link;
+use crate::checks::links::{Link, RESIDENTIAL_WINDOW_DAYS};
 use crate::checks::{self, Facts, Reuse, ReuseKind};
 use crate::identifiers::{self, IdentifierKind, Identifiers};
 use crate::intel::IntelHandle;
@@ -175,31 +175,103 @@ fn other_identity(ids: &Identifiers, hit: &SharedIdentifier) -> bool {
 }
 
 /// Turns index hits on linkable attributes into link facts: per attribute kind, the applications of
-/// other identities sharing it (own tenant by id, sharing tenants by count), each once.
+/// other identities sharing it (own tenant by id, sharing tenants by count), each once. Residential
+/// addresses are counted per address and within [`RESIDENTIAL_WINDOW_DAYS`]: the one link is the
+/// address and 30-day window with the most other identities.
 pub fn link_facts(ids: &Identifiers, known: &PriorKnowledge) -> Vec<Link> {
     let mut out: Vec<Link> = Vec::new();
     for kind in IdentifierKind::LINKS {
-        let mut s = Sharers::default();
-        for hit in known
+        if kind == IdentifierKind::ResidentialIp {
+            out.extend(residential_link(ids, known));
+            continue;
+        }
+        let hits: Vec<&SharedIdentifier> = known
             .shared_identifiers
             .iter()
             .filter(|h| h.kind == kind && other_identity(ids, h))
-        {
-            s.add(hit);
-        }
-        if s.is_empty() {
-            continue;
-        }
-        out.push(Link {
-            kind,
-            other_tenants: s.other_tenants(),
-            other_tenant_applications: s.foreign.len(),
-            same_tenant: s.own.into_iter().collect(),
-            any_rejected: s.rejected,
-            incomplete: known.truncated,
-        });
+            .collect();
+        out.extend(link_of(kind, &hits, known.truncated, false));
     }
     out
+}
+
+fn link_of(
+    kind: IdentifierKind,
+    hits: &[&SharedIdentifier],
+    incomplete: bool,
+    remote_access_tools: bool,
+) -> Option<Link> {
+    let mut s = Sharers::default();
+    for hit in hits {
+        s.add(hit);
+    }
+    if s.is_empty() {
+        return None;
+    }
+    Some(Link {
+        kind,
+        identities: distinct_identities(hits),
+        remote_access_tools,
+        other_tenants: s.other_tenants(),
+        other_tenant_applications: s.foreign.len(),
+        same_tenant: s.own.into_iter().collect(),
+        any_rejected: s.rejected,
+        incomplete,
+    })
+}
+
+/// Identities behind some hits, all of other identities than the application's: one per name, or
+/// per known date of birth where one name comes with several.
+fn distinct_identities(hits: &[&SharedIdentifier]) -> usize {
+    let mut names: BTreeMap<&[u8], BTreeSet<&[u8]>> = BTreeMap::new();
+    for hit in hits {
+        let dobs = names.entry(&hit.name_key[..]).or_default();
+        if let Some(dob) = &hit.dob_key {
+            dobs.insert(&dob[..]);
+        }
+    }
+    names.values().map(|dobs| dobs.len().max(1)).sum()
+}
+
+/// The residential address this application shares with the most other identities seen there within
+/// one window of [`RESIDENTIAL_WINDOW_DAYS`] that also holds one of its own sessions.
+fn residential_link(ids: &Identifiers, known: &PriorKnowledge) -> Option<Link> {
+    let window = RESIDENTIAL_WINDOW_DAYS * 86_400_000_000;
+    let mut best: Option<(usize, Vec<&SharedIdentifier>, bool)> = None;
+    for address in &ids.residential {
+        let hits: Vec<(&SharedIdentifier, identifiers::Seen)> = known
+            .shared_identifiers
+            .iter()
+            .filter(|h| h.kind == IdentifierKind::ResidentialIp && h.key == address.key)
+            .filter(|h| other_identity(ids, h))
+            .filter_map(|h| h.seen.map(|seen| (h, seen)))
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        // A window [start, start + 30 days] meets a stay [first, last] when start lies in
+        // [first - 30 days, last]; the best start is one of those bounds, and it must meet this
+        // application's own stay.
+        let (own_from, own_to) = (address.seen.first - window, address.seen.last);
+        let starts = hits
+            .iter()
+            .flat_map(|(_, seen)| [seen.first - window, seen.last])
+            .chain([own_from, own_to])
+            .filter(|start| (own_from..=own_to).contains(start));
+        for start in starts {
+            let inside: Vec<&SharedIdentifier> = hits
+                .iter()
+                .filter(|(_, seen)| seen.first - window <= start && start <= seen.last)
+                .map(|(h, _)| *h)
+                .collect();
+            let count = distinct_identities(&inside);
+            if count > 0 && best.as_ref().is_none_or(|(c, _, _)| count > *c) {
+                best = Some((count, inside, address.remote_access_tools));
+            }
+        }
+    }
+    let (_, hits, tools) = best?;
+    link_of(IdentifierKind::ResidentialIp, &hits, known.truncated, tools)
 }
 
 #[derive(Clone)]
@@ -245,7 +317,13 @@ impl Screener {
         idempotency: Option<IdempotencyKey>,
     ) -> Result<SubmitOutcome, StoreError> {
         let received_at = Utc::now();
-        let ids = identifiers::of(app, store.keys());
+        let sessions = self.session_facts(app);
+        let mut ids = identifiers::of(
+            app,
+            &sessions,
+            app.submitted_at.unwrap_or(received_at),
+            store.keys(),
+        );
         let known = store
             .prior_knowledge(
                 &app.external_ref,
@@ -261,7 +339,19 @@ impl Screener {
             .prior
             .as_ref()
             .map_or(received_at, |(_, first)| *first);
-        let facts = self.facts(store.tenant_id(), app, &ids, &known, first_received);
+        if app.submitted_at.is_none() && first_received != received_at {
+            // A re-submission without `submitted_at`: its sessions without a time were seen when it
+            // first arrived (the keys, and so the lookup, are the same).
+            ids = identifiers::of(app, &sessions, first_received, store.keys());
+        }
+        let facts = self.facts(
+            store.tenant_id(),
+            app,
+            sessions,
+            &ids,
+            &known,
+            first_received,
+        );
         let (verdict, base_verdict) = assess_with_base(app, &facts, &self.policy, received_at);
         self.metrics.observe_screening(started.elapsed());
         // Every application of another identity this one links to (or shares a document or portrait
@@ -318,12 +408,19 @@ impl Screener {
 }
 
 impl Screener {
+    /// What the IP databases say about each of the application's sessions.
+    fn session_facts(&self, app: &Application) -> Vec<crate::intel::geoip::IpFacts> {
+        let intel = self.intel.current();
+        app.sessions.iter().map(|s| intel.lookup(s.ip)).collect()
+    }
+
     /// Everything the checks need beyond the application, from what the store returned and the
     /// loaded intelligence.
     fn facts(
         &self,
         tenant: &TenantId,
         app: &Application,
+        sessions: Vec<crate::intel::geoip::IpFacts>,
         ids: &Identifiers,
         known: &PriorKnowledge,
         first_received: DateTime<Utc>,
@@ -336,8 +433,7 @@ impl Screener {
             max: self.cluster_max,
             at_least: others as i64 >= crate::store::CLUSTER_COUNT_MAX,
         });
-        let intel = self.intel.current();
-        facts.sessions = app.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
+        facts.sessions = sessions;
         facts.sanctions = self.lists.current().for_tenant(tenant.as_str()).screen(app);
         facts
     }
@@ -364,7 +460,14 @@ impl Screener {
         })?;
         let current: Verdict = serde_json::from_slice(&stored.verdict_json)
             .map_err(|e| StoreError::Corrupt(format!("stored verdict does not parse: {e}")))?;
-        let ids = identifiers::of(&app, tenant_store.keys());
+        let sessions = self.session_facts(&app);
+        let received_at = stored.received_at;
+        let ids = identifiers::of(
+            &app,
+            &sessions,
+            app.submitted_at.unwrap_or(received_at),
+            tenant_store.keys(),
+        );
         let known = tenant_store
             .prior_knowledge(
                 &stored.external_ref,
@@ -374,7 +477,7 @@ impl Screener {
                 false,
             )
             .await?;
-        let facts = self.facts(&claim.tenant, &app, &ids, &known, stored.received_at);
+        let facts = self.facts(&claim.tenant, &app, sessions, &ids, &known, received_at);
         let (mut verdict, base_verdict) = assess_with_base(&app, &facts, &self.policy, Utc::now());
         verdict.id = claim.application_id.clone();
         let new_verdict = verdict_changed(&current, &verdict).then(|| {
@@ -386,5 +489,146 @@ impl Screener {
             }
         });
         Ok(RescreenResult { claim, new_verdict })
+    }
+}
+
+/// What a re-index did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReindexReport {
+    /// Applications read.
+    pub read: u64,
+    /// Applications whose rows were rebuilt (the others were re-submitted meanwhile).
+    pub rebuilt: u64,
+}
+
+/// Applications one re-index step reads, derives and writes in one transaction.
+pub const REINDEX_BATCH: i64 = 256;
+
+impl Screener {
+    /// Rebuilds the identifier index of every stored application with this build's derivation
+    /// ([`identifiers::INDEX_VERSION`]), in batches, then records the version and queues every
+    /// application for re-screening. `progress` hears (applications read, applications stored) after
+    /// each batch. Residential addresses are classified with the IP databases loaded now.
+    pub async fn reindex(
+        &self,
+        store: &Store,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<ReindexReport, StoreError> {
+        let total = store.application_count().await?;
+        let mut report = ReindexReport::default();
+        let mut after = String::new();
+        loop {
+            let page = store.reindex_page(&after, REINDEX_BATCH).await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = last.id.clone();
+            let mut batch = Vec::with_capacity(page.len());
+            for source in page {
+                report.read += 1;
+                let app = Application::parse(&source.application_json).map_err(|e| {
+                    StoreError::Corrupt(format!(
+                        "stored application {} does not parse: {e:?}",
+                        source.id
+                    ))
+                })?;
+                let sessions = self.session_facts(&app);
+                let ids = identifiers::of(
+                    &app,
+                    &sessions,
+                    app.submitted_at.unwrap_or(source.received_at),
+                    store.keys(),
+                );
+                batch.push(crate::store::Reindexed {
+                    id: source.id,
+                    tenant: source.tenant,
+                    version: source.version,
+                    identifiers: ids,
+                });
+            }
+            report.rebuilt += store.replace_identifiers(&batch).await? as u64;
+            progress(report.read, total.max(report.read));
+        }
+        store.finish_reindex().await?;
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identifiers::{ResidentialAddress, Seen};
+
+    const DAY: i64 = 86_400_000_000;
+
+    fn at(day: i64) -> Seen {
+        Seen {
+            first: day * DAY,
+            last: day * DAY,
+        }
+    }
+
+    fn me(day: i64) -> Identifiers {
+        Identifiers {
+            name_key: [1; 32],
+            residential: vec![ResidentialAddress {
+                key: [9; 32],
+                seen: at(day),
+                remote_access_tools: false,
+            }],
+            ..Identifiers::default()
+        }
+    }
+
+    fn seen_at(name: u8, day: i64) -> SharedIdentifier {
+        SharedIdentifier {
+            kind: IdentifierKind::ResidentialIp,
+            key: [9; 32],
+            owner: Owner::SameTenant(format!("app-{name}-{day}")),
+            name_key: vec![name; 32],
+            dob_key: None,
+            phash: None,
+            seen: Some(at(day)),
+            verdict: Decision::Clear,
+        }
+    }
+
+    fn residential_identities(ids: &Identifiers, hits: Vec<SharedIdentifier>) -> Option<usize> {
+        let known = PriorKnowledge {
+            shared_identifiers: hits,
+            ..PriorKnowledge::default()
+        };
+        link_facts(ids, &known)
+            .into_iter()
+            .find(|l| l.kind == IdentifierKind::ResidentialIp)
+            .map(|l| l.identities)
+    }
+
+    #[test]
+    fn residential_identities_count_within_one_30_day_window() {
+        // Two others within 30 days of this one and of each other.
+        assert_eq!(
+            residential_identities(&me(100), vec![seen_at(2, 80), seen_at(3, 110)]),
+            Some(2)
+        );
+        // 40 days apart from each other: no window holds all three.
+        assert_eq!(
+            residential_identities(&me(100), vec![seen_at(2, 80), seen_at(3, 120)]),
+            Some(1)
+        );
+        // The same person twice is one identity; this application's own name is none.
+        assert_eq!(
+            residential_identities(
+                &me(100),
+                vec![seen_at(2, 95), seen_at(2, 99), seen_at(1, 98)]
+            ),
+            Some(1)
+        );
+        // Older than 30 days: no link at all.
+        assert_eq!(residential_identities(&me(100), vec![seen_at(2, 50)]), None);
+        // Another address: no link.
+        let mut elsewhere = seen_at(2, 100);
+        elsewhere.key = [8; 32];
+        assert_eq!(residential_identities(&me(100), vec![elsewhere]), None);
     }
 }

@@ -43,6 +43,9 @@ impl Application {
             state.screener.clone(),
             settings.rescreen_batch.max(1),
         );
+        if store.needs_reindex().await? {
+            spawn_reindex(store.clone(), state.screener.clone());
+        }
         let listener = TcpListener::bind(&settings.listen)
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
         let port = listener.local_addr()?.port();
@@ -180,6 +183,40 @@ fn spawn_rescreen_worker(store: Store, screener: Screener, batch: usize) {
                     tracing::debug!(done, changed, "re-screen batch stored");
                 }
                 Err(err) => tracing::warn!(error = %err, "storing re-screen results failed"),
+            }
+        }
+    });
+}
+
+/// Rebuilds an index written with an older key derivation while the service serves (lookups meet a
+/// mix of old and new keys until it ends; nothing is lost, and every application is re-screened
+/// after). Progress goes to the log; a failure is logged and the next start tries again.
+fn spawn_reindex(store: Store, screener: Screener) {
+    actix_web::rt::spawn(async move {
+        let from = store.index_version().await.unwrap_or_default();
+        tracing::info!(
+            from,
+            to = crate::identifiers::INDEX_VERSION,
+            "re-indexing stored applications in the background"
+        );
+        let mut logged = 0;
+        let result = screener
+            .reindex(&store, |read, total| {
+                // About every tenth, and the end.
+                if read == total || read >= logged + total.div_ceil(10) {
+                    logged = read;
+                    tracing::info!(read, total, "re-index progress");
+                }
+            })
+            .await;
+        match result {
+            Ok(report) => tracing::info!(
+                read = report.read,
+                rebuilt = report.rebuilt,
+                "re-index done; every application is queued for re-screening"
+            ),
+            Err(err) => {
+                tracing::error!(error = %err, "re-index failed; it runs again at the next start")
             }
         }
     });

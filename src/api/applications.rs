@@ -100,7 +100,8 @@ pub struct LinkView {
     /// Its current verdict.
     pub verdict: Decision,
     /// What the two share: payout_account, device_id, phone, email, shipping_address,
-    /// remote_access_ip, remote_access_subnet, document_number, portrait_sha256. Never the values.
+    /// remote_access_ip, remote_access_subnet, residential_ip, document_number, portrait_sha256.
+    /// Never the values.
     pub shared: Vec<String>,
 }
 

@@ -93,6 +93,8 @@ catalog! {
     LNK_SHARED_EMAIL => Links, "The e-mail address is also given by applications under other names.";
     LNK_SHARED_REMOTE_ACCESS_IP => Links, "Another identity works with remote-access tools from the same address or subnet.";
     LNK_LAPTOP_FARM => Links, "Three or more identities work with remote-access tools from one address or subnet.";
+    LNK_SHARED_RESIDENTIAL_IP => Links, "Another identity was seen at the same residential address within 30 days.";
+    LNK_RESIDENTIAL_IP_FARM => Links, "Three or more identities were seen at one residential address within 30 days, without remote-access tools.";
     LNK_CLUSTER_LARGE => Links, "More applications than the configured size are connected through strong shared attributes.";
     LNK_LINKED_TO_REJECTED => Links, "A linked application under another name is rejected on its own evidence.";
 }

@@ -3,6 +3,9 @@
 //! checks run. Strength by attribute (issue 6): a payout account or a device is one operator's,
 //! a shipping address nearly so; a phone or an e-mail address medium; an address with
 //! remote-access tools medium, and a laptop farm when three or more identities work through one.
+//! A residential address (issue 15) is shared by households: two identities there are weak, three or
+//! more within 30 days a farm of its own kind; where this application ran remote-access tools from
+//! that address, the two links are one fact and one signal (the tools one wins a tie of strength).
 //! Links to an application whose *base* verdict (its own content, without links) is `reject` say so
 //! once. Evidence names the linked applications of the caller's tenant and counts the others; never
 //! a value.
@@ -20,6 +23,13 @@ use crate::model::{Application, Decision, Signal};
 /// included.
 pub const LAPTOP_FARM_MIN_IDENTITIES: usize = 3;
 
+/// Identities seen at one residential address within 30 days that make a farm, this one included.
+pub const RESIDENTIAL_FARM_MIN_IDENTITIES: usize = 3;
+
+/// How close in time the sessions of several identities at one residential address must be to
+/// count together.
+pub const RESIDENTIAL_WINDOW_DAYS: i64 = 30;
+
 /// The connected component through strong attributes this application joins.
 #[derive(Debug, Clone, Copy)]
 pub struct Cluster {
@@ -35,6 +45,11 @@ pub struct Cluster {
 #[derive(Debug, Clone)]
 pub struct Link {
     pub kind: IdentifierKind,
+    /// Distinct identities behind the linked applications (this one's not included); for a
+    /// residential address, those seen within the 30-day window.
+    pub identities: usize,
+    /// A residential address this application ran remote-access tools from.
+    pub remote_access_tools: bool,
     /// The caller's own applications: id and base verdict.
     pub same_tenant: Vec<(String, Decision)>,
     /// Applications at sharing tenants: counts only.
@@ -114,7 +129,48 @@ pub fn check(_app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
         IdentifierKind::RemoteAccessIp,
         IdentifierKind::RemoteAccessSubnet,
     ]);
-    if !remote.is_empty() {
+    let residential = of(&[IdentifierKind::ResidentialIp]);
+    let residential_farm = residential
+        .first()
+        .filter(|r| r.identities + 1 >= RESIDENTIAL_FARM_MIN_IDENTITIES);
+    let remote_farm = !remote.is_empty() && linked_count(&remote) + 1 >= LAPTOP_FARM_MIN_IDENTITIES;
+    // One address, one fact: where this application ran tools from the residential address, the
+    // stronger of the two links speaks for both (a farm with tools, then a farm without, then two
+    // identities with tools, then a household).
+    let same_address =
+        residential.first().is_some_and(|r| r.remote_access_tools) && !remote.is_empty();
+    let residential_speaks = match residential.first() {
+        None => false,
+        Some(_) if !same_address => true,
+        Some(_) => residential_farm.is_some() && !remote_farm,
+    };
+    let remote_speaks = !remote.is_empty() && (!same_address || !residential_speaks);
+    if residential_speaks && let Some(r) = residential.first() {
+        let identities = r.identities + 1;
+        let (code, message) = if identities >= RESIDENTIAL_FARM_MIN_IDENTITIES {
+            (
+                LNK_RESIDENTIAL_IP_FARM,
+                format!(
+                    "{identities} identities were seen at one residential address within {} days: a laptop farm.",
+                    RESIDENTIAL_WINDOW_DAYS
+                ),
+            )
+        } else {
+            (
+                LNK_SHARED_RESIDENTIAL_IP,
+                format!(
+                    "Another identity was seen at the same residential address within {} days (households share one).",
+                    RESIDENTIAL_WINDOW_DAYS
+                ),
+            )
+        };
+        let mut ev = evidence(&[*r]);
+        ev["identities"] = json!(identities);
+        ev["window_days"] = json!(RESIDENTIAL_WINDOW_DAYS);
+        ev["remote_access_tools"] = json!(r.remote_access_tools);
+        out.push(signal(code, message, ev));
+    }
+    if remote_speaks {
         let others = linked_count(&remote);
         let (code, message) = if others + 1 >= LAPTOP_FARM_MIN_IDENTITIES {
             (
@@ -148,7 +204,17 @@ pub fn check(_app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
             }),
         ));
     }
-    let rejected: Vec<&Link> = facts.links.iter().filter(|l| l.any_rejected).collect();
+    // A household member of a rejected applicant is not evidence: a residential address carries
+    // propagation only as a farm.
+    let rejected: Vec<&Link> = facts
+        .links
+        .iter()
+        .filter(|l| l.any_rejected)
+        .filter(|l| {
+            l.kind != IdentifierKind::ResidentialIp
+                || l.identities + 1 >= RESIDENTIAL_FARM_MIN_IDENTITIES
+        })
+        .collect();
     if !rejected.is_empty() {
         let ids: BTreeSet<&str> = rejected
             .iter()
@@ -166,5 +232,81 @@ pub fn check(_app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
             "A linked application under another name is rejected on its own evidence.",
             ev,
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::{application, now};
+
+    fn link(kind: IdentifierKind, others: usize, tools: bool) -> Link {
+        Link {
+            kind,
+            identities: others,
+            remote_access_tools: tools,
+            same_tenant: (0..others)
+                .map(|i| (format!("app-{i}"), Decision::Clear))
+                .collect(),
+            other_tenant_applications: 0,
+            other_tenants: 0,
+            any_rejected: false,
+            incomplete: false,
+        }
+    }
+
+    fn codes(links: Vec<Link>) -> Vec<&'static str> {
+        let app = application(|_| {});
+        let mut facts = Facts::new(&app, now());
+        facts.links = links;
+        let mut out = Vec::new();
+        check(&app, &facts, &mut out);
+        out.into_iter().map(|s| s.code).collect()
+    }
+
+    use IdentifierKind::{RemoteAccessIp as Tools, ResidentialIp as Home};
+
+    #[test]
+    fn one_address_gives_one_farm_signal_and_the_tools_one_wins() {
+        assert_eq!(codes(vec![link(Home, 2, false)]), [LNK_RESIDENTIAL_IP_FARM]);
+        assert_eq!(
+            codes(vec![link(Home, 1, false)]),
+            [LNK_SHARED_RESIDENTIAL_IP]
+        );
+        // Tools from the same address: three with tools is the laptop farm, and nothing else.
+        assert_eq!(
+            codes(vec![link(Tools, 2, false), link(Home, 2, true)]),
+            [LNK_LAPTOP_FARM]
+        );
+        // Two with tools, a third without: the residential farm speaks for the address.
+        assert_eq!(
+            codes(vec![link(Tools, 1, false), link(Home, 2, true)]),
+            [LNK_RESIDENTIAL_IP_FARM]
+        );
+        // Two identities, both with tools: the remote-access link only.
+        assert_eq!(
+            codes(vec![link(Tools, 1, false), link(Home, 1, true)]),
+            [LNK_SHARED_REMOTE_ACCESS_IP]
+        );
+        // Tools elsewhere: two facts.
+        assert_eq!(
+            codes(vec![link(Tools, 1, false), link(Home, 1, false)]),
+            [LNK_SHARED_RESIDENTIAL_IP, LNK_SHARED_REMOTE_ACCESS_IP]
+        );
+    }
+
+    #[test]
+    fn a_household_member_of_a_rejected_applicant_is_not_linked_to_rejected() {
+        let mut household = link(Home, 1, false);
+        household.any_rejected = true;
+        household.same_tenant[0].1 = Decision::Reject;
+        assert_eq!(codes(vec![household.clone()]), [LNK_SHARED_RESIDENTIAL_IP]);
+        let mut farm = link(Home, 2, false);
+        farm.any_rejected = true;
+        farm.same_tenant[0].1 = Decision::Reject;
+        assert_eq!(
+            codes(vec![farm]),
+            [LNK_RESIDENTIAL_IP_FARM, LNK_LINKED_TO_REJECTED]
+        );
     }
 }

@@ -36,6 +36,9 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Rebuild the identifier index from the stored applications with this build's key derivation
+    /// (the service also does it in the background at start when the stored index is older).
+    Reindex(ReindexArgs),
     /// Print a signed JWT for local use and tests.
     Token(token::TokenArgs),
     /// Screen a JSONL file of applications through the same pipeline as the API, store them, and
@@ -53,6 +56,13 @@ pub enum Command {
     /// Development tools: synthetic applications for measurements.
     #[command(subcommand)]
     Dev(dev::DevCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReindexArgs {
+    /// Rebuild even when the stored index already follows this build's derivation.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +83,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve => block_on(serve(settings)),
         Command::Migrate => block_on(migrate(settings)),
+        Command::Reindex(args) => block_on(reindex(settings, args)),
         Command::Token(args) => token::run(&settings, args),
         Command::Screen(args) => block_on(screen::run(settings, args)),
         Command::Geoip(command) => intel::geoip(command),
@@ -97,6 +108,44 @@ async fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     let app = startup::Application::build(&settings).await?;
     app.run_until_stopped().await?;
     tracing::info!("vetgate stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn reindex(settings: Settings, args: ReindexArgs) -> anyhow::Result<ExitCode> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let store = startup::open_store(&settings).await?;
+    let version = store.index_version().await?;
+    if !args.force && !store.needs_reindex().await? {
+        eprintln!(
+            "the index follows derivation {version} already (use --force to rebuild it anyway)"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let screener = startup::screener(
+        &settings,
+        std::sync::Arc::new(crate::metrics::Metrics::default()),
+    )?;
+    // Hidden by indicatif itself when stderr is not a terminal.
+    let bar = ProgressBar::new(store.application_count().await?).with_style(
+        ProgressStyle::with_template(
+            "{spinner} re-indexing [{bar:40}] {pos}/{len} {per_sec} eta {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    let report = screener
+        .reindex(&store, |read, total| {
+            bar.set_length(total);
+            bar.set_position(read);
+        })
+        .await?;
+    bar.finish_and_clear();
+    eprintln!(
+        "re-indexed {} of {} applications from derivation {version} to {}; all are queued for re-screening",
+        report.rebuilt,
+        report.read,
+        crate::identifiers::INDEX_VERSION
+    );
     Ok(ExitCode::SUCCESS)
 }
 

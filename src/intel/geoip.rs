@@ -27,6 +27,8 @@ pub enum DatabaseKind {
     AnonymousPlus,
     IpRisk,
     Overlay,
+    /// GeoIP2 Connection-Type: `Cable/DSL`, `Cellular`, `Corporate`, `Satellite`, `Dialup`.
+    ConnectionType,
 }
 
 impl DatabaseKind {
@@ -38,6 +40,8 @@ impl DatabaseKind {
             DatabaseKind::Overlay
         } else if t == super::overlay::REGIONS_DATABASE_TYPE.to_ascii_lowercase() {
             DatabaseKind::Region
+        } else if t.contains("connection-type") {
+            DatabaseKind::ConnectionType
         } else if t.contains("anonymous-plus") {
             DatabaseKind::AnonymousPlus
         } else if t.contains("anonymous-ip") {
@@ -262,6 +266,12 @@ struct AnonymousRecord<'a> {
 }
 
 #[derive(Deserialize)]
+struct ConnectionTypeRecord<'a> {
+    #[serde(borrow)]
+    connection_type: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
 struct OverlayRecord {
     tags: Vec<String>,
     description: Option<String>,
@@ -326,6 +336,9 @@ pub struct IpFacts {
     pub as_organization: Option<String>,
     pub anonymity: Anonymity,
     pub overlay: Option<OverlayHit>,
+    /// What a Connection-Type database calls the line (`Cable/DSL`, `Cellular`, `Corporate`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_type: Option<String>,
 }
 
 impl IpFacts {
@@ -439,6 +452,13 @@ impl GeoIp {
                     a.provider = anon.provider_name.map(str::to_owned);
                 }
             }
+        }
+        if let Some((row, _)) = self
+            .databases
+            .get(&DatabaseKind::ConnectionType)
+            .and_then(|db| db.decode::<ConnectionTypeRecord>(ip))
+        {
+            facts.connection_type = row.connection_type.map(str::to_owned);
         }
         if let Some((row, network)) = self
             .databases

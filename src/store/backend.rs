@@ -20,6 +20,8 @@ pub struct IdentifierRow {
     pub name_key: Vec<u8>,
     pub dob_key: Option<Vec<u8>>,
     pub detail_enc: Option<Vec<u8>>,
+    pub seen_first: Option<i64>,
+    pub seen_last: Option<i64>,
     pub verdict: String,
 }
 
@@ -36,13 +38,13 @@ fn placeholders(first: usize, count: usize) -> String {
 pub const IDENTIFIER_MATCHES_MAX: usize = 256;
 
 /// One statement for all of an application's keys: `key_hash in (…)` over the visible tenants.
-fn identifier_lookup_sql(keys: usize, tenants: usize) -> String {
+fn identifier_lookup_sql(keys: usize, tenants: usize, limit: usize) -> String {
     format!(
         "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, i.detail_enc, \
-         a.base_verdict as verdict \
+         i.seen_first, i.seen_last, a.base_verdict as verdict \
          from identifiers i join applications a on a.id = i.application_id \
          where i.key_hash in ({}) and i.tenant_id in ({}) \
-         limit {IDENTIFIER_MATCHES_MAX}",
+         limit {limit}",
         placeholders(1, keys),
         placeholders(keys + 1, tenants)
     )
@@ -249,15 +251,67 @@ impl Backend {
         dispatch!(self, b => b.stored_application(tenant, id).await)
     }
 
+    /// The index rows under `keys`, at most [`IDENTIFIER_MATCHES_MAX`]; the last `widely_shared`
+    /// keys (residential addresses) only fill what the others leave of that cap.
     pub(crate) async fn identifier_rows(
         &self,
         keys: &[[u8; 32]],
+        widely_shared: usize,
         tenants: &[&str],
     ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
         if keys.is_empty() || tenants.is_empty() {
             return Ok(Vec::new());
         }
-        dispatch!(self, b => b.identifier_rows(keys, tenants).await)
+        match self {
+            // One statement: its rows come ordered with the widely shared kinds last.
+            Backend::Postgres(b) => b.identifier_rows(keys, tenants).await,
+            // In process, a second statement costs little and bounds each part by itself.
+            Backend::Sqlite(b) => {
+                let (first, last) = keys.split_at(keys.len() - widely_shared.min(keys.len()));
+                let mut rows = if first.is_empty() {
+                    Vec::new()
+                } else {
+                    b.identifier_rows(first, tenants, IDENTIFIER_MATCHES_MAX)
+                        .await?
+                };
+                let room = IDENTIFIER_MATCHES_MAX - rows.len();
+                if room > 0 && !last.is_empty() {
+                    rows.extend(b.identifier_rows(last, tenants, room).await?);
+                }
+                Ok(rows)
+            }
+        }
+    }
+
+    pub(crate) async fn put_meta(&self, name: &str, value: &[u8]) -> Result<(), sqlx::Error> {
+        dispatch!(self, b => b.put_meta(name, value).await)
+    }
+
+    pub(crate) async fn application_count(&self) -> Result<i64, sqlx::Error> {
+        dispatch!(self, b => b.application_count().await)
+    }
+
+    pub(crate) async fn applications_after(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<super::reindex::StoredRow>, sqlx::Error> {
+        dispatch!(self, b => b.applications_after(after, limit).await)
+    }
+
+    pub(crate) async fn replace_identifiers(
+        &self,
+        rows: &[super::reindex::Reindexed],
+    ) -> Result<usize, sqlx::Error> {
+        dispatch!(self, b => b.replace_identifiers(rows).await)
+    }
+
+    pub(crate) async fn enqueue_all_rescreens(
+        &self,
+        cause: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        dispatch!(self, b => b.enqueue_all_rescreens(cause, now).await)
     }
 }
 
@@ -593,6 +647,106 @@ macro_rules! backend {
                 .await
             }
 
+            async fn put_meta(&self, name: &str, value: &[u8]) -> Result<(), sqlx::Error> {
+                sqlx::query(
+                    "insert into store_meta (name, value) values ($1, $2) \
+                     on conflict (name) do update set value = excluded.value",
+                )
+                .bind(name)
+                .bind(value)
+                .execute(&self.write)
+                .await
+                .map(|_| ())
+            }
+
+            async fn application_count(&self) -> Result<i64, sqlx::Error> {
+                sqlx::query_scalar("select count(*) from applications")
+                    .fetch_one(&self.read)
+                    .await
+            }
+
+            /// A page of stored applications in id order (keyset), for the re-index.
+            async fn applications_after(
+                &self,
+                after: &str,
+                limit: i64,
+            ) -> Result<Vec<super::reindex::StoredRow>, sqlx::Error> {
+                sqlx::query_as(
+                    "select id, tenant_id, version, received_at, application_enc from applications \
+                     where id > $1 order by id limit $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await
+            }
+
+            /// Replaces the index rows of each application still at the version it was read at (one
+            /// re-submitted meanwhile was indexed by the writer already), in one transaction.
+            async fn replace_identifiers(
+                &self,
+                rows: &[super::reindex::Reindexed],
+            ) -> Result<usize, sqlx::Error> {
+                let mut tx = self.write.begin().await?;
+                let mut replaced = 0;
+                for row in rows {
+                    // PostgreSQL: the row lock keeps a concurrent re-submission out until commit
+                    // (SQLite's single writer connection serialises everything already).
+                    let current: Option<i64> = sqlx::query_scalar(if $numbered {
+                        "select version from applications where tenant_id = $1 and id = $2 for update"
+                    } else {
+                        "select version from applications where tenant_id = $1 and id = $2"
+                    })
+                    .bind(&row.tenant)
+                    .bind(&row.id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if current != Some(row.version) {
+                        continue;
+                    }
+                    sqlx::query("delete from identifiers where tenant_id = $1 and application_id = $2")
+                        .bind(&row.tenant)
+                        .bind(&row.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let ids = &row.identifiers;
+                    if !ids.entries.is_empty() {
+                        let sql = super::writer::identifier_insert_sql(ids.entries.len(), $numbered);
+                        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+                        for entry in &ids.entries {
+                            insert = insert
+                                .bind(&entry.key[..])
+                                .bind(&row.id)
+                                .bind(&row.tenant)
+                                .bind(entry.kind.as_str())
+                                .bind(&ids.name_key[..])
+                                .bind(ids.dob_key.as_ref().map(|k| &k[..]))
+                                .bind(entry.detail.as_deref())
+                                .bind(entry.seen.map(|s| s.first))
+                                .bind(entry.seen.map(|s| s.last));
+                        }
+                        insert.execute(&mut *tx).await?;
+                    }
+                    replaced += 1;
+                }
+                tx.commit().await?;
+                Ok(replaced)
+            }
+
+            async fn enqueue_all_rescreens(&self, cause: &str, now: i64) -> Result<(), sqlx::Error> {
+                // `where`: SQLite parses `on conflict` after a bare `select … from t` as a join.
+                sqlx::query(
+                    "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
+                     select tenant_id, id, $1, 0, $2, 0 from applications where 1 = 1 \
+                     on conflict (tenant_id, application_id) do update set claimed_until = 0",
+                )
+                .bind(cause)
+                .bind(now)
+                .execute(&self.write)
+                .await
+                .map(|_| ())
+            }
+
             async fn purge_idempotency(&self, before: i64) -> Result<u64, sqlx::Error> {
                 let done = sqlx::query("delete from idempotency_keys where created_at < $1")
                     .bind(before)
@@ -623,9 +777,10 @@ impl SqliteBackend {
         &self,
         keys: &[[u8; 32]],
         tenants: &[&str],
+        limit: usize,
     ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
         // Audited: only numbered placeholders are generated; every value is bound.
-        let sql = identifier_lookup_sql(keys.len(), tenants.len());
+        let sql = identifier_lookup_sql(keys.len(), tenants.len(), limit);
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for key in keys {
             query = query.bind(&key[..]);
@@ -679,18 +834,21 @@ impl PgBackend {
 }
 
 /// [`identifier_lookup_sql`] for PostgreSQL: `$1` the keys (`bytea[]`), `$2` the tenants (`text[]`).
+/// Residential-address rows sort last, so that the cap drops them before any other (a sort of at
+/// most the per-key caps' rows, however many applications share an address).
 #[doc(hidden)] // public for the plan test in tests/api/store.rs
 pub fn pg_identifier_lookup_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
         format!(
             "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, \
-             i.detail_enc, a.base_verdict as verdict \
+             i.detail_enc, i.seen_first, i.seen_last, a.base_verdict as verdict \
              from unnest($2::text[]) as t(tenant_id) cross join unnest($1::bytea[]) as k(key_hash) \
              cross join lateral (select * from identifiers x \
                where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash \
                limit {IDENTIFIER_MATCHES_MAX}) i \
              join applications a on a.id = i.application_id \
+             order by i.kind = 'residential_ip' \
              limit {IDENTIFIER_MATCHES_MAX}"
         )
     })

@@ -7,6 +7,7 @@
 
 mod backend;
 mod lists;
+mod reindex;
 mod writer;
 
 use std::collections::HashSet;
@@ -36,6 +37,7 @@ pub use lists::{
     ActiveList, ListScope, ListVersionInfo, NewListVersion, NewVerdictVersion, QueueDepth,
     RescreenClaim, RescreenResult, StoredApplication, VERSIONS_KEPT,
 };
+pub use reindex::{ReindexSource, Reindexed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -153,11 +155,15 @@ pub enum Owner {
 #[derive(Debug, Clone)]
 pub struct SharedIdentifier {
     pub kind: IdentifierKind,
+    /// The key that matched (one of the probes).
+    pub key: [u8; 32],
     pub owner: Owner,
     pub name_key: Vec<u8>,
     pub dob_key: Option<Vec<u8>>,
     /// The other application's perceptual hash, for portrait-block hits.
     pub phash: Option<u64>,
+    /// When the other application was seen at the address, for residential-address hits.
+    pub seen: Option<crate::identifiers::Seen>,
     pub verdict: Decision,
 }
 
@@ -252,14 +258,21 @@ impl Store {
             writers,
             options.idempotency_ttl,
         );
-        Ok(Store {
+        let store = Store {
             inner: Arc::new(Inner {
                 backend,
                 keys,
                 writer,
                 idempotency_ttl: options.idempotency_ttl,
             }),
-        })
+        };
+        store.init_index_version().await?;
+        Ok(store)
+    }
+
+    /// The keys the store seals with and derives index keys from.
+    pub fn keys(&self) -> &PiiKeys {
+        &self.inner.keys
     }
 
     /// Applies migrations and returns; for `vetgate migrate`.
@@ -439,8 +452,17 @@ impl TenantStore<'_> {
                     .filter(|t| *t != self.tenant.as_str()),
             );
         }
-        let keys: Vec<[u8; 32]> = probes.iter().map(|p| p.key).collect();
-        let rows = backend.identifier_rows(&keys, &tenants).await?;
+        // Residential addresses last: many applications may share one (a household, a building), and
+        // their rows must not crowd the others out of the capped lookup.
+        let widely_shared = |p: &&Probe| p.kind == IdentifierKind::ResidentialIp;
+        let keys: Vec<[u8; 32]> = probes
+            .iter()
+            .filter(|p| !widely_shared(p))
+            .chain(probes.iter().filter(widely_shared))
+            .map(|p| p.key)
+            .collect();
+        let last = probes.iter().filter(widely_shared).count();
+        let rows = backend.identifier_rows(&keys, last, &tenants).await?;
         let truncated = rows.len() >= backend::IDENTIFIER_MATCHES_MAX;
         let keys = &self.store.inner.keys;
         let mut shared_identifiers = Vec::with_capacity(rows.len());
@@ -456,6 +478,7 @@ impl TenantStore<'_> {
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown verdict {:?}", row.verdict)))?;
             shared_identifiers.push(SharedIdentifier {
                 kind: probe.kind,
+                key: probe.key,
                 owner: if own_tenant {
                     Owner::SameTenant(row.application_id.clone())
                 } else {
@@ -470,6 +493,7 @@ impl TenantStore<'_> {
                     .detail_enc
                     .as_deref()
                     .and_then(|d| crate::identifiers::open_phash(keys, d)),
+                seen: crate::identifiers::Seen::from_columns(row.seen_first, row.seen_last),
                 verdict,
             });
         }

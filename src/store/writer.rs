@@ -126,8 +126,9 @@ async fn run(
 /// `insert into identifiers … values (…), (…)` for `rows` rows of seven columns.
 pub(crate) fn identifier_insert_sql(rows: usize, numbered: bool) -> String {
     multi_row_sql(
-        "identifiers (key_hash, application_id, tenant_id, kind, name_key, dob_key, detail_enc)",
-        7,
+        "identifiers (key_hash, application_id, tenant_id, kind, name_key, dob_key, detail_enc, \
+         seen_first, seen_last)",
+        9,
         rows,
         "on conflict (tenant_id, key_hash, application_id) do nothing",
         numbered,
@@ -248,7 +249,9 @@ macro_rules! write_one {
                             .bind(entry.kind.as_str())
                             .bind(&ids.name_key[..])
                             .bind(ids.dob_key.as_ref().map(|k| &k[..]))
-                            .bind(entry.detail.as_deref());
+                            .bind(entry.detail.as_deref())
+                            .bind(entry.seen.map(|s| s.first))
+                            .bind(entry.seen.map(|s| s.last));
                     }
                     insert.execute($conn).await?;
                 }
@@ -596,6 +599,8 @@ pub(crate) struct IdentifierRows<'a> {
     name_key: Vec<&'a [u8]>,
     dob_key: Vec<Option<&'a [u8]>>,
     detail: Vec<Option<&'a [u8]>>,
+    seen_first: Vec<Option<i64>>,
+    seen_last: Vec<Option<i64>>,
 }
 
 impl<'a> IdentifierRows<'a> {
@@ -612,6 +617,8 @@ impl<'a> IdentifierRows<'a> {
             name_key: Vec::with_capacity(count),
             dob_key: Vec::with_capacity(count),
             detail: Vec::with_capacity(count),
+            seen_first: Vec::with_capacity(count),
+            seen_last: Vec::with_capacity(count),
         };
         for &i in which {
             let sub = &jobs[i].submission;
@@ -624,6 +631,8 @@ impl<'a> IdentifierRows<'a> {
                 rows.name_key.push(&ids.name_key[..]);
                 rows.dob_key.push(ids.dob_key.as_ref().map(|k| &k[..]));
                 rows.detail.push(entry.detail.as_deref());
+                rows.seen_first.push(entry.seen.map(|s| s.first));
+                rows.seen_last.push(entry.seen.map(|s| s.last));
             }
         }
         rows
@@ -695,7 +704,7 @@ pub(crate) trait BulkInsert {
 const APPLICATION_INSERT: &str = "insert into applications (id, tenant_id, external_ref, received_at, \
      updated_at, verdict, risk_score, version, application_enc, base_verdict)";
 const IDENTIFIER_INSERT: &str = "insert into identifiers (key_hash, application_id, tenant_id, kind, \
-     name_key, dob_key, detail_enc)";
+     name_key, dob_key, detail_enc, seen_first, seen_last)";
 const VERDICT_INSERT: &str = "insert into verdicts (application_id, version, tenant_id, verdict, \
      risk_score, policy_version, cause, screened_at, verdict_enc)";
 
@@ -731,7 +740,7 @@ impl BulkInsert for sqlx::PgConnection {
         let sql = SQL.get_or_init(|| {
             format!(
                 "{IDENTIFIER_INSERT} select * from unnest($1::bytea[], $2::text[], $3::text[], \
-                 $4::text[], $5::bytea[], $6::bytea[], $7::bytea[]) \
+                 $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::int8[], $9::int8[]) \
                  on conflict (tenant_id, key_hash, application_id) do nothing"
             )
         });
@@ -743,6 +752,8 @@ impl BulkInsert for sqlx::PgConnection {
             .bind(&rows.name_key)
             .bind(&rows.dob_key)
             .bind(&rows.detail)
+            .bind(&rows.seen_first)
+            .bind(&rows.seen_last)
             .execute(self)
             .await
             .map(|_| ())
@@ -810,7 +821,7 @@ impl BulkInsert for sqlx::SqliteConnection {
     }
 
     async fn insert_identifiers(&mut self, rows: &IdentifierRows<'_>) -> Result<(), sqlx::Error> {
-        let per_statement = rows_per_statement(7);
+        let per_statement = rows_per_statement(9);
         for start in (0..rows.key.len()).step_by(per_statement) {
             let end = (start + per_statement).min(rows.key.len());
             let sql = identifier_insert_sql(end - start, false);
@@ -823,7 +834,9 @@ impl BulkInsert for sqlx::SqliteConnection {
                     .bind(rows.kind[i])
                     .bind(rows.name_key[i])
                     .bind(rows.dob_key[i])
-                    .bind(rows.detail[i]);
+                    .bind(rows.detail[i])
+                    .bind(rows.seen_first[i])
+                    .bind(rows.seen_last[i]);
             }
             query.execute(&mut *self).await?;
         }

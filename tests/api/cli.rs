@@ -1,4 +1,4 @@
-//! The binary itself: `token`, `screen`, `migrate` and `serve --help`.
+//! The binary itself: `token`, `screen`, `migrate`, `reindex` and `serve --help`.
 
 use std::process::Command;
 
@@ -425,4 +425,45 @@ fn dev_generate_screens_and_stores_synthetic_applications() {
     for application in &printed {
         assert_valid_application(application);
     }
+}
+
+#[actix_web::test]
+async fn reindex_rebuilds_a_stored_index_on_request_and_says_when_there_is_nothing_to_do() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let reply = app
+        .submit(
+            &app.writer("acme"),
+            &contract_example("clean-us-applicant.json"),
+        )
+        .await;
+    assert_eq!(reply.status, 201);
+    let (db, settings) = app.stop().await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |force: bool| {
+        let mut cmd = vetgate(dir.path());
+        cmd.env("VETGATE_DATABASE_URL", &db.url)
+            .env(
+                "VETGATE_PII_KEY",
+                settings.pii_key.as_ref().unwrap().expose(),
+            )
+            .env("VETGATE_GEOIP_DIR", dir.path().join("no-geoip"))
+            .arg("reindex");
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let up_to_date = run(false);
+    assert!(up_to_date.contains("already"), "{up_to_date}");
+    let rebuilt = run(true);
+    assert!(
+        rebuilt.contains("re-indexed 1 of 1 applications"),
+        "{rebuilt}"
+    );
 }

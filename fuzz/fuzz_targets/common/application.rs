@@ -91,15 +91,16 @@ pub fn application_input(data: &[u8]) {
     let Ok(app) = Application::parse(data) else {
         return;
     };
-    let ids = identifiers::of(&app, &world.keys);
-
-    // A first submission: nothing known about it.
-    let mut facts = Facts::new(&app, world.now);
-    facts.sessions = app
+    let sessions: Vec<_> = app
         .sessions
         .iter()
         .map(|s| world.intel.lookup(s.ip))
         .collect();
+    let ids = identifiers::of(&app, &sessions, world.now, &world.keys);
+
+    // A first submission: nothing known about it.
+    let mut facts = Facts::new(&app, world.now);
+    facts.sessions = sessions;
     facts.sanctions = world.lists.for_tenant(TENANT).screen(&app);
     let first = screening::assess(&app, &facts, &world.policy, world.now);
     check(&first);
@@ -116,10 +117,16 @@ pub fn application_input(data: &[u8]) {
         ] {
             shared.push(SharedIdentifier {
                 kind: probe.kind,
+                key: probe.key,
                 owner,
                 name_key: vec![0xA5; 32],
                 dob_key: ids.dob_key.map(|_| vec![0x5A; 32]),
                 phash: ids.phash.map(|p| p ^ 0b101),
+                seen: ids
+                    .residential
+                    .iter()
+                    .find(|r| r.key == probe.key)
+                    .map(|r| r.seen),
                 verdict: if i % 2 == 0 {
                     Decision::Reject
                 } else {
