@@ -1820,9 +1820,10 @@ impl Gen {
     /// Namesakes the entry's own data contradicts: a birth date decades away (OFAC, UN), or KR/US
     /// documents against a KP-only curated row.
     fn namesake_contradicted(&mut self, group: &str, i: usize) -> (String, App) {
-        let use_curated = i % 4 == 3;
+        // Half the curated rows meet KR documents, half US ones.
+        let use_curated = i % 4 >= 2;
         let (s, g, src, listed_dob) = if use_curated {
-            let (s, g, id) = CURATED_KP_ONLY[(i / 4) % CURATED_KP_ONLY.len()];
+            let (s, g, id) = CURATED_KP_ONLY[(i / 4 * 2 + i % 2) % CURATED_KP_ONLY.len()];
             (s, g, id, None)
         } else {
             let (s, g, dob, src) = LISTED_WITH_DOB[i % LISTED_WITH_DOB.len()];

@@ -183,6 +183,8 @@ struct Outcome {
     verdict: String,
     score: i64,
     signals: Vec<(String, i64)>,
+    /// `field → list entry (name) score` of each sanctions match, for the detail listing.
+    matches: Vec<String>,
 }
 
 async fn load_official_lists(app: &TestApp) {
@@ -299,6 +301,23 @@ async fn screen_corpus() -> Vec<Outcome> {
                     )
                 })
                 .collect(),
+            matches: v["sanctions_matches"]
+                .as_array()
+                .map(|m| {
+                    m.iter()
+                        .map(|m| {
+                            format!(
+                                "{} → {} {} ({}) {:.2}",
+                                m["field"].as_str().unwrap_or("?"),
+                                m["list"].as_str().unwrap_or("?"),
+                                m["entry_id"].as_str().unwrap_or("?"),
+                                m["entry_name"].as_str().unwrap_or("?"),
+                                m["score"].as_f64().unwrap_or_default()
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         });
     }
     outcomes
@@ -433,6 +452,9 @@ fn details(outcomes: &[Outcome]) -> String {
             o.why
         )
         .unwrap();
+        for m in &o.matches {
+            writeln!(out, "  - {m}").unwrap();
+        }
     }
     writeln!(out, "\nDisguised applications cleared:").unwrap();
     for o in outcomes
