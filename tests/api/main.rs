@@ -7,6 +7,7 @@ mod applications;
 mod auth;
 mod cli;
 mod errors;
+mod eval;
 mod fuzz_corpus;
 mod hostile;
 mod identity;
