@@ -231,14 +231,16 @@ pub fn working_hours(app: &Application, out: &mut Vec<Signal>) {
             use chrono::Timelike;
             let local = at.with_timezone(&home_zone).hour();
             let east_asia = (at.hour() + 8) % 24; // UTC+8; UTC+9 is one hour later
-            let night_at_home = !(6..22).contains(&local);
-            night_at_home && (9..19).contains(&east_asia)
+            // Outside the home working day rather than strictly at night: a UTC+8 office day is
+            // a New York night but a Los Angeles evening.
+            let outside_home_day = !(8..19).contains(&local);
+            outside_home_day && (9..19).contains(&east_asia)
         })
         .count();
     if shifted * 4 >= timed.len() * 3 {
         out.push(signal(
             NET_OFF_HOURS_ACTIVITY,
-            "Most activity falls in the night where the applicant lives and in the office day of UTC+8/+9.",
+            "Most activity falls outside the working day where the applicant lives and in the office day of UTC+8/+9.",
             json!({ "residence_timezone": home.as_str(), "sessions_in_pattern": shifted, "timed_sessions": timed.len() }),
         ));
     }

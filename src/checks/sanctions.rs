@@ -182,18 +182,27 @@ impl SanctionsFacts {
         if hit.list_class == ListClass::Watch {
             return (hit.score >= self.threshold).then_some(SAN_WATCHLIST_MATCH);
         }
-        if !hit.contradicted_by.is_empty() {
+        // A listed identifier of the applicant's outweighs the nationality a document shows (a
+        // birth date to the day does so in the matcher), never a birth date that rules them out.
+        let overridden =
+            listed_identifier && hit.contradicted_by.iter().all(|f| *f == "nationality");
+        if !hit.contradicted_by.is_empty() && !overridden {
             return (hit.uncontradicted_score >= self.threshold)
                 .then_some(SAN_NAMESAKE_CONTRADICTED);
         }
+        let score = if overridden {
+            hit.uncontradicted_score
+        } else {
+            hit.score
+        };
         let corroborated = listed_identifier || !hit.corroborated_by.is_empty();
-        if hit.score >= self.threshold {
+        if score >= self.threshold {
             Some(if corroborated {
                 SAN_APPLICANT_MATCH_CORROBORATED
             } else {
                 SAN_APPLICANT_NAME_MATCH
             })
-        } else if hit.score >= self.review_threshold {
+        } else if score >= self.review_threshold {
             Some(SAN_POSSIBLE_MATCH)
         } else {
             None

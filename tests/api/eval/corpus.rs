@@ -982,6 +982,8 @@ struct Gen {
     next_host: HashMap<&'static str, u64>,
     /// The residential line of each laptop farm, drawn by its first member.
     farm_lines: HashMap<String, String>,
+    /// When each farm's first member was first seen.
+    farm_starts: HashMap<String, DateTime<Utc>>,
 }
 
 impl Gen {
@@ -991,6 +993,7 @@ impl Gen {
             serial: 0,
             next_host: HashMap::new(),
             farm_lines: HashMap::new(),
+            farm_starts: HashMap::new(),
         }
     }
 
@@ -1915,8 +1918,20 @@ impl Gen {
             "chrome_remote_desktop",
             "ip_kvm",
         ][farm % 5];
+        // A farm works at once: its members are seen within days of each other (the residential
+        // farm rule looks at one 30-day window).
+        let first_seen = app.sessions.iter().map(|s| s.at).min().expect("sessions");
+        let farm_start = *self
+            .farm_starts
+            .entry(format!("{key}-{farm}"))
+            .or_insert(first_seen);
+        // Whole days, so that each member keeps their own hours.
+        let shift = Duration::days(
+            (farm_start.date_naive() - first_seen.date_naive()).num_days() + 4 * (i % size) as i64,
+        );
         for s in app.sessions.iter_mut() {
             s.ip = ip.clone();
+            s.at += shift;
             if tools {
                 s.tools = vec![tool];
             }

@@ -758,10 +758,12 @@ fn query_schemes(q: &Query) -> Vec<Scheme> {
 fn weigh_facts(q: &Query, docs: &[String], e: &Entity, m: &mut Match) {
     let b = &mut m.breakdown;
     let person = e.kind == EntityKind::Person;
+    let mut strongly_corroborated = false;
     if let Some(d) = &q.date_of_birth
         && person
     {
         let verdict = score::dob_verdict(d, &e.dates_of_birth);
+        strongly_corroborated = verdict == score::DobVerdict::ExactDay;
         b.date_of_birth = score::dob_adjustment(verdict);
         match verdict {
             score::DobVerdict::ExactDay | score::DobVerdict::InRange => {
@@ -774,13 +776,6 @@ fn weigh_facts(q: &Query, docs: &[String], e: &Entity, m: &mut Match) {
     if let Some(c) = &q.country {
         b.country = score::country_adjustment(c, e);
     }
-    if let Some(shown) = &q.nationality_shown
-        && person
-        && score::nationality_contradicts(shown, e)
-    {
-        b.nationality = score::NATIONALITY_CONTRADICTION;
-        m.contradicted_by.push(Evidence::Nationality);
-    }
     if !docs.is_empty()
         && e.documents
             .iter()
@@ -788,6 +783,18 @@ fn weigh_facts(q: &Query, docs: &[String], e: &Entity, m: &mut Match) {
     {
         b.documents = score::DOCUMENT_MATCH;
         m.corroborated_by.push(Evidence::DocumentNumber);
+        strongly_corroborated = true;
+    }
+    // A foreign passport is how a disguised worker applies: the nationality it shows cannot
+    // outweigh a birth date agreeing to the day or a listed document number, only a looser
+    // agreement (a listed year or range) that a namesake could share.
+    if let Some(shown) = &q.nationality_shown
+        && person
+        && !strongly_corroborated
+        && score::nationality_contradicts(shown, e)
+    {
+        b.nationality = score::NATIONALITY_CONTRADICTION;
+        m.contradicted_by.push(Evidence::Nationality);
     }
     m.score = b.total();
 }
