@@ -391,12 +391,12 @@ mod tests {
         assert_eq!(two.decision, Decision::Clear);
         assert!(two.agreeing_families.is_empty());
         let three = policy.score(vec![
-            signal(codes::NET_OFF_HOURS_ACTIVITY),
+            signal(codes::PAY_BANK_COUNTRY_UNRELATED),
             signal(codes::NET_KOREAN_LOCALE),
             signal(codes::NET_INTERVIEW_WEBCAM_OFF),
         ]);
         assert_eq!((three.decision, three.risk_score), (Decision::Review, 35));
-        assert_eq!(three.agreeing_families, ["camera", "locale", "timing"]);
+        assert_eq!(three.agreeing_families, ["camera", "locale", "payout"]);
         // Two codes of one family are one family.
         let same = policy.score(vec![
             signal(codes::PAY_CRYPTO),
@@ -407,7 +407,7 @@ mod tests {
         let off =
             Policy::from_toml("[agreement]\nmin_families = 0", Some(Policy::built_in())).unwrap();
         let three_off = off.score(vec![
-            signal(codes::NET_OFF_HOURS_ACTIVITY),
+            signal(codes::PAY_BANK_COUNTRY_UNRELATED),
             signal(codes::NET_KOREAN_LOCALE),
             signal(codes::NET_INTERVIEW_WEBCAM_OFF),
         ]);

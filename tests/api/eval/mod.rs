@@ -185,6 +185,8 @@ struct Outcome {
     signals: Vec<(String, i64)>,
     /// `field → list entry (name) score` of each sanctions match, for the detail listing.
     matches: Vec<String>,
+    /// The indicator families whose agreement, not the score, made the verdict `review`.
+    agreeing: Vec<String>,
 }
 
 async fn load_official_lists(app: &TestApp) {
@@ -301,6 +303,14 @@ async fn screen_corpus() -> Vec<Outcome> {
                     )
                 })
                 .collect(),
+            agreeing: v["agreeing_families"]
+                .as_array()
+                .map(|f| {
+                    f.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
             matches: v["sanctions_matches"]
                 .as_array()
                 .map(|m| {
@@ -428,6 +438,22 @@ fn details(outcomes: &[Outcome]) -> String {
         )
         .unwrap();
     }
+    let agreed: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.agreeing.is_empty())
+        .map(|o| format!("{} ({})", o.external_ref, o.agreeing.join("+")))
+        .collect();
+    writeln!(
+        out,
+        "\nReviewed because indicators of several families agree (score under the threshold): {}{}",
+        agreed.len(),
+        if agreed.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", agreed.join(", "))
+        }
+    )
+    .unwrap();
     writeln!(out).unwrap();
     let codes = |o: &Outcome| {
         o.signals
