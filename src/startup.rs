@@ -251,7 +251,7 @@ pub fn store_options(settings: &Settings) -> StoreOptions {
 }
 
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
-    let keys = pii_keys(settings)?;
+    let keys = pii_keys(settings).await?;
     let url = settings.database_url.expose();
     Store::open(url, keys, store_options(settings))
         .await
@@ -291,8 +291,9 @@ fn spawn_reload_on_sighup(state: web::Data<AppState>) {
     });
 }
 
-/// `VETGATE_PII_KEY`, or on SQLite a key kept beside the database (created with the database).
-pub fn pii_keys(settings: &Settings) -> anyhow::Result<PiiKeys> {
+/// `VETGATE_PII_KEY`, or on SQLite a key kept beside the database: created with the database, and
+/// refused as missing only once the database holds data sealed with a key.
+pub async fn pii_keys(settings: &Settings) -> anyhow::Result<PiiKeys> {
     let secret = match (&settings.pii_key, settings.database_kind()) {
         (Some(secret), _) => secret.clone(),
         (None, Some(DatabaseKind::Sqlite)) => {
@@ -300,7 +301,12 @@ pub fn pii_keys(settings: &Settings) -> anyhow::Result<PiiKeys> {
                 .sqlite_path()
                 .context("VETGATE_PII_KEY is required for an in-memory database")?;
             let key_file = sibling(&db, "pii-key");
-            if !key_file.exists() && sqlite_database_exists(&db) {
+            if !key_file.exists()
+                && sqlite_database_exists(&db)
+                && Store::sqlite_holds_sealed_data(&db)
+                    .await
+                    .with_context(|| format!("cannot read {}", db.display()))?
+            {
                 bail!(
                     "{} exists but its key file {} is missing: without it the stored applications cannot be read. \
                      Restore the file or set VETGATE_PII_KEY.",

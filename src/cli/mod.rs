@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{Settings, settings_help};
+use crate::config::{DatabaseKind, Settings, settings_help};
 use crate::startup;
 
 #[derive(Debug, Parser)]
@@ -150,6 +150,12 @@ async fn reindex(settings: Settings, args: ReindexArgs) -> anyhow::Result<ExitCo
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<ExitCode> {
+    // The key file is created with the database, as `serve` does: a database migrated first must
+    // not lock out every later command.
+    if settings.pii_key.is_none() && matches!(settings.database_kind(), Some(DatabaseKind::Sqlite))
+    {
+        startup::pii_keys(&settings).await?;
+    }
     crate::store::Store::migrate_only(
         settings.database_url.expose(),
         &startup::store_options(&settings),

@@ -275,6 +275,32 @@ impl Store {
         &self.inner.keys
     }
 
+    /// Whether the SQLite database at `path` already holds data sealed with some key (its key check
+    /// is written before anything is sealed). A database that does not, such as one `vetgate
+    /// migrate` just created, can take a new key.
+    pub async fn sqlite_holds_sealed_data(path: &Path) -> Result<bool, StoreError> {
+        use sqlx::Connection;
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .busy_timeout(Duration::from_secs(5));
+        let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
+        let has_meta: bool = sqlx::query_scalar(
+            "select exists(select 1 from sqlite_master where type = 'table' and name = 'store_meta')",
+        )
+        .fetch_one(&mut conn)
+        .await?;
+        let sealed = has_meta
+            && sqlx::query_scalar::<_, bool>(
+                "select exists(select 1 from store_meta where name = $1)",
+            )
+            .bind(KEY_CHECK_NAME)
+            .fetch_one(&mut conn)
+            .await?;
+        conn.close().await?;
+        Ok(sealed)
+    }
+
     /// Applies migrations and returns; for `vetgate migrate`.
     pub async fn migrate_only(url: &str, options: &StoreOptions) -> Result<(), StoreError> {
         Self::connect(url, options).await?.migrate().await

@@ -467,3 +467,103 @@ async fn reindex_rebuilds_a_stored_index_on_request_and_says_when_there_is_nothi
         "{rebuilt}"
     );
 }
+
+/// `GET path` on 127.0.0.1:`port` with plain std networking; the status code, or `None` while
+/// nothing answers.
+fn http_status(port: u16, path: &str) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .ok()?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).ok()?;
+    reply.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn migrate_then_serve_in_an_empty_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vetgate(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("vetgate.db").exists());
+    assert!(
+        dir.path().join("vetgate.db.pii-key").exists(),
+        "migrate creates the key file with the database"
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut serve = vetgate(dir.path())
+        .env("VETGATE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("VETGATE_LOG", "warn")
+        .arg("serve")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut ready = None;
+    while std::time::Instant::now() < deadline {
+        if let Some(status) = serve.try_wait().unwrap() {
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(&mut serve.stderr.take().unwrap(), &mut stderr).unwrap();
+            panic!("serve exited with {status} after migrate: {stderr}");
+        }
+        ready = http_status(port, "/readyz");
+        if ready.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    assert_eq!(ready, Some(200));
+}
+
+#[test]
+fn a_lost_key_file_is_replaced_only_while_nothing_is_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("lists.db.pii-key");
+    // A database that only holds its schema: a missing key file is simply created.
+    assert!(
+        lists_cli(dir.path())
+            .arg("migrate")
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::remove_file(&key).unwrap();
+    let out = lists_cli(dir.path())
+        .args(["lists", "status"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(key.exists());
+    // Opened once, the database holds data sealed with that key: losing it now is refused.
+    std::fs::remove_file(&key).unwrap();
+    let out = lists_cli(dir.path())
+        .args(["lists", "status"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("key file"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!key.exists(), "no new key is made for sealed data");
+}
