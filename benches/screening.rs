@@ -169,7 +169,9 @@ fn full_pipeline(
     let ids = identifiers::of(&app, &sessions, now, keys);
     let mut facts = Facts::new(&app, now);
     facts.sessions = sessions;
-    facts.sanctions = lists.for_tenant("bench").screen(&app);
+    facts.sanctions = lists
+        .for_tenant("bench")
+        .screen(&app, facts.holder_is_applicant());
     let verdict = assess(&app, &facts, policy, now);
     black_box(ids);
     serde_json::to_vec(&verdict).unwrap()

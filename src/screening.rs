@@ -434,7 +434,11 @@ impl Screener {
             at_least: others as i64 >= crate::store::CLUSTER_COUNT_MAX,
         });
         facts.sessions = sessions;
-        facts.sanctions = self.lists.current().for_tenant(tenant.as_str()).screen(app);
+        facts.sanctions = self
+            .lists
+            .current()
+            .for_tenant(tenant.as_str())
+            .screen(app, facts.holder_is_applicant());
         facts
     }
 

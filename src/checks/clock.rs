@@ -15,7 +15,7 @@ const TOLERANCE_MINUTES: i32 = 90;
 
 /// Minutes east of UTC of `zone` at `at`.
 pub fn offset_minutes(zone: &TimeZoneName, at: DateTime<Utc>) -> Option<i32> {
-    let tz: chrono_tz::Tz = zone.as_str().parse().ok()?;
+    let tz = zone.tz()?;
     Some(
         tz.offset_from_utc_datetime(&at.naive_utc())
             .fix()
@@ -222,7 +222,7 @@ pub fn working_hours(app: &Application, out: &mut Vec<Signal>) {
     if timed.len() < 4 {
         return;
     }
-    let Some(home_zone) = home.as_str().parse::<chrono_tz::Tz>().ok() else {
+    let Some(home_zone) = home.tz() else {
         return;
     };
     let shifted = timed

@@ -36,6 +36,10 @@ pub struct Facts {
     pub cluster: Option<links::Cluster>,
     /// Sanctions-list entries the applicant's names and payout account resemble.
     pub sanctions: sanctions::SanctionsFacts,
+    /// How alike the payout account's holder is to the applicant's own names
+    /// ([`names::holder_similarity`]), worked out once for the payout check and the sanctions
+    /// screen; `None` without a holder or when the names cannot be compared.
+    pub holder_similarity: Option<f64>,
 }
 
 impl Facts {
@@ -47,7 +51,20 @@ impl Facts {
             links: Vec::new(),
             cluster: None,
             sanctions: Default::default(),
+            holder_similarity: app
+                .payout
+                .as_ref()
+                .and_then(|p| p.account_holder_name.as_deref())
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+                .and_then(|holder| names::holder_similarity(holder, app)),
         }
+    }
+
+    /// Whether the payout holder is the applicant ([`names::SAME_PERSON_MIN`]).
+    pub fn holder_is_applicant(&self) -> bool {
+        self.holder_similarity
+            .is_some_and(|s| s >= names::SAME_PERSON_MIN)
     }
 
     pub fn today(&self) -> NaiveDate {

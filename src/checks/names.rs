@@ -266,15 +266,12 @@ fn best_similarity(holder: &str, own: &[String]) -> Option<f64> {
 }
 
 /// The best similarity of `holder` to any of the applicant's own names, or `None` when the holder
-/// or every own name is in a script that cannot be compared.
+/// or every own name is in a script that cannot be compared. At [`SAME_PERSON_MIN`] or more the
+/// holder is the applicant: the payout check's `PAY_HOLDER_NAME_MISMATCH` and the sanctions
+/// screen's "a payout holder who is the applicant" rows both ask this, through
+/// [`super::Facts::holder_is_applicant`].
 pub fn holder_similarity(holder: &str, app: &Application) -> Option<f64> {
     best_similarity(holder, &own_names(app))
-}
-
-/// Whether the payout holder is the applicant: the payout check's `PAY_HOLDER_NAME_MISMATCH` and
-/// the sanctions screen's "a payout holder who is the applicant" rows both ask this.
-pub fn holder_is_applicant(holder: &str, app: &Application) -> bool {
-    holder_similarity(holder, app).is_some_and(|s| s >= SAME_PERSON_MIN)
 }
 
 #[cfg(test)]

@@ -95,27 +95,39 @@ fn region_code(code: &str, country: &str) -> String {
         .unwrap_or(code)
 }
 
+/// The stems of [`BORDER_REGIONS`] folded by [`region_key`], once.
+static BORDER_STEM_KEYS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
+    BORDER_REGIONS
+        .iter()
+        .map(|(_, _, stems)| stems.iter().map(|s| region_key(s)).collect())
+        .collect()
+});
+
 /// Whether what a database says of a session's subdivision names a region bordering North Korea.
 pub fn is_border_region(ip: &IpFacts) -> bool {
     let Some(country) = ip.country else {
         return false;
     };
     let country = country.as_str();
-    BORDER_REGIONS.iter().any(|(c, codes, stems)| {
-        *c == country
-            && (ip
-                .region
-                .as_deref()
-                .is_some_and(|r| codes.contains(&region_code(r, c).as_str()))
-                || [ip.region.as_deref(), ip.region_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .any(|n| {
-                        let key = region_key(n);
-                        // Stems are folded the same way (й loses its breve like any diacritic).
-                        stems.iter().any(|stem| region_key(stem) == key)
-                    }))
-    })
+    if !BORDER_REGIONS.iter().any(|(c, _, _)| *c == country) {
+        return false;
+    }
+    let keys: Vec<String> = [ip.region.as_deref(), ip.region_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(region_key)
+        .collect();
+    BORDER_REGIONS
+        .iter()
+        .zip(BORDER_STEM_KEYS.iter())
+        .any(|((c, codes, _), stems)| {
+            *c == country
+                && (ip
+                    .region
+                    .as_deref()
+                    .is_some_and(|r| codes.contains(&region_code(r, c).as_str()))
+                    || keys.iter().any(|key| stems.contains(key)))
+        })
 }
 
 /// Tools that hand the machine to someone else: hardware IP-KVMs weigh more than desktop sharing.

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::codes::*;
-use super::names::{SAME_PERSON_MIN, holder_similarity};
+use super::names::SAME_PERSON_MIN;
 use super::{Facts, signal};
 use crate::intel::sanctions::matcher::normalize::{fold, tokens};
 use crate::model::{Application, Country, Payout, PayoutMethod, Signal};
@@ -20,7 +20,7 @@ use crate::model::{Application, Country, Payout, PayoutMethod, Signal};
 /// of it are ordinary; a third account within a quarter is not.
 pub(crate) const FREQUENT_CHANGES_MIN: u32 = 3;
 
-pub(crate) fn check(app: &Application, _facts: &Facts, out: &mut Vec<Signal>) {
+pub(crate) fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     let Some(payout) = &app.payout else {
         return;
     };
@@ -58,7 +58,7 @@ pub(crate) fn check(app: &Application, _facts: &Facts, out: &mut Vec<Signal>) {
     let iban = iban.and_then(Result::ok);
     let bic = bic.and_then(Result::ok);
     bank_country(app, payout, iban.as_ref(), bic.as_ref(), out);
-    holder(app, payout, out);
+    holder(app, payout, facts.holder_similarity, out);
     crypto(payout, out);
     if let Some(changes) = payout.changes_last_90_days
         && changes >= FREQUENT_CHANGES_MIN
@@ -437,11 +437,10 @@ fn company_marker(holder: &str, applicants_own: bool) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn holder(app: &Application, payout: &Payout, out: &mut Vec<Signal>) {
+fn holder(app: &Application, payout: &Payout, similarity: Option<f64>, out: &mut Vec<Signal>) {
     let Some(holder) = present(&payout.account_holder_name) else {
         return;
     };
-    let similarity = holder_similarity(holder, app);
     let own = similarity.is_some_and(|s| s >= SAME_PERSON_MIN);
     // One fact, one signal: a company is not the applicant by name, so the mismatch is not raised
     // for it as well.

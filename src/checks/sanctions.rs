@@ -79,7 +79,7 @@ pub struct SanctionsFacts {
     pub review_threshold: f64,
     /// The list version screened against; `None` when no list is loaded.
     pub lists_version: Option<String>,
-    /// Whether the payout account's holder is the applicant ([`super::names::holder_is_applicant`]):
+    /// Whether the payout account's holder is the applicant ([`super::Facts::holder_is_applicant`]):
     /// then the holder's hits are judged as the applicant's own.
     pub holder_is_applicant: bool,
 }

@@ -290,14 +290,15 @@ impl TenantLists<'_> {
     }
 
     /// Screens one application: the applicant's names, the payout holder and crypto address, the
-    /// e-mail and document number. Only hits at or above the review floor are kept.
-    pub fn screen(&self, app: &Application) -> SanctionsFacts {
+    /// e-mail and document number. Only hits at or above the review floor are kept. The holder is
+    /// screened as the applicant when `holder_is_applicant` ([`crate::checks::Facts`] says so).
+    pub fn screen(&self, app: &Application, holder_is_applicant: bool) -> SanctionsFacts {
         let mut facts = SanctionsFacts {
             hits: Vec::new(),
             threshold: THRESHOLD,
             review_threshold: REVIEW_THRESHOLD,
             lists_version: self.version.map(str::to_owned),
-            holder_is_applicant: false,
+            holder_is_applicant,
         };
         if self.global.is_none() && self.own.is_none() {
             return facts;
@@ -342,8 +343,7 @@ impl TenantLists<'_> {
             if let Some(holder) = payout.account_holder_name.as_deref() {
                 // The applicant's own account: their birth date and documents tell them from a
                 // namesake. Anyone else's: the name alone.
-                facts.holder_is_applicant = crate::checks::names::holder_is_applicant(holder, app);
-                let query = if facts.holder_is_applicant {
+                let query = if holder_is_applicant {
                     Query {
                         kind: KindFilter::Any,
                         ..person(holder)

@@ -3,9 +3,10 @@
 use super::Country;
 use super::zone_table::ZONES;
 
-/// A time zone name from the IANA database (canonical or link name, e.g. `Asia/Calcutta`).
+/// A time zone name from the IANA database (canonical or link name, e.g. `Asia/Calcutta`), with
+/// the countries that use it and its rules, looked up once when the name is parsed.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct TimeZoneName(&'static str, &'static [&'static str]);
+pub struct TimeZoneName(&'static str, &'static [&'static str], Option<chrono_tz::Tz>);
 
 impl serde::Serialize for TimeZoneName {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -18,7 +19,12 @@ impl TimeZoneName {
         ZONES
             .binary_search_by(|(zone, _)| (*zone).cmp(name))
             .ok()
-            .map(|i| TimeZoneName(ZONES[i].0, ZONES[i].1))
+            .map(|i| TimeZoneName(ZONES[i].0, ZONES[i].1, ZONES[i].0.parse().ok()))
+    }
+
+    /// The zone's rules (chrono-tz), for offsets at a given moment.
+    pub fn tz(&self) -> Option<chrono_tz::Tz> {
+        self.2
     }
 
     pub fn as_str(&self) -> &'static str {

@@ -101,7 +101,10 @@ pub fn application_input(data: &[u8]) {
     // A first submission: nothing known about it.
     let mut facts = Facts::new(&app, world.now);
     facts.sessions = sessions;
-    facts.sanctions = world.lists.for_tenant(TENANT).screen(&app);
+    facts.sanctions = world
+        .lists
+        .for_tenant(TENANT)
+        .screen(&app, facts.holder_is_applicant());
     let first = screening::assess(&app, &facts, &world.policy, world.now);
     check(&first);
 

@@ -223,6 +223,32 @@ fn pair(a: &Token, b: &Token, fused: bool) -> f32 {
     if s >= min { s as f32 } else { 0.0 }
 }
 
+/// Whether an alignment leaves a name word of the shorter side unmatched, or is a two-word
+/// person's name meeting only part of a longer one. Organisations drop a city or a generic word all
+/// the time: the partial rule is for people.
+fn is_partial(q: &View<'_>, n: &View<'_>, used_q: u32, used_n: u32) -> bool {
+    let names = |v: &View<'_>| {
+        (0..v.len)
+            .filter(|&k| v.tok(k).class == TokClass::Name)
+            .count()
+    };
+    let open = |v: &View<'_>, used: u32| {
+        (0..v.len)
+            .filter(|&k| used & (1 << k) == 0 && v.tok(k).class == TokClass::Name)
+            .count()
+    };
+    let (names_q, names_n) = (names(q), names(n));
+    let (open_q, open_n) = (open(q, used_q), open(n, used_n));
+    let (short_open, long_open, short_names) = if names_q <= names_n {
+        (open_q, open_n, names_q)
+    } else {
+        (open_n, open_q, names_n)
+    };
+    let people = names_q == q.len && names_n == n.len;
+    short_open > 0
+        || (people && short_names <= 2 && long_open > 0 && short_names < names_q.max(names_n))
+}
+
 /// Weighted Dice over a greedy best-pair alignment, given the pair matrix.
 fn solve(q: &View<'_>, n: &View<'_>, sim: &Matrix) -> f64 {
     let (lq, ln) = (q.len, n.len);
@@ -284,32 +310,10 @@ fn solve(q: &View<'_>, n: &View<'_>, sim: &Matrix) -> f64 {
     }
     let mut s = (matched / total).clamp(0.0, 1.0);
     // Every name word of the shorter side must align; and a two-word name meeting two words of a
-    // longer one is a partial name (`Kim Song` is not `Kim Song Il`).
-    let names_q = (0..lq)
-        .filter(|&i| q.tok(i).class == TokClass::Name)
-        .count();
-    let names_n = (0..ln)
-        .filter(|&j| n.tok(j).class == TokClass::Name)
-        .count();
-    let unmatched_names = |len: usize, used: u32, v: &View<'_>| {
-        (0..len)
-            .filter(|&k| used & (1 << k) == 0 && v.tok(k).class == TokClass::Name)
-            .count()
-    };
-    let (open_q, open_n) = (
-        unmatched_names(lq, used_q, q),
-        unmatched_names(ln, used_n, n),
-    );
-    let (short_open, long_open, short_names) = if names_q <= names_n {
-        (open_q, open_n, names_q)
-    } else {
-        (open_n, open_q, names_n)
-    };
-    // (Organisations drop a city or a generic word all the time: the partial rule is for people.)
-    let people = names_q == lq && names_n == ln;
-    let partial = people && short_names <= 2 && long_open > 0 && short_names < names_q.max(names_n);
-    if short_open > 0 || partial {
-        s = s.min(PARTIAL_NAME_CAP);
+    // longer one is a partial name (`Kim Song` is not `Kim Song Il`). Only a score above the cap
+    // can be lowered by it, so the common case of two different names skips the count.
+    if s > PARTIAL_NAME_CAP && is_partial(q, n, used_q, used_n) {
+        s = PARTIAL_NAME_CAP;
     }
     // word order may rotate (family name first or last) but not shuffle:
     // Kim Seok-jin is not Kim Jin-seok
