@@ -20,7 +20,8 @@ macro_rules! catalog {
 
 catalog! {
     ID_NAME_MISMATCH => Identity, "The name on the document shares no name with what the applicant declared.";
-    ID_DOB_MISMATCH => Identity, "The document's date of birth differs from the declared one.";
+    ID_DOB_SLIP => Identity, "The document's date of birth differs from the declared one by a slip of the pen.";
+    ID_DOB_OTHER_PERSON => Identity, "The document's date of birth is not the declared one by any slip: another person's.";
     ID_NATIONALITY_MISMATCH => Identity, "The document's nationality differs from the declared nationality.";
     ID_RESIDENCE_TIMEZONE_MISMATCH => Identity, "The declared working time zone is not used in the declared country of residence.";
     ID_SHIPPING_COUNTRY_MISMATCH => Identity, "Equipment is to be shipped to another country than the applicant's residence.";
@@ -107,6 +108,7 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 /// when a rule changes what a code decides, the code is retired here (and in `docs/signals.md`),
 /// never reused, and new codes take its place.
 pub static RETIRED: &[(&str, &[&str])] = &[
+    ("ID_DOB_MISMATCH", &[ID_DOB_SLIP, ID_DOB_OTHER_PERSON]),
     (
         "NET_SESSION_COUNTRY_MISMATCH",
         &[

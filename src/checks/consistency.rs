@@ -1,6 +1,7 @@
 //! Contradictions inside the application itself: what the applicant declared against their own
 //! document, their residence against their working time zone, their shipping address against both.
 
+use chrono::NaiveDate;
 use serde_json::json;
 
 use super::codes::*;
@@ -77,11 +78,21 @@ fn declared_vs_document(app: &Application, facts: &Facts, out: &mut Vec<Signal>)
     if let (Some(declared), Some(document)) = (applicant.date_of_birth, doc.date_of_birth)
         && declared != document
     {
-        out.push(signal(
-            ID_DOB_MISMATCH,
-            "The date of birth on the identity document differs from the one the applicant gave.",
-            json!({ "declared": declared.to_string(), "document": document.to_string() }),
-        ));
+        let evidence =
+            json!({ "declared": declared.to_string(), "document": document.to_string() });
+        if is_slip(declared, document) {
+            out.push(signal(
+                ID_DOB_SLIP,
+                "The date of birth on the identity document differs from the one the applicant gave by a slip of the pen.",
+                evidence,
+            ));
+        } else {
+            out.push(signal(
+                ID_DOB_OTHER_PERSON,
+                "The date of birth on the identity document is not the applicant's by any slip: another person's document.",
+                evidence,
+            ));
+        }
     }
 
     // Stateless, refugee and organisation codes carry no nationality to contradict.
@@ -189,6 +200,35 @@ fn shipping(app: &Application, out: &mut Vec<Signal>) {
     }
 }
 
+/// Whether two birth dates differ as a slip of the pen or of a date picker would make them: a day
+/// apart, a year apart on the same day, day and month swapped, one digit of `YYYYMMDD` changed, or
+/// two neighbouring digits transposed. Anything else is another person's date.
+fn is_slip(a: NaiveDate, b: NaiveDate) -> bool {
+    use chrono::Datelike;
+    if (a - b).num_days().abs() <= 1 {
+        return true;
+    }
+    if (a.month(), a.day()) == (b.month(), b.day()) && (a.year() - b.year()).abs() == 1 {
+        return true;
+    }
+    if a.year() == b.year() && a.month() == b.day() && a.day() == b.month() {
+        return true;
+    }
+    let (x, y) = (
+        a.format("%Y%m%d").to_string(),
+        b.format("%Y%m%d").to_string(),
+    );
+    let (x, y) = (x.as_bytes(), y.as_bytes());
+    let differing: Vec<usize> = (0..x.len().min(y.len()))
+        .filter(|&i| x[i] != y[i])
+        .collect();
+    match differing.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && x[*i] == y[*j] && x[*j] == y[*i],
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,13 +244,16 @@ mod tests {
 
     #[test]
     fn each_contradiction_raises_its_own_code() {
-        let cases: [Case; 7] = [
+        let cases: [Case; 8] = [
             (ID_NAME_MISMATCH, |a| {
                 a["identity_document"]["surname"] = "MILES".into();
                 a["identity_document"]["given_names"] = "JANET".into();
             }),
-            (ID_DOB_MISMATCH, |a| {
+            (ID_DOB_SLIP, |a| {
                 a["identity_document"]["date_of_birth"] = "1991-03-14".into()
+            }),
+            (ID_DOB_OTHER_PERSON, |a| {
+                a["identity_document"]["date_of_birth"] = "1983-07-22".into()
             }),
             (ID_NATIONALITY_MISMATCH, |a| {
                 a["identity_document"]["nationality"] = "CAN".into()
@@ -230,6 +273,29 @@ mod tests {
         ];
         for (code, edit) in cases {
             assert_eq!(codes_of(&application(edit)), [code], "{code}");
+        }
+    }
+
+    #[test]
+    fn a_slip_of_the_pen_is_told_from_another_persons_birth_date() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        for (a, b) in [
+            ("1990-03-14", "1990-03-15"),
+            ("1990-03-14", "1991-03-14"),
+            ("1989-12-31", "1990-12-31"),
+            ("1990-03-04", "1990-04-03"),
+            ("1990-03-14", "1990-03-11"),
+            ("1990-03-14", "1990-08-14"),
+            ("1987-06-12", "1978-06-12"),
+        ] {
+            assert!(is_slip(d(a), d(b)), "{a} / {b}");
+        }
+        for (a, b) in [
+            ("1985-06-12", "1992-06-12"),
+            ("1990-03-14", "1993-11-02"),
+            ("1990-03-14", "1990-09-27"),
+        ] {
+            assert!(!is_slip(d(a), d(b)), "{a} / {b}");
         }
     }
 

@@ -330,18 +330,18 @@ mod tests {
         assert_eq!((one.decision, one.risk_score), (Decision::Clear, 10));
         let two = policy.score(vec![
             signal(codes::ID_NAME_MISMATCH),
-            signal(codes::ID_DOB_MISMATCH),
+            signal(codes::ID_DOB_OTHER_PERSON),
         ]);
-        assert_eq!((two.decision, two.risk_score), (Decision::Review, 60));
+        assert_eq!((two.decision, two.risk_score), (Decision::Review, 70));
     }
 
     #[test]
     fn scores_are_capped_at_100_and_forced_codes_win() {
-        let text = "[points]\nID_NAME_MISMATCH = 90\nID_DOB_MISMATCH = 90\n[force]\nreview = [\"ID_NATIONALITY_MISMATCH\"]";
+        let text = "[points]\nID_NAME_MISMATCH = 90\nID_DOB_OTHER_PERSON = 90\n[force]\nreview = [\"ID_NATIONALITY_MISMATCH\"]";
         let policy = Policy::from_toml(text, Some(Policy::built_in())).unwrap();
         let capped = policy.score(vec![
             signal(codes::ID_NAME_MISMATCH),
-            signal(codes::ID_DOB_MISMATCH),
+            signal(codes::ID_DOB_OTHER_PERSON),
         ]);
         assert_eq!(
             (capped.decision, capped.risk_score),
@@ -369,7 +369,7 @@ mod tests {
         let mixed = policy.score(vec![
             signal(codes::SAN_POSSIBLE_MATCH),
             signal(codes::ID_NAME_MISMATCH),
-            signal(codes::ID_DOB_MISMATCH),
+            signal(codes::ID_DOB_OTHER_PERSON),
         ]);
         assert_eq!((mixed.decision, mixed.risk_score), (Decision::Review, 100));
         // The other signals reaching 80 on their own reject.

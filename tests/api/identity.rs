@@ -333,3 +333,26 @@ async fn every_document_signal_fires_through_the_api_and_the_clean_example_stays
         assert_eq!(reply["verdict"], verdict, "{code} alone: {reply:#}");
     }
 }
+
+#[actix_web::test]
+async fn a_birth_date_slip_stays_clear_and_another_persons_birth_date_is_reviewed() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for (i, (declared, code, verdict)) in [
+        ("1990-03-15", "ID_DOB_SLIP", "clear"),
+        ("1991-03-14", "ID_DOB_SLIP", "clear"),
+        ("1990-04-03", "ID_DOB_OTHER_PERSON", "review"),
+        ("1983-07-22", "ID_DOB_OTHER_PERSON", "review"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // Each in a tenant of its own: the passport number is not reused.
+        let token = app.writer(&format!("dob-{i}"));
+        let mut a = contract_example("clean-us-applicant.json");
+        a["applicant"]["date_of_birth"] = declared.into();
+        let reply = app.submit(&token, &a).await.json();
+        assert_valid_verdict(&reply);
+        assert_eq!(codes(&reply), [code], "{declared}: {reply:#}");
+        assert_eq!(reply["verdict"], verdict, "{declared}");
+    }
+}
