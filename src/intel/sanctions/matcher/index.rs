@@ -574,7 +574,8 @@ impl Index {
             .map(|d| score::normalise_document(d))
             .filter(|d| d.len() >= 4)
             .collect();
-        let mut out: Vec<Match> = Vec::new();
+        // The published name is copied only for the entries returned.
+        let mut out: Vec<(Match, u32)> = Vec::new();
         for (ei, (name_score, ni)) in best {
             let e = &self.entities[ei as usize];
             let mut m = Match {
@@ -590,31 +591,25 @@ impl Index {
                 contradicted_by: Vec::new(),
             };
             weigh_facts(q, &docs, e, &mut m);
-            let kept = if q.keep_contradicted {
-                m.breakdown.uncontradicted()
-            } else {
-                m.score
-            };
-            if kept < MIN_RETURNED {
+            if rank(q, &m) < MIN_RETURNED {
                 continue;
             }
-            m.matched_name = self.name_text(ni);
             m.is_match = m.score >= self.threshold;
-            out.push(m);
+            out.push((m, ni));
         }
-        let rank = |m: &Match| {
-            if q.keep_contradicted {
-                m.breakdown.uncontradicted()
-            } else {
-                m.score
-            }
-        };
-        out.sort_by(|a, b| {
-            rank(b)
-                .total_cmp(&rank(a))
+        out.sort_by(|(a, _), (b, _)| {
+            rank(q, b)
+                .total_cmp(&rank(q, a))
                 .then_with(|| a.entity.cmp(&b.entity))
         });
         out.truncate(q.limit.clamp(1, 100));
+        let out: Vec<Match> = out
+            .into_iter()
+            .map(|(mut m, ni)| {
+                m.matched_name = self.name_text(ni);
+                m
+            })
+            .collect();
         (out, stats)
     }
 
@@ -736,6 +731,16 @@ impl Index {
             cands.truncate(MAX_CANDIDATES);
             cands.into_iter().map(|(_, ni)| ni).collect()
         })
+    }
+}
+
+/// What a query ranks and keeps entries by: the score, or without contradictions when asked to
+/// keep contradicted namesakes.
+fn rank(q: &Query, m: &Match) -> f64 {
+    if q.keep_contradicted {
+        m.breakdown.uncontradicted()
+    } else {
+        m.score
     }
 }
 
