@@ -92,41 +92,32 @@ pub fn build_overlay(networks_csv: &Path, out: &Path) -> Result<WriteSummary, Ov
         // First, so that a curated row (an advisory indicator inside a VPN range) wins the overlap.
         insert_vpn_ranges(&mut writer, &vpn_ranges)?;
     }
-    for (line, row) in rows(
+    insert_rows(
+        &mut writer,
         networks_csv,
         &["network", "tags", "description", "source", "source_date"],
-    )? {
-        let bad = |message: String| OverlayError::Row {
-            file: file.clone(),
-            line,
-            message,
-        };
-        let network: Network = row[0]
-            .parse()
-            .map_err(|e| bad(format!("network {:?}: {e}", row[0])))?;
-        let tags: Vec<&str> = row[1]
-            .split(';')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .collect();
-        if tags.is_empty() || tags.iter().any(|t| !KNOWN_TAGS.contains(t)) {
-            return Err(bad(format!(
-                "tags must be one or more of {}",
-                KNOWN_TAGS.join(";")
-            )));
-        }
-        if row[3].is_empty() || row[4].is_empty() {
-            return Err(bad("every row needs its source and source_date".into()));
-        }
-        let value = Value::map([
-            ("tags", Value::array(tags.iter().map(|t| Value::from(*t)))),
-            ("description", Value::from(row[2].as_str())),
-            ("source", Value::from(format!("{} ({})", row[3], row[4]))),
-        ]);
-        writer
-            .insert(network, value)
-            .map_err(|e| bad(e.to_string()))?;
-    }
+        |row| {
+            let tags: Vec<&str> = row[1]
+                .split(';')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect();
+            if tags.is_empty() || tags.iter().any(|t| !KNOWN_TAGS.contains(t)) {
+                return Err(format!(
+                    "tags must be one or more of {}",
+                    KNOWN_TAGS.join(";")
+                ));
+            }
+            if row[3].is_empty() || row[4].is_empty() {
+                return Err("every row needs its source and source_date".into());
+            }
+            Ok(Value::map([
+                ("tags", Value::array(tags.iter().map(|t| Value::from(*t)))),
+                ("description", Value::from(row[2].as_str())),
+                ("source", Value::from(format!("{} ({})", row[3], row[4]))),
+            ]))
+        },
+    )?;
     writer
         .write_file_atomically(out)
         .map_err(|e| OverlayError::File {
@@ -136,11 +127,37 @@ pub fn build_overlay(networks_csv: &Path, out: &Path) -> Result<WriteSummary, Ov
 }
 
 fn insert_vpn_ranges(writer: &mut Writer, path: &Path) -> Result<(), OverlayError> {
-    let file = path.display().to_string();
-    for (line, row) in rows(
+    insert_rows(
+        writer,
         path,
         &["network", "provider", "source", "licence", "source_date"],
-    )? {
+        |row| {
+            if row[1..].iter().any(String::is_empty) {
+                return Err("every row needs its provider, source, licence and source_date".into());
+            }
+            Ok(Value::map([
+                ("tags", Value::array([Value::from("vpn")])),
+                ("description", Value::from(format!("{} exit", row[1]))),
+                ("provider", Value::from(row[1].as_str())),
+                (
+                    "source",
+                    Value::from(format!("{} ({}, {})", row[2], row[3], row[4])),
+                ),
+            ]))
+        },
+    )
+}
+
+/// Inserts each row of the CSV file at `path` (first column a network) with the value `value_of`
+/// makes of it; a row it refuses, or a network that does not parse, names its line.
+fn insert_rows(
+    writer: &mut Writer,
+    path: &Path,
+    header: &[&str],
+    value_of: impl Fn(&[String]) -> Result<Value, String>,
+) -> Result<(), OverlayError> {
+    let file = path.display().to_string();
+    for (line, row) in rows(path, header)? {
         let bad = |message: String| OverlayError::Row {
             file: file.clone(),
             line,
@@ -149,20 +166,7 @@ fn insert_vpn_ranges(writer: &mut Writer, path: &Path) -> Result<(), OverlayErro
         let network: Network = row[0]
             .parse()
             .map_err(|e| bad(format!("network {:?}: {e}", row[0])))?;
-        if row[1..].iter().any(String::is_empty) {
-            return Err(bad(
-                "every row needs its provider, source, licence and source_date".into(),
-            ));
-        }
-        let value = Value::map([
-            ("tags", Value::array([Value::from("vpn")])),
-            ("description", Value::from(format!("{} exit", row[1]))),
-            ("provider", Value::from(row[1].as_str())),
-            (
-                "source",
-                Value::from(format!("{} ({}, {})", row[2], row[3], row[4])),
-            ),
-        ]);
+        let value = value_of(&row).map_err(bad)?;
         writer
             .insert(network, value)
             .map_err(|e| bad(e.to_string()))?;
