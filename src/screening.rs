@@ -20,6 +20,17 @@ use crate::store::{
     SharedIdentifier, Store, StoreError, Submission, SubmitOutcome, TenantId, TenantStore,
 };
 
+/// What can stop the pipeline: the store, or stored data it cannot read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ScreeningError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("stored application {id} does not parse: {reason}")]
+    StoredApplication { id: String, reason: String },
+    #[error("the stored verdict of application {id} does not parse: {reason}")]
+    StoredVerdict { id: String, reason: String },
+}
+
 /// Scores one application. Pure: the same application, facts and policy give the same verdict.
 pub fn assess(
     app: &Application,
@@ -448,7 +459,7 @@ impl Screener {
         &self,
         store: &Store,
         claim: RescreenClaim,
-    ) -> Result<RescreenResult, StoreError> {
+    ) -> Result<RescreenResult, ScreeningError> {
         let tenant_store = store.tenant(&claim.tenant);
         let Some(stored) = tenant_store
             .stored_application(&claim.application_id)
@@ -460,10 +471,17 @@ impl Screener {
             });
         };
         let app = Application::parse(&stored.application_json).map_err(|e| {
-            StoreError::Corrupt(format!("stored application does not parse: {e:?}"))
+            ScreeningError::StoredApplication {
+                id: claim.application_id.clone(),
+                reason: format!("{e:?}"),
+            }
         })?;
-        let current: Verdict = serde_json::from_slice(&stored.verdict_json)
-            .map_err(|e| StoreError::Corrupt(format!("stored verdict does not parse: {e}")))?;
+        let current: Verdict = serde_json::from_slice(&stored.verdict_json).map_err(|e| {
+            ScreeningError::StoredVerdict {
+                id: claim.application_id.clone(),
+                reason: e.to_string(),
+            }
+        })?;
         let sessions = self.session_facts(&app);
         let received_at = stored.received_at;
         let ids = identifiers::of(
@@ -517,7 +535,7 @@ impl Screener {
         &self,
         store: &Store,
         mut progress: impl FnMut(u64, u64),
-    ) -> Result<ReindexReport, StoreError> {
+    ) -> Result<ReindexReport, ScreeningError> {
         let total = store.application_count().await?;
         let mut report = ReindexReport::default();
         let mut after = String::new();
@@ -531,10 +549,10 @@ impl Screener {
             for source in page {
                 report.read += 1;
                 let app = Application::parse(&source.application_json).map_err(|e| {
-                    StoreError::Corrupt(format!(
-                        "stored application {} does not parse: {e:?}",
-                        source.id
-                    ))
+                    ScreeningError::StoredApplication {
+                        id: source.id.clone(),
+                        reason: format!("{e:?}"),
+                    }
                 })?;
                 let sessions = self.session_facts(&app);
                 let ids = identifiers::of(
