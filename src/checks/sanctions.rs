@@ -36,6 +36,18 @@ pub enum HitKind {
     DocumentNumber,
 }
 
+impl HitKind {
+    /// As the evidence names it (`matched_by`, `corroborated_by`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitKind::Name => "name",
+            HitKind::CryptoAddress => "crypto_address",
+            HitKind::Email => "email",
+            HitKind::DocumentNumber => "document_number",
+        }
+    }
+}
+
 /// Which outcome row a list belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListClass {
@@ -113,32 +125,15 @@ impl SanctionsFacts {
     fn judged(&self) -> Vec<(&'static str, &SanctionsHit)> {
         // An identifier of the applicant's that the entry lists corroborates a name match of the
         // same entry, which then says it all (one fact, one signal).
-        let identifiers: Vec<(&str, &str, &'static str)> = self
-            .hits
-            .iter()
-            .filter_map(|h| {
-                let fact = match h.kind {
-                    HitKind::Email => "email",
-                    HitKind::DocumentNumber => "document_number",
-                    HitKind::CryptoAddress => "crypto_address",
-                    HitKind::Name => return None,
-                };
-                Some((h.list.as_str(), h.entry_id.as_str(), fact))
-            })
-            .collect();
         let mut corroborated_entries: Vec<(&str, &str)> = Vec::new();
         let mut judged = Vec::new();
         for hit in &self.hits {
             if hit.kind != HitKind::Name || !self.is_applicants(hit) {
                 continue;
             }
-            let by_identifier: Vec<&'static str> = identifiers
-                .iter()
-                .filter(|(list, id, _)| *list == hit.list && *id == hit.entry_id)
-                .map(|(_, _, fact)| *fact)
-                .collect();
-            if let Some(code) = self.applicant_outcome(hit, !by_identifier.is_empty()) {
-                if code != SAN_NAMESAKE_CONTRADICTED && !by_identifier.is_empty() {
+            let listed_identifier = listed_identifiers(hit, &self.hits).next().is_some();
+            if let Some(code) = self.applicant_outcome(hit, listed_identifier) {
+                if code != SAN_NAMESAKE_CONTRADICTED && listed_identifier {
                     corroborated_entries.push((&hit.list, &hit.entry_id));
                 }
                 judged.push((code, hit));
@@ -301,12 +296,7 @@ pub fn check(facts: &Facts, out: &mut Vec<Signal>) {
                     "entry_name": h.entry_name,
                     "matched_value": h.matched_value,
                     "field": h.field,
-                    "matched_by": match h.kind {
-                        HitKind::Name => "name",
-                        HitKind::CryptoAddress => "crypto_address",
-                        HitKind::Email => "email",
-                        HitKind::DocumentNumber => "document_number",
-                    },
+                    "matched_by": h.kind.as_str(),
                     "score": round3(h.score),
                     "programs": h.programs,
                     "north_korea": h.north_korea,
@@ -334,21 +324,26 @@ pub fn check(facts: &Facts, out: &mut Vec<Signal>) {
     }
 }
 
+/// The identifiers of the applicant's (e-mail, document number, crypto address) that the entry of
+/// `hit` lists, as the evidence names them.
+fn listed_identifiers<'a>(
+    hit: &'a SanctionsHit,
+    all: &'a [SanctionsHit],
+) -> impl Iterator<Item = &'static str> + 'a {
+    all.iter()
+        .filter(move |other| {
+            other.kind != HitKind::Name && other.list == hit.list && other.entry_id == hit.entry_id
+        })
+        .map(|other| other.kind.as_str())
+}
+
 /// What corroborates a name hit: the matcher's findings and identifiers of the applicant's that
 /// the same entry lists.
 fn corroboration(hit: &SanctionsHit, all: &[SanctionsHit]) -> Vec<&'static str> {
     let mut facts = hit.corroborated_by.clone();
-    for other in all {
-        if other.list == hit.list && other.entry_id == hit.entry_id {
-            let fact = match other.kind {
-                HitKind::Email => "email",
-                HitKind::DocumentNumber => "document_number",
-                HitKind::CryptoAddress => "crypto_address",
-                HitKind::Name => continue,
-            };
-            if !facts.contains(&fact) {
-                facts.push(fact);
-            }
+    for fact in listed_identifiers(hit, all) {
+        if !facts.contains(&fact) {
+            facts.push(fact);
         }
     }
     facts

@@ -178,11 +178,7 @@ fn hit(
     matched_value: String,
     found: Option<&Match>,
 ) -> SanctionsHit {
-    let fact = |e: &Evidence| match e {
-        Evidence::DateOfBirth => "date_of_birth",
-        Evidence::Nationality => "nationality",
-        Evidence::DocumentNumber => "document_number",
-    };
+    let fact = |e: &Evidence| e.as_str();
     let (score, uncontradicted_score) =
         found.map_or((1.0, 1.0), |m| (m.score, m.breakdown.uncontradicted()));
     SanctionsHit {
@@ -277,14 +273,7 @@ impl TenantLists<'_> {
                     })
             })
             .collect();
-        let rank = |m: &ListMatch<'_>| {
-            if query.keep_contradicted {
-                m.found.breakdown.uncontradicted()
-            } else {
-                m.found.score
-            }
-        };
-        out.sort_by(|a, b| rank(b).total_cmp(&rank(a)));
+        out.sort_by(|a, b| query.rank(&b.found).total_cmp(&query.rank(&a.found)));
         out.truncate(query.limit);
         out
     }
@@ -414,7 +403,7 @@ impl TenantLists<'_> {
 
     fn name_hits(&self, query: &Query, field: &str, out: &mut Vec<SanctionsHit>) {
         for m in self.search(query) {
-            if m.found.breakdown.uncontradicted() < REVIEW_THRESHOLD {
+            if query.rank(&m.found) < REVIEW_THRESHOLD {
                 break;
             }
             out.push(hit(

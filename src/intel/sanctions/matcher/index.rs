@@ -97,6 +97,16 @@ pub struct Query {
 }
 
 impl Query {
+    /// What this query ranks and keeps entries by: the score, or the score without contradictions
+    /// when it keeps contradicted namesakes.
+    pub fn rank(&self, m: &Match) -> f64 {
+        if self.keep_contradicted {
+            m.breakdown.uncontradicted()
+        } else {
+            m.score
+        }
+    }
+
     /// A name-only query of any kind, limit 10.
     pub fn name(name: impl Into<String>) -> Query {
         Query {
@@ -152,6 +162,17 @@ pub enum Evidence {
     DateOfBirth,
     Nationality,
     DocumentNumber,
+}
+
+impl Evidence {
+    /// As serialised: `date_of_birth`, `nationality`, `document_number`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::DateOfBirth => "date_of_birth",
+            Evidence::Nationality => "nationality",
+            Evidence::DocumentNumber => "document_number",
+        }
+    }
 }
 
 /// One scored entry.
@@ -536,7 +557,7 @@ impl Index {
         };
         // best name score per entity: entity → (name score, name id)
         let mut best: FxMap<u32, (f64, u32)> = FxMap::default();
-        for scheme in query_schemes(q) {
+        for &scheme in query_schemes(q) {
             let toks = tokens_with(&q.name, scheme);
             if toks.is_empty() {
                 continue;
@@ -591,15 +612,15 @@ impl Index {
                 contradicted_by: Vec::new(),
             };
             weigh_facts(q, &docs, e, &mut m);
-            if rank(q, &m) < MIN_RETURNED {
+            if q.rank(&m) < MIN_RETURNED {
                 continue;
             }
             m.is_match = m.score >= self.threshold;
             out.push((m, ni));
         }
         out.sort_by(|(a, _), (b, _)| {
-            rank(q, b)
-                .total_cmp(&rank(q, a))
+            q.rank(b)
+                .total_cmp(&q.rank(a))
                 .then_with(|| a.entity.cmp(&b.entity))
         });
         out.truncate(q.limit.clamp(1, 100));
@@ -734,27 +755,14 @@ impl Index {
     }
 }
 
-/// What a query ranks and keeps entries by: the score, or without contradictions when asked to
-/// keep contradicted namesakes.
-fn rank(q: &Query, m: &Match) -> f64 {
-    if q.keep_contradicted {
-        m.breakdown.uncontradicted()
-    } else {
-        m.score
-    }
-}
-
 /// The transliterations a query's name is read in: Hangul in both romanisations; Han in Mandarin,
 /// and with its Sino-Korean readings only for a Korean subject or a name that also has Hangul.
-fn query_schemes(q: &Query) -> Vec<Scheme> {
-    if !translit::has_scheme_dependent(&q.name) {
-        return vec![Scheme::DEFAULT];
-    }
+fn query_schemes(q: &Query) -> &'static [Scheme] {
     let korean = q.korean_readings || q.name.chars().any(translit::is_hangul_syllable);
-    if korean {
-        Scheme::ALL.to_vec()
+    if korean && translit::has_scheme_dependent(&q.name) {
+        &Scheme::ALL
     } else {
-        vec![Scheme::DEFAULT]
+        &Scheme::ALL[..1]
     }
 }
 
