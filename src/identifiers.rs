@@ -181,6 +181,24 @@ pub struct Identifiers {
 }
 
 impl Identifiers {
+    /// Dates the residential addresses again, with `seen_otherwise` for the sessions that carry no
+    /// time (a re-submission's undated sessions were seen when it first arrived); the other keys do
+    /// not depend on it and are kept.
+    pub fn redate_residential(
+        &mut self,
+        app: &Application,
+        sessions: &[IpFacts],
+        seen_otherwise: DateTime<Utc>,
+        keys: &PiiKeys,
+    ) {
+        self.residential.clear();
+        self.entries
+            .retain(|e| e.kind != IdentifierKind::ResidentialIp);
+        self.probes
+            .retain(|p| p.kind != IdentifierKind::ResidentialIp);
+        residential_addresses(self, app, sessions, seen_otherwise, keys);
+    }
+
     /// Indexes and probes one value compared by equality (once per application).
     fn exact(&mut self, keys: &PiiKeys, kind: IdentifierKind, value: &[u8]) {
         let key = keys.index_hash(kind.as_str(), value);
@@ -773,6 +791,31 @@ mod tests {
             "IPv6: one home's /64"
         );
         assert!(at(&["100.64.3.4"]).residential.is_empty());
+    }
+
+    #[test]
+    fn redating_the_residential_addresses_is_indexing_again_with_the_other_time() {
+        let app = application(|a| {
+            a["sessions"] = serde_json::json!([
+                {"ip": "73.44.12.9", "observed_at": "2026-11-20T10:00:00Z"},
+                {"ip": "73.44.12.9"},
+                {"ip": "98.1.2.3"}
+            ])
+        });
+        let facts = vec![home(7922); 3];
+        let (first, again) = (
+            "2026-10-01T08:00:00Z".parse().unwrap(),
+            crate::checks::testing::now(),
+        );
+        let mut redated = of(&app, &facts, again, &keys());
+        redated.redate_residential(&app, &facts, first, &keys());
+        let indexed = of(&app, &facts, first, &keys());
+        assert_eq!(format!("{redated:?}"), format!("{indexed:?}"));
+        assert_ne!(
+            format!("{:?}", of(&app, &facts, again, &keys()).residential),
+            format!("{:?}", indexed.residential),
+            "the undated session moves the window"
+        );
     }
 
     fn shipping_key(city: Option<&str>, postal: Option<&str>, line: &str) -> Option<[u8; 32]> {

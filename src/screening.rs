@@ -353,7 +353,7 @@ impl Screener {
         if app.submitted_at.is_none() && first_received != received_at {
             // A re-submission without `submitted_at`: its sessions without a time were seen when it
             // first arrived (the keys, and so the lookup, are the same).
-            ids = identifiers::of(app, &sessions, first_received, store.keys());
+            ids.redate_residential(app, &sessions, first_received, store.keys());
         }
         let facts = self.facts(
             store.tenant_id(),
