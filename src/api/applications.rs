@@ -72,21 +72,21 @@ pub async fn submit(
         .screen_and_store(&store, &app, canonical, idempotency)
         .await?;
     Ok(match outcome {
-        SubmitOutcome::Created(body) => {
-            let location = format!("/v1/applications/{}", verdict_id(&body));
+        SubmitOutcome::Created(stored) => {
+            let location = format!("/v1/applications/{}", stored.application_id);
             HttpResponse::Created()
                 .insert_header((header::LOCATION, location))
                 .content_type(JSON)
-                .body(body)
+                .body(stored.json)
         }
-        SubmitOutcome::Rescreened(body) => HttpResponse::Ok().content_type(JSON).body(body),
-        SubmitOutcome::Replayed { status, body } => {
+        SubmitOutcome::Rescreened(stored) => HttpResponse::Ok().content_type(JSON).body(stored.json),
+        SubmitOutcome::Replayed { status, verdict } => {
             let status = actix_web::http::StatusCode::from_u16(status)
                 .unwrap_or(actix_web::http::StatusCode::OK);
             HttpResponse::build(status)
                 .insert_header(("Idempotency-Replayed", "true"))
                 .content_type(JSON)
-                .body(body)
+                .body(verdict.json)
         }
         SubmitOutcome::IdempotencyConflict => return Err(ApiError::IdempotencyKeyReused),
     })
@@ -366,16 +366,6 @@ fn raw_json(bytes: Vec<u8>) -> Result<Box<RawValue>, ApiError> {
         String::from_utf8(bytes).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
     RawValue::from_string(text)
         .map_err(|e| ApiError::Store(crate::store::StoreError::Corrupt(e.to_string())))
-}
-
-fn verdict_id(body: &[u8]) -> String {
-    #[derive(Deserialize)]
-    struct IdOnly {
-        id: String,
-    }
-    serde_json::from_slice::<IdOnly>(body)
-        .map(|v| v.id)
-        .unwrap_or_default()
 }
 
 pub(super) fn require_json(req: &HttpRequest) -> Result<(), ApiError> {

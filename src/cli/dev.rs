@@ -41,7 +41,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::config::Settings;
 use crate::metrics::Metrics;
-use crate::model::{Application, ParseError};
+use crate::model::{Application, Decision, ParseError};
 use crate::startup;
 use crate::store::{SubmitOutcome, TenantId};
 
@@ -152,8 +152,8 @@ async fn generate(settings: Settings, args: GenerateArgs) -> anyhow::Result<Exit
                     .screen_and_store(store, &app, canonical, None)
                     .await
                 {
-                    Ok(SubmitOutcome::Created(body) | SubmitOutcome::Rescreened(body)) => {
-                        Ok(decision_of(&body))
+                    Ok(SubmitOutcome::Created(stored) | SubmitOutcome::Rescreened(stored)) => {
+                        Ok(stored.decision)
                     }
                     Ok(other) => Err(format!("application {index}: unexpected outcome {other:?}")),
                     Err(err) => Err(format!("application {index}: {err}")),
@@ -216,12 +216,11 @@ struct Tally {
 }
 
 impl Tally {
-    fn count(&mut self, decision: Option<String>) {
-        match decision.as_deref() {
-            Some("clear") => self.clear += 1,
-            Some("review") => self.review += 1,
-            Some("reject") => self.reject += 1,
-            _ => {}
+    fn count(&mut self, decision: Decision) {
+        match decision {
+            Decision::Clear => self.clear += 1,
+            Decision::Review => self.review += 1,
+            Decision::Reject => self.reject += 1,
         }
     }
 
@@ -231,14 +230,6 @@ impl Tally {
 }
 
 /// The `verdict` of a verdict body.
-fn decision_of(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        verdict: String,
-    }
-    serde_json::from_slice::<Head>(body).ok().map(|h| h.verdict)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The generator.
 // ---------------------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ pub async fn run(settings: Settings, args: ScreenArgs) -> anyhow::Result<ExitCod
                     .screen_and_store(store, &app, canonical, None)
                     .await
                 {
-                    Ok(SubmitOutcome::Created(body) | SubmitOutcome::Rescreened(body)) => Ok(body),
+                    Ok(SubmitOutcome::Created(stored) | SubmitOutcome::Rescreened(stored)) => Ok(stored.json),
                     Ok(other) => Err(format!("line {line}: unexpected outcome {other:?}")),
                     Err(err) => Err(format!("line {line}: {err}")),
                 }

@@ -1,13 +1,17 @@
-//! Sanctions list versions and the re-screen queue.
+//! Sanctions list versions.
 //!
 //! A list load is one transaction: the new version (normalised entries, sealed), the pruning of old
 //! versions, and a re-screen request for every application the list can screen. Instances learn of
-//! it by polling [`Store::newest_list_seq`]; the queue holds each request until an instance that has
-//! loaded the new version stores the new verdict, so a crash never loses one.
+//! it by polling [`Store::newest_list_seq`]; the queue (`store::rescreen`) holds each request until
+//! an instance that has loaded the new version stores the new verdict, so a crash never loses one.
 
 use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
 
-use super::{Store, StoreError, TenantId, micros};
+use super::error::{StoreError, from_micros};
+use super::handle::Store;
+use super::model::TenantId;
+use super::sql::{Conn, Role, micros};
 use crate::intel::sanctions::LoadedList;
 
 /// Versions kept per list: the active one and two before it, for the status pages and rollback by
@@ -147,49 +151,59 @@ impl ListVersionRow {
     }
 }
 
-/// An application claimed for re-screening.
-#[derive(Debug, Clone)]
-pub struct RescreenClaim {
-    pub tenant: TenantId,
-    pub application_id: String,
-    pub cause: String,
-    /// The lease this claim holds; completing it only removes the request if nobody re-queued it.
-    pub lease: i64,
+/// Columns of a list version without its entries; `active` is 1 for the newest of its list.
+const LIST_VERSION_COLUMNS: &str = "l.seq, l.scope, l.list_name, l.format, l.source, l.content_sha256, \
+     l.loaded_at, l.loaded_by, l.entries, l.north_korea_entries, l.report_json, \
+     cast(case when l.seq = (select max(m.seq) from list_versions m \
+       where m.scope = l.scope and m.list_name = l.list_name) then 1 else 0 end as bigint) as active";
+
+/// An active version with its sealed entries.
+#[derive(sqlx::FromRow)]
+struct ActiveRow {
+    #[sqlx(flatten)]
+    version: ListVersionRow,
+    entities_enc: Vec<u8>,
 }
 
-/// What an instance needs to screen a stored application again.
-pub struct StoredApplication {
-    pub external_ref: String,
-    pub received_at: DateTime<Utc>,
-    pub version: i64,
-    pub application_json: Vec<u8>,
-    /// The current verdict document (JSON).
-    pub verdict_json: Vec<u8>,
-}
-
-/// The outcome of one re-screen.
-pub struct RescreenResult {
-    pub claim: RescreenClaim,
-    /// A new verdict to store as the next version, when it differs from the current one.
-    pub new_verdict: Option<NewVerdictVersion>,
-}
-
-pub struct NewVerdictVersion {
-    /// The version the new one follows; if the application changed meanwhile, nothing is written.
-    pub after_version: i64,
-    pub verdict: crate::model::Verdict,
-    pub base_verdict: crate::model::Decision,
-}
-
-/// Re-screen requests waiting, per scope the caller may see.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct QueueDepth {
-    pub pending: i64,
-}
-
-pub(crate) fn from_micros(us: i64) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::from_timestamp_micros(us)
-        .ok_or_else(|| StoreError::Corrupt("timestamp out of range".into()))
+/// Stores a version, prunes its list to [`VERSIONS_KEPT`] and queues every application the list
+/// screens, inside the caller's transaction; returns its sequence number.
+async fn insert_version(
+    conn: &mut Conn<'_>,
+    new: &NewListVersion,
+    sealed: &[u8],
+) -> Result<i64, sqlx::Error> {
+    let seq: i64 = conn
+        .scalar("select coalesce(max(seq), 0) + 1 from list_versions", &[])
+        .await?;
+    let scope = new.scope.as_column();
+    conn.execute(
+        "insert into list_versions (seq, scope, list_name, format, source, content_sha256, loaded_at, \
+         loaded_by, entries, north_korea_entries, report_json, entities_enc) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        &[
+            seq.into(),
+            scope.into(),
+            (&new.list_name).into(),
+            (&new.format).into(),
+            (&new.source).into(),
+            (&new.content_sha256[..]).into(),
+            micros(new.loaded_at).into(),
+            (&new.loaded_by).into(),
+            new.entries.into(),
+            new.north_korea_entries.into(),
+            (&new.report_json).into(),
+            sealed.into(),
+        ],
+    )
+    .await?;
+    conn.execute(
+        "delete from list_versions where scope = $1 and list_name = $2 and seq not in \
+         (select seq from list_versions where scope = $1 and list_name = $2 order by seq desc limit $3)",
+        &[scope.into(), (&new.list_name).into(), VERSIONS_KEPT.into()],
+    )
+    .await?;
+    super::rescreen::enqueue_scope(conn, scope, seq, micros(new.loaded_at)).await?;
+    Ok(seq)
 }
 
 impl Store {
@@ -199,50 +213,63 @@ impl Store {
         &self,
         new: NewListVersion,
     ) -> Result<ListVersionInfo, StoreError> {
-        let sealed = self.inner.keys.seal(&new.entities_json);
-        let backend = &self.inner.backend;
+        let sealed = self.keys().seal(&new.entities_json);
         // Two loads committing at once on PostgreSQL may pick the same seq: the loser retries.
         let mut attempt = 0;
-        loop {
+        let seq = loop {
             attempt += 1;
-            match backend.add_list_version(&new, &sealed).await {
-                Ok(seq) => {
-                    return Ok(ListVersionInfo {
-                        seq,
-                        scope: new.scope.clone(),
-                        list_name: new.list_name.clone(),
-                        format: new.format.clone(),
-                        source: new.source.clone(),
-                        content_sha256: new.content_sha256.to_vec(),
-                        loaded_at: new.loaded_at,
-                        loaded_by: new.loaded_by.clone(),
-                        entries: new.entries,
-                        north_korea_entries: new.north_korea_entries,
-                        report_json: new.report_json.clone(),
-                        active: true,
-                    });
-                }
-                Err(sqlx::Error::Database(db)) if db.is_unique_violation() && attempt < 5 => {
-                    continue;
-                }
+            let mut tx = self.pools().begin().await?;
+            let result = match insert_version(&mut tx.conn(), &new, &sealed).await {
+                Ok(seq) => tx.commit().await.map(|()| seq),
+                Err(err) => Err(err),
+            };
+            match result {
+                Ok(seq) => break seq,
+                Err(sqlx::Error::Database(db)) if db.is_unique_violation() && attempt < 5 => {}
                 Err(err) => return Err(err.into()),
             }
-        }
+        };
+        Ok(ListVersionInfo {
+            seq,
+            scope: new.scope,
+            list_name: new.list_name,
+            format: new.format,
+            source: new.source,
+            content_sha256: new.content_sha256.to_vec(),
+            loaded_at: new.loaded_at,
+            loaded_by: new.loaded_by,
+            entries: new.entries,
+            north_korea_entries: new.north_korea_entries,
+            report_json: new.report_json,
+            active: true,
+        })
     }
 
     /// The newest list version's sequence number (0 when none): instances poll it.
     pub async fn newest_list_seq(&self) -> Result<i64, StoreError> {
-        Ok(self.inner.backend.newest_list_seq().await?)
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        Ok(lease
+            .conn()
+            .scalar("select coalesce(max(seq), 0) from list_versions", &[])
+            .await?)
     }
 
     /// The active version of every list in every scope, with entries, for building the index.
     pub async fn active_lists(&self) -> Result<Vec<ActiveList>, StoreError> {
-        let rows = self.inner.backend.active_lists().await?;
+        let sql = format!(
+            "select {LIST_VERSION_COLUMNS}, l.entities_enc from list_versions l \
+             where l.seq = (select max(m.seq) from list_versions m \
+               where m.scope = l.scope and m.list_name = l.list_name) \
+             order by l.seq"
+        );
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        // Audited: the text is literals of this module.
+        let rows: Vec<ActiveRow> = lease.conn().fetch_all(AssertSqlSafe(sql), &[]).await?;
         rows.into_iter()
-            .map(|(row, sealed)| {
+            .map(|row| {
                 Ok(ActiveList {
-                    info: row.into_info()?,
-                    entities_json: self.open_sealed(&sealed)?,
+                    info: row.version.into_info()?,
+                    entities_json: self.keys().open(&row.entities_enc)?,
                 })
             })
             .collect()
@@ -253,120 +280,17 @@ impl Store {
         &self,
         tenant: Option<&TenantId>,
     ) -> Result<Vec<ListVersionInfo>, StoreError> {
-        let rows = self
-            .inner
-            .backend
-            .list_versions(tenant.map(TenantId::as_str))
+        let sql = format!(
+            "select {LIST_VERSION_COLUMNS} from list_versions l \
+             where ($1 is null or l.scope = '' or l.scope = $1) \
+             order by l.scope, l.list_name, l.seq desc"
+        );
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        // Audited: the text is literals of this module.
+        let rows: Vec<ListVersionRow> = lease
+            .conn()
+            .fetch_all(AssertSqlSafe(sql), &[tenant.map(TenantId::as_str).into()])
             .await?;
         rows.into_iter().map(ListVersionRow::into_info).collect()
-    }
-
-    /// Re-screen requests not yet done, for one tenant or (operator) all.
-    pub async fn rescreen_depth(
-        &self,
-        tenant: Option<&TenantId>,
-    ) -> Result<QueueDepth, StoreError> {
-        Ok(QueueDepth {
-            pending: self
-                .inner
-                .backend
-                .rescreen_depth(tenant.map(TenantId::as_str))
-                .await?,
-        })
-    }
-
-    /// Queues applications of one tenant for re-screening (links, policy changes).
-    pub async fn enqueue_rescreen(
-        &self,
-        tenant: &TenantId,
-        application_ids: &[String],
-        cause: &str,
-    ) -> Result<(), StoreError> {
-        if application_ids.is_empty() {
-            return Ok(());
-        }
-        Ok(self
-            .inner
-            .backend
-            .enqueue_rescreen(tenant.as_str(), application_ids, cause, micros(Utc::now()))
-            .await?)
-    }
-
-    /// Claims up to `limit` requests that an instance with lists up to `loaded_seq` may serve, for
-    /// `lease` (another instance takes them over if this one dies).
-    pub async fn claim_rescreens(
-        &self,
-        loaded_seq: i64,
-        limit: i64,
-        lease: std::time::Duration,
-    ) -> Result<Vec<RescreenClaim>, StoreError> {
-        let now = micros(Utc::now());
-        let until = now + i64::try_from(lease.as_micros()).unwrap_or(i64::MAX / 2);
-        let rows = self
-            .inner
-            .backend
-            .claim_rescreens(now, until, loaded_seq, limit)
-            .await?;
-        rows.into_iter()
-            .map(|(tenant, application_id, cause)| {
-                Ok(RescreenClaim {
-                    tenant: TenantId::parse(&tenant)
-                        .ok_or_else(|| StoreError::Corrupt(format!("bad tenant {tenant:?}")))?,
-                    application_id,
-                    cause,
-                    lease: until,
-                })
-            })
-            .collect()
-    }
-
-    /// Stores the new verdict versions of a batch of re-screens and removes their requests, in one
-    /// transaction.
-    pub async fn complete_rescreens(
-        &self,
-        results: Vec<RescreenResult>,
-    ) -> Result<usize, StoreError> {
-        let keys = &self.inner.keys;
-        let mut sealed = Vec::with_capacity(results.len());
-        for result in &results {
-            let body = match &result.new_verdict {
-                Some(v) => Some(
-                    serde_json::to_vec(&v.verdict)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                ),
-                None => None,
-            };
-            sealed.push(body.map(|b| keys.seal(&b)));
-        }
-        Ok(self
-            .inner
-            .backend
-            .complete_rescreens(&results, &sealed, micros(Utc::now()))
-            .await?)
-    }
-}
-
-impl super::TenantStore<'_> {
-    /// One of this tenant's applications as stored, decrypted, with its current verdict.
-    pub async fn stored_application(
-        &self,
-        id: &str,
-    ) -> Result<Option<StoredApplication>, StoreError> {
-        let row = self
-            .store
-            .inner
-            .backend
-            .stored_application(self.tenant.as_str(), id)
-            .await?;
-        let Some((external_ref, received_at, version, application_enc, verdict_enc)) = row else {
-            return Ok(None);
-        };
-        Ok(Some(StoredApplication {
-            external_ref,
-            received_at: from_micros(received_at)?,
-            version,
-            application_json: self.store.open_sealed(&application_enc)?,
-            verdict_json: self.store.open_sealed(&verdict_enc)?,
-        }))
     }
 }

@@ -7,7 +7,12 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, micros};
+use super::applications;
+use super::error::{StoreError, from_micros};
+use super::handle::Store;
+use super::index::{self, Indexed};
+use super::sql::{Role, micros};
+use super::{meta, rescreen};
 use crate::identifiers::{INDEX_VERSION, Identifiers};
 
 /// `store_meta` row holding the index version the rows were written with (ASCII digits).
@@ -15,15 +20,6 @@ const INDEX_VERSION_NAME: &str = "index_version";
 
 /// Version of a store whose rows predate the versioning.
 const UNVERSIONED: i64 = 1;
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct StoredRow {
-    id: String,
-    tenant_id: String,
-    version: i64,
-    received_at: i64,
-    application_enc: Vec<u8>,
-}
 
 /// A stored application, decrypted, as the re-index reads it.
 pub struct ReindexSource {
@@ -46,8 +42,8 @@ pub struct Reindexed {
 impl Store {
     /// The derivation the stored index rows were written with.
     pub async fn index_version(&self) -> Result<i64, StoreError> {
-        let backend = &self.inner.backend;
-        match backend.meta(INDEX_VERSION_NAME).await? {
+        let mut lease = self.pools().acquire(Role::Write).await?;
+        match meta::get(&mut lease.conn(), INDEX_VERSION_NAME).await? {
             Some(value) => std::str::from_utf8(&value)
                 .ok()
                 .and_then(|v| v.parse().ok())
@@ -59,18 +55,17 @@ impl Store {
     /// Records the index version of a store that has none: an empty store is written with this
     /// build's derivation from the start; one with applications predates the versioning.
     pub(crate) async fn init_index_version(&self) -> Result<(), StoreError> {
-        let backend = &self.inner.backend;
-        if backend.meta(INDEX_VERSION_NAME).await?.is_some() {
+        let mut lease = self.pools().acquire(Role::Write).await?;
+        let mut conn = lease.conn();
+        if meta::get(&mut conn, INDEX_VERSION_NAME).await?.is_some() {
             return Ok(());
         }
-        let version = if backend.application_count().await? == 0 {
+        let version = if applications::count(&mut conn).await? == 0 {
             INDEX_VERSION
         } else {
             UNVERSIONED
         };
-        Ok(backend
-            .put_meta(INDEX_VERSION_NAME, version.to_string().as_bytes())
-            .await?)
+        Ok(meta::put(&mut conn, INDEX_VERSION_NAME, version.to_string().as_bytes()).await?)
     }
 
     /// Whether the index must be rebuilt before it matches this build's derivation.
@@ -80,7 +75,8 @@ impl Store {
 
     /// Applications stored, for progress.
     pub async fn application_count(&self) -> Result<u64, StoreError> {
-        Ok(self.inner.backend.application_count().await?.max(0) as u64)
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        Ok(applications::count(&mut lease.conn()).await?.max(0) as u64)
     }
 
     /// Up to `limit` stored applications with ids after `after`, in id order, decrypted.
@@ -89,13 +85,13 @@ impl Store {
         after: &str,
         limit: i64,
     ) -> Result<Vec<ReindexSource>, StoreError> {
-        let rows = self.inner.backend.applications_after(after, limit).await?;
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        let rows = applications::after(&mut lease.conn(), after, limit).await?;
         rows.into_iter()
             .map(|row| {
                 Ok(ReindexSource {
-                    application_json: self.inner.keys.open(&row.application_enc)?,
-                    received_at: DateTime::from_timestamp_micros(row.received_at)
-                        .ok_or_else(|| StoreError::Corrupt("received_at out of range".into()))?,
+                    application_json: self.keys().open(&row.application_enc)?,
+                    received_at: from_micros(row.received_at)?,
                     id: row.id,
                     tenant: row.tenant_id,
                     version: row.version,
@@ -104,23 +100,44 @@ impl Store {
             .collect()
     }
 
-    /// Replaces the index rows of a batch in one transaction; returns how many were replaced.
+    /// Replaces the index rows of each application of a batch still at the version it was read
+    /// at (one re-submitted meanwhile was indexed by the writer already), in one transaction;
+    /// returns how many were replaced.
     pub async fn replace_identifiers(&self, batch: &[Reindexed]) -> Result<usize, StoreError> {
         if batch.is_empty() {
             return Ok(0);
         }
-        Ok(self.inner.backend.replace_identifiers(batch).await?)
+        let mut tx = self.pools().begin().await?;
+        let mut conn = tx.conn();
+        let mut current = Vec::with_capacity(batch.len());
+        for row in batch {
+            // The row lock keeps a concurrent re-submission out until commit where writers run in
+            // parallel (PostgreSQL).
+            if applications::version_for_update(&mut conn, &row.tenant, &row.id).await?
+                == Some(row.version)
+            {
+                index::delete(&mut conn, &row.tenant, &row.id).await?;
+                current.push(Indexed {
+                    application_id: &row.id,
+                    tenant: &row.tenant,
+                    identifiers: &row.identifiers,
+                });
+            }
+        }
+        index::insert(&mut conn, &current).await?;
+        drop(conn);
+        tx.commit().await?;
+        Ok(current.len())
     }
 
     /// Records that every row now follows this build's derivation, and queues every application for
     /// re-screening: links found or lost under the new keys reach the verdicts.
     pub async fn finish_reindex(&self) -> Result<(), StoreError> {
-        let backend = &self.inner.backend;
-        backend
-            .enqueue_all_rescreens("links", micros(Utc::now()))
-            .await?;
-        Ok(backend
-            .put_meta(INDEX_VERSION_NAME, INDEX_VERSION.to_string().as_bytes())
-            .await?)
+        let mut tx = self.pools().begin().await?;
+        let mut conn = tx.conn();
+        rescreen::enqueue_all(&mut conn, "links", micros(Utc::now())).await?;
+        meta::put(&mut conn, INDEX_VERSION_NAME, INDEX_VERSION.to_string().as_bytes()).await?;
+        drop(conn);
+        Ok(tx.commit().await?)
     }
 }

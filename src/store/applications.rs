@@ -1,0 +1,506 @@
+//! Queries on applications, their verdict versions, tenants and Idempotency-Keys.
+
+use std::collections::HashSet;
+
+use sqlx::AssertSqlSafe;
+
+use super::model::ListQuery;
+use super::sql::{Arg, Batch, Column, Conn, micros};
+
+/// A verdict version, sealed.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SealedVerdict {
+    pub verdict: String,
+    pub verdict_enc: Vec<u8>,
+}
+
+/// One item of HR's verdict query, with its keyset position.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ListedVerdict {
+    pub id: String,
+    pub updated_at: i64,
+    pub verdict_enc: Vec<u8>,
+}
+
+/// An application with its current verdict, sealed.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SealedApplication {
+    pub external_ref: String,
+    pub received_at: i64,
+    pub version: i64,
+    pub application_enc: Vec<u8>,
+    pub verdict_enc: Vec<u8>,
+}
+
+/// An application's id and first reception, by `external_ref`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Reception {
+    pub id: String,
+    pub received_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CurrentVersion {
+    pub id: String,
+    pub version: i64,
+}
+
+/// What an Idempotency-Key answered with.
+#[derive(sqlx::FromRow)]
+pub(crate) struct IdempotencyRow {
+    pub request_hash: Vec<u8>,
+    pub status: i64,
+    pub application_id: String,
+    pub version: i64,
+}
+
+/// A stored application as the re-index reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct IndexSource {
+    pub id: String,
+    pub tenant_id: String,
+    pub version: i64,
+    pub received_at: i64,
+    pub application_enc: Vec<u8>,
+}
+
+/// The current verdict of one of a tenant's applications.
+pub(crate) async fn latest(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<SealedVerdict>, sqlx::Error> {
+    conn.fetch_optional(
+        "select v.verdict, v.verdict_enc from applications a \
+         join verdicts v on v.application_id = a.id and v.version = a.version \
+         where a.tenant_id = $1 and a.id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await
+}
+
+/// Every verdict version of one of a tenant's applications, oldest first.
+pub(crate) async fn history(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    id: &str,
+) -> Result<Vec<SealedVerdict>, sqlx::Error> {
+    conn.fetch_all(
+        "select verdict, verdict_enc from verdicts where tenant_id = $1 and application_id = $2 \
+         order by version",
+        &[tenant.into(), id.into()],
+    )
+    .await
+}
+
+/// One page of HR's verdict query, newest first; `limit` rows at most.
+pub(crate) async fn list(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    q: &ListQuery,
+    limit: i64,
+) -> Result<Vec<ListedVerdict>, sqlx::Error> {
+    let (after_at, after_id) = match &q.after {
+        Some((at, id)) => (Some(*at), Some(id.as_str())),
+        None => (None, None),
+    };
+    conn.fetch_all(
+        "select a.id, a.updated_at, v.verdict_enc from applications a \
+         join verdicts v on v.application_id = a.id and v.version = a.version \
+         where a.tenant_id = $1 \
+           and ($2 is null or a.verdict = $2) \
+           and ($3 is null or a.updated_at >= $3) \
+           and ($4 is null or a.external_ref = $4) \
+           and ($5 is null or a.updated_at < $5 or (a.updated_at = $5 and a.id < $6)) \
+         order by a.updated_at desc, a.id desc \
+         limit $7",
+        &[
+            tenant.into(),
+            q.verdict.map(|v| v.as_str()).into(),
+            q.updated_since.map(micros).into(),
+            q.external_ref.as_deref().into(),
+            after_at.into(),
+            after_id.into(),
+            limit.into(),
+        ],
+    )
+    .await
+}
+
+/// The application a tenant stored under `external_ref`, if any.
+pub(crate) async fn reception(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    external_ref: &str,
+) -> Result<Option<Reception>, sqlx::Error> {
+    conn.fetch_optional(
+        "select id, received_at from applications where tenant_id = $1 and external_ref = $2",
+        &[tenant.into(), external_ref.into()],
+    )
+    .await
+}
+
+/// One of a tenant's applications with its current verdict.
+pub(crate) async fn sealed_application(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<SealedApplication>, sqlx::Error> {
+    conn.fetch_optional(
+        "select a.external_ref, a.received_at, a.version, a.application_enc, v.verdict_enc \
+         from applications a join verdicts v on v.application_id = a.id and v.version = a.version \
+         where a.tenant_id = $1 and a.id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await
+}
+
+pub(crate) async fn count(conn: &mut Conn<'_>) -> Result<i64, sqlx::Error> {
+    conn.scalar("select count(*) from applications", &[]).await
+}
+
+/// A page of every tenant's applications in id order (keyset), for the re-index.
+pub(crate) async fn after(
+    conn: &mut Conn<'_>,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<IndexSource>, sqlx::Error> {
+    conn.fetch_all(
+        "select id, tenant_id, version, received_at, application_enc from applications \
+         where id > $1 order by id limit $2",
+        &[after.into(), limit.into()],
+    )
+    .await
+}
+
+/// The application's current version, locked until the transaction ends where the backend has
+/// parallel writers.
+pub(crate) async fn version_for_update(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let sql = format!(
+        "select version from applications where tenant_id = $1 and id = $2{}",
+        conn.for_update()
+    );
+    let row: Option<(i64,)> = conn
+        .fetch_optional(AssertSqlSafe(sql), &[tenant.into(), id.into()])
+        .await?;
+    Ok(row.map(|(v,)| v))
+}
+
+/// The application stored under `external_ref`, locked as [`version_for_update`] locks it.
+pub(crate) async fn by_ref_for_update(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    external_ref: &str,
+) -> Result<CurrentVersion, sqlx::Error> {
+    let sql = format!(
+        "select id, version from applications where tenant_id = $1 and external_ref = $2{}",
+        conn.for_update()
+    );
+    conn.fetch_optional(AssertSqlSafe(sql), &[tenant.into(), external_ref.into()])
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// A new application's row (version 1).
+pub(crate) struct NewApplication<'a> {
+    pub id: &'a str,
+    pub tenant: &'a str,
+    pub external_ref: &'a str,
+    pub received_at: i64,
+    pub verdict: &'a str,
+    pub risk_score: i64,
+    pub application_enc: &'a [u8],
+    pub base_verdict: &'a str,
+}
+
+/// Inserts the applications whose `(tenant, external_ref)` is new; returns the ids inserted.
+pub(crate) async fn insert_new(
+    conn: &mut Conn<'_>,
+    rows: &[NewApplication<'_>],
+) -> Result<Vec<String>, sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let batch = Batch {
+        table: "applications",
+        columns: &[
+            "id",
+            "tenant_id",
+            "external_ref",
+            "received_at",
+            "updated_at",
+            "verdict",
+            "risk_score",
+            "version",
+            "application_enc",
+            "base_verdict",
+        ],
+        values: vec![
+            Column::Text(rows.iter().map(|r| r.id).collect()),
+            Column::Text(rows.iter().map(|r| r.tenant).collect()),
+            Column::Text(rows.iter().map(|r| r.external_ref).collect()),
+            Column::Int(rows.iter().map(|r| r.received_at).collect()),
+            Column::Int(rows.iter().map(|r| r.received_at).collect()),
+            Column::Text(rows.iter().map(|r| r.verdict).collect()),
+            Column::Int(rows.iter().map(|r| r.risk_score).collect()),
+            Column::Int(vec![1; rows.len()]),
+            Column::Blob(rows.iter().map(|r| r.application_enc).collect()),
+            Column::Text(rows.iter().map(|r| r.base_verdict).collect()),
+        ],
+        tail: "on conflict (tenant_id, external_ref) do nothing returning id",
+    };
+    conn.insert_batch(&batch).await
+}
+
+/// A re-submitted application's row, moved to `version`.
+pub(crate) struct Resubmission<'a> {
+    pub id: &'a str,
+    pub tenant: &'a str,
+    pub updated_at: i64,
+    pub verdict: &'a str,
+    pub risk_score: i64,
+    pub version: i64,
+    pub application_enc: &'a [u8],
+    pub base_verdict: &'a str,
+}
+
+pub(crate) async fn update_resubmitted(
+    conn: &mut Conn<'_>,
+    row: &Resubmission<'_>,
+) -> Result<(), sqlx::Error> {
+    conn.execute(
+        "update applications set updated_at = $1, verdict = $2, risk_score = $3, version = $4, \
+         application_enc = $5, base_verdict = $6 where tenant_id = $7 and id = $8",
+        &[
+            row.updated_at.into(),
+            row.verdict.into(),
+            row.risk_score.into(),
+            row.version.into(),
+            row.application_enc.into(),
+            row.base_verdict.into(),
+            row.tenant.into(),
+            row.id.into(),
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Moves an application to the version of `verdict` after a re-screen, unless it changed since it
+/// was read at the version before; returns whether it moved.
+pub(crate) async fn advance_rescreened(
+    conn: &mut Conn<'_>,
+    verdict: &NewVerdict<'_>,
+    base_verdict: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let updated = conn
+        .execute(
+            "update applications set verdict = $1, risk_score = $2, version = $3, updated_at = $4, \
+             base_verdict = $5 where tenant_id = $6 and id = $7 and version = $8",
+            &[
+                verdict.verdict.into(),
+                verdict.risk_score.into(),
+                verdict.version.into(),
+                now.into(),
+                base_verdict.into(),
+                verdict.tenant.into(),
+                verdict.application_id.into(),
+                (verdict.version - 1).into(),
+            ],
+        )
+        .await?;
+    Ok(updated == 1)
+}
+
+/// A verdict version's row.
+pub(crate) struct NewVerdict<'a> {
+    pub application_id: &'a str,
+    pub version: i64,
+    pub tenant: &'a str,
+    pub verdict: &'a str,
+    pub risk_score: i64,
+    pub policy_version: &'a str,
+    /// Why this version exists: `submitted`, `resubmitted`, `lists`, `links`, ….
+    pub cause: &'a str,
+    pub screened_at: i64,
+    pub verdict_enc: &'a [u8],
+}
+
+pub(crate) async fn insert_verdicts(
+    conn: &mut Conn<'_>,
+    rows: &[NewVerdict<'_>],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let batch = Batch {
+        table: "verdicts",
+        columns: &[
+            "application_id",
+            "version",
+            "tenant_id",
+            "verdict",
+            "risk_score",
+            "policy_version",
+            "cause",
+            "screened_at",
+            "verdict_enc",
+        ],
+        values: vec![
+            Column::Text(rows.iter().map(|r| r.application_id).collect()),
+            Column::Int(rows.iter().map(|r| r.version).collect()),
+            Column::Text(rows.iter().map(|r| r.tenant).collect()),
+            Column::Text(rows.iter().map(|r| r.verdict).collect()),
+            Column::Int(rows.iter().map(|r| r.risk_score).collect()),
+            Column::Text(rows.iter().map(|r| r.policy_version).collect()),
+            Column::Text(rows.iter().map(|r| r.cause).collect()),
+            Column::Int(rows.iter().map(|r| r.screened_at).collect()),
+            Column::Blob(rows.iter().map(|r| r.verdict_enc).collect()),
+        ],
+        tail: "",
+    };
+    conn.insert_batch::<String>(&batch).await.map(|_| ())
+}
+
+/// One version of one of a tenant's applications.
+pub(crate) async fn verdict_at(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    id: &str,
+    version: i64,
+) -> Result<SealedVerdict, sqlx::Error> {
+    conn.fetch_optional(
+        "select verdict, verdict_enc from verdicts \
+         where tenant_id = $1 and application_id = $2 and version = $3",
+        &[tenant.into(), id.into(), version.into()],
+    )
+    .await?
+    .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Registers tenants not seen before.
+pub(crate) async fn insert_tenants(
+    conn: &mut Conn<'_>,
+    tenants: &[&str],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if tenants.is_empty() {
+        return Ok(());
+    }
+    let batch = Batch {
+        table: "tenants",
+        columns: &["id", "created_at"],
+        values: vec![
+            Column::Text(tenants.to_vec()),
+            Column::Int(vec![now; tenants.len()]),
+        ],
+        tail: "on conflict (id) do nothing",
+    };
+    conn.insert_batch::<String>(&batch).await.map(|_| ())
+}
+
+/// What a tenant's Idempotency-Key answered, if it is still valid (created at `since` or later).
+pub(crate) async fn idempotency(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    key: &str,
+    since: i64,
+) -> Result<Option<IdempotencyRow>, sqlx::Error> {
+    conn.fetch_optional(
+        "select request_hash, status, application_id, version from idempotency_keys \
+         where tenant_id = $1 and idem_key = $2 and created_at >= $3",
+        &[tenant.into(), key.into(), since.into()],
+    )
+    .await
+}
+
+/// Which of `(tenant, key)` pairs are stored and still valid.
+pub(crate) async fn idempotency_seen(
+    conn: &mut Conn<'_>,
+    pairs: &[(&str, &str)],
+    since: i64,
+) -> Result<HashSet<(String, String)>, sqlx::Error> {
+    let mut seen = HashSet::new();
+    // Two parameters per pair, under either database's parameter limit.
+    for chunk in pairs.chunks(10_000) {
+        let placeholders: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 2, 2 * i + 3))
+            .collect();
+        let sql = format!(
+            "select tenant_id, idem_key from idempotency_keys where created_at >= $1 \
+             and (tenant_id, idem_key) in ({})",
+            placeholders.join(", ")
+        );
+        let mut args: Vec<Arg<'_>> = Vec::with_capacity(1 + 2 * chunk.len());
+        args.push(since.into());
+        for (tenant, key) in chunk {
+            args.push((*tenant).into());
+            args.push((*key).into());
+        }
+        // Audited: only numbered placeholders are generated; every value is bound.
+        let rows: Vec<(String, String)> = conn.fetch_all(AssertSqlSafe(sql), &args).await?;
+        seen.extend(rows);
+    }
+    Ok(seen)
+}
+
+/// An Idempotency-Key's answer.
+pub(crate) struct NewIdempotencyKey<'a> {
+    pub tenant: &'a str,
+    pub key: &'a str,
+    pub request_hash: &'a [u8],
+    pub status: i64,
+    pub application_id: &'a str,
+    pub version: i64,
+    pub created_at: i64,
+}
+
+/// Stores Idempotency-Keys' answers, replacing an expired row for the same key (the purge may not
+/// have run yet).
+pub(crate) async fn upsert_idempotency(
+    conn: &mut Conn<'_>,
+    rows: &[NewIdempotencyKey<'_>],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let batch = Batch {
+        table: "idempotency_keys",
+        columns: &[
+            "tenant_id",
+            "idem_key",
+            "request_hash",
+            "status",
+            "application_id",
+            "version",
+            "created_at",
+        ],
+        values: vec![
+            Column::Text(rows.iter().map(|r| r.tenant).collect()),
+            Column::Text(rows.iter().map(|r| r.key).collect()),
+            Column::Blob(rows.iter().map(|r| r.request_hash).collect()),
+            Column::Int(rows.iter().map(|r| r.status).collect()),
+            Column::Text(rows.iter().map(|r| r.application_id).collect()),
+            Column::Int(rows.iter().map(|r| r.version).collect()),
+            Column::Int(rows.iter().map(|r| r.created_at).collect()),
+        ],
+        tail: "on conflict (tenant_id, idem_key) do update set request_hash = excluded.request_hash, \
+               status = excluded.status, application_id = excluded.application_id, \
+               version = excluded.version, created_at = excluded.created_at",
+    };
+    conn.insert_batch::<String>(&batch).await.map(|_| ())
+}
+
+/// Forgets Idempotency-Keys created before `before`.
+pub(crate) async fn purge_idempotency(conn: &mut Conn<'_>, before: i64) -> Result<u64, sqlx::Error> {
+    conn.execute(
+        "delete from idempotency_keys where created_at < $1",
+        &[before.into()],
+    )
+    .await
+}

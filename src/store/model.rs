@@ -1,0 +1,141 @@
+//! What goes into the store and comes out of it.
+
+use chrono::{DateTime, Utc};
+
+use crate::identifiers::{IdentifierKind, Identifiers};
+use crate::model::{Decision, Verdict};
+
+/// A tenant id from a verified token: 1–64 characters of `A–Z a–z 0–9 . _ -`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TenantId(String);
+
+impl TenantId {
+    pub fn parse(id: &str) -> Option<TenantId> {
+        let ok = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        ok.then(|| TenantId(id.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A screened application on its way to storage.
+pub struct Submission {
+    pub external_ref: String,
+    /// The application as received (canonical JSON); stored encrypted.
+    pub application_json: Vec<u8>,
+    pub idempotency: Option<IdempotencyKey>,
+    pub received_at: DateTime<Utc>,
+    /// The verdict to store; the store assigns `id` (new, or the existing one for a known
+    /// `external_ref`).
+    pub verdict: Verdict,
+    /// The decision without signals that depend on other applications (for propagation).
+    pub base_verdict: Decision,
+    /// Index rows replacing the application's previous ones.
+    pub identifiers: Identifiers,
+}
+
+/// What the store knows before an application is screened: its earlier submission, if any, and
+/// the applications that share one of its identifiers.
+#[derive(Debug, Default)]
+pub struct PriorKnowledge {
+    /// The application's id and first reception, when its `external_ref` was seen before.
+    pub prior: Option<(String, DateTime<Utc>)>,
+    pub shared_identifiers: Vec<SharedIdentifier>,
+    /// The lookup stopped at its cap: counts built from `shared_identifiers` are lower bounds.
+    pub truncated: bool,
+    /// Other identities of the tenant in the cluster this one joins through strong attributes;
+    /// `None` when it shares no strong attribute.
+    pub cluster: Option<usize>,
+}
+
+/// Whose application an index hit is. Another tenant's ids and name never leave the store: its
+/// applications are counted through opaque per-process tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    SameTenant(String),
+    OtherTenant { tenant: u64, application: u64 },
+}
+
+/// Another application indexed under one of the keys probed.
+#[derive(Debug, Clone)]
+pub struct SharedIdentifier {
+    pub kind: IdentifierKind,
+    /// The key that matched (one of the probes).
+    pub key: [u8; 32],
+    pub owner: Owner,
+    pub name_key: Vec<u8>,
+    pub dob_key: Option<Vec<u8>>,
+    /// The other application's perceptual hash, for portrait-block hits.
+    pub phash: Option<u64>,
+    /// When the other application was seen at the address, for residential-address hits.
+    pub seen: Option<crate::identifiers::Seen>,
+    pub verdict: Decision,
+}
+
+/// An application linked to another through a shared attribute.
+#[derive(Debug, Clone)]
+pub struct LinkedApplication {
+    pub id: String,
+    pub external_ref: String,
+    pub verdict: Decision,
+    pub shared: Vec<IdentifierKind>,
+}
+
+pub struct IdempotencyKey {
+    pub key: String,
+    /// SHA-256 of the canonical request body.
+    pub request_hash: [u8; 32],
+}
+
+/// A verdict as stored: the application it belongs to, its version, and the document served.
+#[derive(Debug, Clone)]
+pub struct StoredVerdict {
+    pub application_id: String,
+    pub version: i64,
+    pub decision: Decision,
+    /// The verdict document (JSON), exactly as stored and served.
+    pub json: Vec<u8>,
+}
+
+/// What storing a submission did.
+#[derive(Debug)]
+pub enum SubmitOutcome {
+    Created(StoredVerdict),
+    Rescreened(StoredVerdict),
+    /// The Idempotency-Key was seen with the same body: the stored response.
+    Replayed { status: u16, verdict: StoredVerdict },
+    /// The Idempotency-Key was seen with another body.
+    IdempotencyConflict,
+}
+
+impl SubmitOutcome {
+    /// The verdict this submission stored, if it stored one (not a replay or a conflict).
+    pub fn stored(&self) -> Option<&StoredVerdict> {
+        match self {
+            SubmitOutcome::Created(v) | SubmitOutcome::Rescreened(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Filters of HR's verdict query.
+#[derive(Debug, Default, Clone)]
+pub struct ListQuery {
+    pub verdict: Option<Decision>,
+    pub updated_since: Option<DateTime<Utc>>,
+    pub external_ref: Option<String>,
+    /// Keyset position: items strictly older than this (updated_at µs, id).
+    pub after: Option<(i64, String)>,
+    pub limit: u32,
+}
+
+pub struct Page {
+    pub items: Vec<Vec<u8>>,
+    pub next: Option<(i64, String)>,
+}

@@ -1,0 +1,255 @@
+//! The re-screen queue: applications to screen again because a list, a link or the index changed.
+//! A request stays queued until an instance that may serve it (its lists are at least as new as the
+//! request needs) stores the new verdict; claims are leases, so a crashed instance's claims are
+//! taken over when they run out.
+
+use chrono::{DateTime, Utc};
+
+use super::applications::{self, NewVerdict};
+use super::error::{StoreError, from_micros};
+use super::handle::{Store, TenantStore};
+use super::model::TenantId;
+use super::sql::{Conn, Role, micros};
+
+/// An application claimed for re-screening.
+#[derive(Debug, Clone)]
+pub struct RescreenClaim {
+    pub tenant: TenantId,
+    pub application_id: String,
+    pub cause: String,
+    /// The lease this claim holds; completing it only removes the request if nobody re-queued it.
+    pub lease: i64,
+}
+
+/// What an instance needs to screen a stored application again.
+pub struct StoredApplication {
+    pub external_ref: String,
+    pub received_at: DateTime<Utc>,
+    pub version: i64,
+    pub application_json: Vec<u8>,
+    /// The current verdict document (JSON).
+    pub verdict_json: Vec<u8>,
+}
+
+/// The outcome of one re-screen.
+pub struct RescreenResult {
+    pub claim: RescreenClaim,
+    /// A new verdict to store as the next version, when it differs from the current one.
+    pub new_verdict: Option<NewVerdictVersion>,
+}
+
+pub struct NewVerdictVersion {
+    /// The version the new one follows; if the application changed meanwhile, nothing is written.
+    pub after_version: i64,
+    pub verdict: crate::model::Verdict,
+    pub base_verdict: crate::model::Decision,
+}
+
+/// Re-screen requests waiting, per scope the caller may see.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueDepth {
+    pub pending: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    tenant_id: String,
+    application_id: String,
+    cause: String,
+}
+
+/// Queues every application of `scope` (`''`: all tenants) for a list version `seq`.
+pub(crate) async fn enqueue_scope(
+    conn: &mut Conn<'_>,
+    scope: &str,
+    seq: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    conn.execute(
+        "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
+         select tenant_id, id, 'lists', $1, $2, 0 from applications where ($3 = '' or tenant_id = $3) \
+         on conflict (tenant_id, application_id) do update set cause = excluded.cause, \
+         min_list_seq = case when excluded.min_list_seq > rescreen_queue.min_list_seq \
+           then excluded.min_list_seq else rescreen_queue.min_list_seq end, \
+         claimed_until = 0",
+        &[seq.into(), now.into(), scope.into()],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Queues every stored application, whatever its tenant.
+pub(crate) async fn enqueue_all(conn: &mut Conn<'_>, cause: &str, now: i64) -> Result<(), sqlx::Error> {
+    // `where`: SQLite parses `on conflict` after a bare `select … from t` as a join.
+    conn.execute(
+        "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
+         select tenant_id, id, $1, 0, $2, 0 from applications where 1 = 1 \
+         on conflict (tenant_id, application_id) do update set claimed_until = 0",
+        &[cause.into(), now.into()],
+    )
+    .await
+    .map(|_| ())
+}
+
+impl Store {
+    /// Re-screen requests not yet done, for one tenant or (operator) all.
+    pub async fn rescreen_depth(
+        &self,
+        tenant: Option<&TenantId>,
+    ) -> Result<QueueDepth, StoreError> {
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        let pending = lease
+            .conn()
+            .scalar(
+                "select count(*) from rescreen_queue where ($1 is null or tenant_id = $1)",
+                &[tenant.map(TenantId::as_str).into()],
+            )
+            .await?;
+        Ok(QueueDepth { pending })
+    }
+
+    /// Queues applications of one tenant for re-screening (links, policy changes).
+    pub async fn enqueue_rescreen(
+        &self,
+        tenant: &TenantId,
+        application_ids: &[String],
+        cause: &str,
+    ) -> Result<(), StoreError> {
+        if application_ids.is_empty() {
+            return Ok(());
+        }
+        let now = micros(Utc::now());
+        let mut tx = self.pools().begin().await?;
+        let mut conn = tx.conn();
+        for id in application_ids {
+            conn.execute(
+                "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
+                 values ($1, $2, $3, 0, $4, 0) \
+                 on conflict (tenant_id, application_id) do update set claimed_until = 0",
+                &[tenant.as_str().into(), id.into(), cause.into(), now.into()],
+            )
+            .await?;
+        }
+        drop(conn);
+        Ok(tx.commit().await?)
+    }
+
+    /// Claims up to `limit` requests that an instance with lists up to `loaded_seq` may serve, for
+    /// `lease` (another instance takes them over if this one dies).
+    pub async fn claim_rescreens(
+        &self,
+        loaded_seq: i64,
+        limit: i64,
+        lease: std::time::Duration,
+    ) -> Result<Vec<RescreenClaim>, StoreError> {
+        let now = micros(Utc::now());
+        let until = now + i64::try_from(lease.as_micros()).unwrap_or(i64::MAX / 2);
+        let mut conn = self.pools().acquire(Role::Write).await?;
+        let mut conn = conn.conn();
+        // Instances on PostgreSQL skip the rows another one is claiming.
+        let sql = format!(
+            "update rescreen_queue set claimed_until = $1 \
+             where (tenant_id, application_id) in (select tenant_id, application_id from rescreen_queue \
+               where claimed_until < $2 and min_list_seq <= $3 order by enqueued_at limit $4{}) \
+             returning tenant_id, application_id, cause",
+            conn.skip_locked()
+        );
+        let rows: Vec<ClaimRow> = conn
+            .fetch_all(
+                sqlx::AssertSqlSafe(sql),
+                &[until.into(), now.into(), loaded_seq.into(), limit.into()],
+            )
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(RescreenClaim {
+                    tenant: TenantId::parse(&row.tenant_id).ok_or_else(|| {
+                        StoreError::Corrupt(format!("bad tenant {:?}", row.tenant_id))
+                    })?,
+                    application_id: row.application_id,
+                    cause: row.cause,
+                    lease: until,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores the new verdict versions of a batch of re-screens and removes their requests, in one
+    /// transaction; returns how many verdicts were written.
+    pub async fn complete_rescreens(
+        &self,
+        results: Vec<RescreenResult>,
+    ) -> Result<usize, StoreError> {
+        let keys = self.keys();
+        let mut sealed = Vec::with_capacity(results.len());
+        for result in &results {
+            sealed.push(match &result.new_verdict {
+                Some(v) => Some(keys.seal(
+                    &serde_json::to_vec(&v.verdict).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                )),
+                None => None,
+            });
+        }
+        let now = micros(Utc::now());
+        let mut tx = self.pools().begin().await?;
+        let mut conn = tx.conn();
+        let mut written = 0;
+        for (result, sealed) in results.iter().zip(&sealed) {
+            let claim = &result.claim;
+            let tenant = claim.tenant.as_str();
+            if let (Some(new), Some(sealed)) = (&result.new_verdict, sealed) {
+                let v = &new.verdict;
+                let row = NewVerdict {
+                    application_id: &claim.application_id,
+                    version: new.after_version + 1,
+                    tenant,
+                    verdict: v.verdict.as_str(),
+                    risk_score: i64::from(v.risk_score),
+                    policy_version: &v.policy_version,
+                    cause: &claim.cause,
+                    screened_at: micros(v.screened_at),
+                    verdict_enc: sealed,
+                };
+                // Otherwise the application was re-submitted meanwhile, and screened then.
+                if applications::advance_rescreened(&mut conn, &row, new.base_verdict.as_str(), now)
+                    .await?
+                {
+                    applications::insert_verdicts(&mut conn, &[row]).await?;
+                    written += 1;
+                }
+            }
+            conn.execute(
+                "delete from rescreen_queue where tenant_id = $1 and application_id = $2 and claimed_until = $3",
+                &[tenant.into(), (&claim.application_id).into(), claim.lease.into()],
+            )
+            .await?;
+        }
+        drop(conn);
+        tx.commit().await?;
+        Ok(written)
+    }
+}
+
+impl TenantStore<'_> {
+    /// One of this tenant's applications as stored, decrypted, with its current verdict.
+    pub async fn stored_application(
+        &self,
+        id: &str,
+    ) -> Result<Option<StoredApplication>, StoreError> {
+        let mut lease = self.store().pools().acquire(Role::Read).await?;
+        let Some(row) =
+            applications::sealed_application(&mut lease.conn(), self.tenant_id().as_str(), id)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let keys = self.keys();
+        Ok(Some(StoredApplication {
+            external_ref: row.external_ref,
+            received_at: from_micros(row.received_at)?,
+            version: row.version,
+            application_json: keys.open(&row.application_enc)?,
+            verdict_json: keys.open(&row.verdict_enc)?,
+        }))
+    }
+}
