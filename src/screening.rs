@@ -13,7 +13,7 @@ use crate::identifiers::{self, IdentifierKind, Identifiers};
 use crate::intel::IntelHandle;
 use crate::intel::lists::ListsHandle;
 use crate::metrics::Metrics;
-use crate::model::{Application, Decision, Verdict};
+use crate::model::{Application, Decision, Intake, Verdict};
 use crate::policy::Policy;
 use crate::store::{
     IdempotencyKey, NewVerdictVersion, Owner, PriorKnowledge, RescreenClaim, RescreenResult,
@@ -320,14 +320,23 @@ pub fn verdict_changed(old: &Verdict, new: &Verdict) -> bool {
 
 impl Screener {
     /// Screens an application and stores it with its verdict.
+    /// With an Idempotency-Key, a replay of the same body returns the stored response.
     pub async fn screen_and_store(
         &self,
         store: &TenantStore<'_>,
-        app: &Application,
-        canonical_json: Vec<u8>,
-        idempotency: Option<IdempotencyKey>,
+        intake: Intake,
+        idempotency_key: Option<String>,
     ) -> Result<SubmitOutcome, StoreError> {
         let received_at = Utc::now();
+        let idempotency = idempotency_key.map(|key| IdempotencyKey {
+            key,
+            request_hash: intake.sha256(),
+        });
+        let Intake {
+            application,
+            canonical_json,
+        } = intake;
+        let app = &application;
         let sessions = self.session_facts(app);
         let mut ids = identifiers::of(
             app,

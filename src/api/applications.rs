@@ -8,14 +8,13 @@ use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{APPLICATIONS_WRITE, Caller, VERDICTS_READ};
 use super::error::{ParamError, Problem};
 use super::{ApiError, AppState};
-use crate::model::{Application, ApplicationDto, Decision, ParseError, Verdict};
-use crate::store::{IdempotencyKey, ListQuery, SubmitOutcome};
+use crate::model::{ApplicationDto, Decision, Intake, IntakeError, Verdict};
+use crate::store::{ListQuery, SubmitOutcome};
 
 const JSON: &str = "application/json";
 
@@ -53,23 +52,14 @@ pub async fn submit(
     let idempotency_key = idempotency_key(&req)?;
     let body = read_body(&req, payload, state.max_body_bytes, state.body_timeout).await?;
 
-    let value: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::MalformedJson(json_error_position(&e)))?;
-    let app = Application::from_value(&value).map_err(|e| match e {
-        ParseError::Syntax(reason) => ApiError::MalformedJson(reason),
-        ParseError::Fields(errors) => ApiError::Invalid(errors),
+    let intake = Intake::from_json(&body).map_err(|e| match e {
+        IntakeError::NotJson(e) => ApiError::MalformedJson(json_error_position(&e)),
+        IntakeError::Invalid(errors) => ApiError::Invalid(errors),
     })?;
-    // Keys sort in serde_json's map, so the same document hashes the same however it was spaced.
-    let canonical = serde_json::to_vec(&value).expect("a parsed value serialises");
-    let idempotency = idempotency_key.map(|key| IdempotencyKey {
-        key,
-        request_hash: Sha256::digest(&canonical).into(),
-    });
-
     let store = state.store.tenant(&caller.tenant);
     let outcome = state
         .screener
-        .screen_and_store(&store, &app, canonical, idempotency)
+        .screen_and_store(&store, intake, idempotency_key)
         .await?;
     Ok(match outcome {
         SubmitOutcome::Created(stored) => {
@@ -79,7 +69,9 @@ pub async fn submit(
                 .content_type(JSON)
                 .body(stored.json)
         }
-        SubmitOutcome::Rescreened(stored) => HttpResponse::Ok().content_type(JSON).body(stored.json),
+        SubmitOutcome::Rescreened(stored) => {
+            HttpResponse::Ok().content_type(JSON).body(stored.json)
+        }
         SubmitOutcome::Replayed { status, verdict } => {
             let status = actix_web::http::StatusCode::from_u16(status)
                 .unwrap_or(actix_web::http::StatusCode::OK);

@@ -41,7 +41,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::config::Settings;
 use crate::metrics::Metrics;
-use crate::model::{Application, Decision, ParseError};
+use crate::model::{Decision, Intake};
 use crate::startup;
 use crate::store::{SubmitOutcome, TenantId};
 
@@ -136,22 +136,9 @@ async fn generate(settings: Settings, args: GenerateArgs) -> anyhow::Result<Exit
         .map(|index| {
             let (screener, store, generator) = (&screener, &tenant_store, &generator);
             async move {
-                let value = generator.application(index);
-                let app = Application::from_value(&value).map_err(|e| match e {
-                    ParseError::Syntax(reason) => format!("application {index}: {reason}"),
-                    ParseError::Fields(errors) => {
-                        let fields: Vec<String> = errors
-                            .iter()
-                            .map(|f| format!("{} {}", f.pointer, f.detail))
-                            .collect();
-                        format!("application {index} is invalid: {}", fields.join("; "))
-                    }
-                })?;
-                let canonical = serde_json::to_vec(&value).expect("a value serialises");
-                match screener
-                    .screen_and_store(store, &app, canonical, None)
-                    .await
-                {
+                let intake = Intake::from_value(&generator.application(index))
+                    .map_err(|e| format!("application {index}: {e}"))?;
+                match screener.screen_and_store(store, intake, None).await {
                     Ok(SubmitOutcome::Created(stored) | SubmitOutcome::Rescreened(stored)) => {
                         Ok(stored.decision)
                     }
@@ -229,7 +216,6 @@ impl Tally {
     }
 }
 
-/// The `verdict` of a verdict body.
 // ---------------------------------------------------------------------------------------------
 // The generator.
 // ---------------------------------------------------------------------------------------------
@@ -2573,6 +2559,7 @@ mod tests {
 
     use super::*;
     use crate::identifiers::{normalise_document_number, normalise_email, normalise_phone};
+    use crate::model::Application;
 
     fn apps(seed: u64, farm_every: u64, range: std::ops::Range<u64>) -> Vec<Value> {
         let generator = Generator::new(seed, farm_every);

@@ -10,7 +10,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::config::Settings;
 use crate::metrics::Metrics;
-use crate::model::{Application, ParseError};
+use crate::model::Intake;
 use crate::startup;
 use crate::store::{SubmitOutcome, TenantId};
 
@@ -57,24 +57,12 @@ pub async fn run(settings: Settings, args: ScreenArgs) -> anyhow::Result<ExitCod
         .map(|(line, json)| {
             let (screener, store) = (&screener, &tenant_store);
             async move {
-                let value: serde_json::Value = serde_json::from_str(json)
-                    .map_err(|e| format!("line {line}: not valid JSON: {e}"))?;
-                let app = Application::from_value(&value).map_err(|e| match e {
-                    ParseError::Syntax(reason) => format!("line {line}: {reason}"),
-                    ParseError::Fields(errors) => {
-                        let fields: Vec<String> = errors
-                            .iter()
-                            .map(|f| format!("{} {}", f.pointer, f.detail))
-                            .collect();
-                        format!("line {line}: invalid application: {}", fields.join("; "))
+                let intake =
+                    Intake::from_json(json.as_bytes()).map_err(|e| format!("line {line}: {e}"))?;
+                match screener.screen_and_store(store, intake, None).await {
+                    Ok(SubmitOutcome::Created(stored) | SubmitOutcome::Rescreened(stored)) => {
+                        Ok(stored.json)
                     }
-                })?;
-                let canonical = serde_json::to_vec(&value).expect("a parsed value serialises");
-                match screener
-                    .screen_and_store(store, &app, canonical, None)
-                    .await
-                {
-                    Ok(SubmitOutcome::Created(stored) | SubmitOutcome::Rescreened(stored)) => Ok(stored.json),
                     Ok(other) => Err(format!("line {line}: unexpected outcome {other:?}")),
                     Err(err) => Err(format!("line {line}: {err}")),
                 }

@@ -3,6 +3,7 @@
 mod application;
 mod country;
 mod country_table;
+mod intake;
 pub mod mrz;
 mod signal;
 mod verdict;
@@ -11,6 +12,7 @@ mod zone_table;
 
 pub use application::*;
 pub use country::{Country, IcaoCode};
+pub use intake::{Intake, IntakeError};
 pub use signal::{Category, Signal};
 pub use verdict::{Decision, SanctionsMatch, ScoredSignal, Verdict};
 pub use zone::TimeZoneName;

@@ -497,7 +497,10 @@ pub(crate) async fn upsert_idempotency(
 }
 
 /// Forgets Idempotency-Keys created before `before`.
-pub(crate) async fn purge_idempotency(conn: &mut Conn<'_>, before: i64) -> Result<u64, sqlx::Error> {
+pub(crate) async fn purge_idempotency(
+    conn: &mut Conn<'_>,
+    before: i64,
+) -> Result<u64, sqlx::Error> {
     conn.execute(
         "delete from idempotency_keys where created_at < $1",
         &[before.into()],

@@ -186,7 +186,9 @@ impl Store {
                 }
                 Ok(())
             }
-            None => Ok(meta::insert(&mut conn, KEY_CHECK_NAME, &keys.seal(KEY_CHECK_PLAINTEXT)).await?),
+            None => Ok(
+                meta::insert(&mut conn, KEY_CHECK_NAME, &keys.seal(KEY_CHECK_PLAINTEXT)).await?,
+            ),
         }
     }
 
@@ -266,7 +268,8 @@ impl TenantStore<'_> {
     pub async fn latest(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let mut lease = self.store.pools().acquire(Role::Read).await?;
         let row = applications::latest(&mut lease.conn(), self.tenant.as_str(), id).await?;
-        row.map(|r| self.store.open_sealed(&r.verdict_enc)).transpose()
+        row.map(|r| self.store.open_sealed(&r.verdict_enc))
+            .transpose()
     }
 
     /// The applications of this tenant sharing an attribute with one of its applications, with the

@@ -163,4 +163,3 @@ fn opaque_tag(value: &str) -> u64 {
         std::sync::OnceLock::new();
     SEED.get_or_init(Default::default).hash_one(value)
 }
-

@@ -13,7 +13,11 @@ pub(crate) async fn get(conn: &mut Conn<'_>, name: &str) -> Result<Option<Vec<u8
 }
 
 /// Sets a value once; a second writer of the same name fails on the primary key.
-pub(crate) async fn insert(conn: &mut Conn<'_>, name: &str, value: &[u8]) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert(
+    conn: &mut Conn<'_>,
+    name: &str,
+    value: &[u8],
+) -> Result<(), sqlx::Error> {
     conn.execute(
         "insert into store_meta (name, value) values ($1, $2)",
         &[name.into(), value.into()],

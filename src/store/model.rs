@@ -109,7 +109,10 @@ pub enum SubmitOutcome {
     Created(StoredVerdict),
     Rescreened(StoredVerdict),
     /// The Idempotency-Key was seen with the same body: the stored response.
-    Replayed { status: u16, verdict: StoredVerdict },
+    Replayed {
+        status: u16,
+        verdict: StoredVerdict,
+    },
     /// The Idempotency-Key was seen with another body.
     IdempotencyConflict,
 }

@@ -65,7 +65,12 @@ impl Store {
         } else {
             UNVERSIONED
         };
-        Ok(meta::put(&mut conn, INDEX_VERSION_NAME, version.to_string().as_bytes()).await?)
+        Ok(meta::put(
+            &mut conn,
+            INDEX_VERSION_NAME,
+            version.to_string().as_bytes(),
+        )
+        .await?)
     }
 
     /// Whether the index must be rebuilt before it matches this build's derivation.
@@ -125,7 +130,6 @@ impl Store {
             }
         }
         index::insert(&mut conn, &current).await?;
-        drop(conn);
         tx.commit().await?;
         Ok(current.len())
     }
@@ -136,8 +140,12 @@ impl Store {
         let mut tx = self.pools().begin().await?;
         let mut conn = tx.conn();
         rescreen::enqueue_all(&mut conn, "links", micros(Utc::now())).await?;
-        meta::put(&mut conn, INDEX_VERSION_NAME, INDEX_VERSION.to_string().as_bytes()).await?;
-        drop(conn);
+        meta::put(
+            &mut conn,
+            INDEX_VERSION_NAME,
+            INDEX_VERSION.to_string().as_bytes(),
+        )
+        .await?;
         Ok(tx.commit().await?)
     }
 }

@@ -79,7 +79,11 @@ pub(crate) async fn enqueue_scope(
 }
 
 /// Queues every stored application, whatever its tenant.
-pub(crate) async fn enqueue_all(conn: &mut Conn<'_>, cause: &str, now: i64) -> Result<(), sqlx::Error> {
+pub(crate) async fn enqueue_all(
+    conn: &mut Conn<'_>,
+    cause: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     // `where`: SQLite parses `on conflict` after a bare `select … from t` as a join.
     conn.execute(
         "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
@@ -130,7 +134,6 @@ impl Store {
             )
             .await?;
         }
-        drop(conn);
         Ok(tx.commit().await?)
     }
 
@@ -184,9 +187,12 @@ impl Store {
         let mut sealed = Vec::with_capacity(results.len());
         for result in &results {
             sealed.push(match &result.new_verdict {
-                Some(v) => Some(keys.seal(
-                    &serde_json::to_vec(&v.verdict).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                )),
+                Some(v) => Some(
+                    keys.seal(
+                        &serde_json::to_vec(&v.verdict)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    ),
+                ),
                 None => None,
             });
         }
@@ -224,7 +230,6 @@ impl Store {
             )
             .await?;
         }
-        drop(conn);
         tx.commit().await?;
         Ok(written)
     }

@@ -18,7 +18,7 @@
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Arguments, AssertSqlSafe, Postgres, Sqlite, SqlSafeStr, Transaction};
+use sqlx::{Arguments, AssertSqlSafe, Postgres, SqlSafeStr, Sqlite, Transaction};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,10 +326,13 @@ impl Conn<'_> {
         sql: impl SqlSafeStr,
         args: &[Arg<'_>],
     ) -> Result<u64, sqlx::Error> {
-        on_driver!(self, |c, D| Ok(sqlx::query_with(sql, D::arguments(args).map_err(sqlx::Error::Encode)?)
-            .execute(&mut **c)
-            .await?
-            .rows_affected()))
+        on_driver!(self, |c, D| Ok(sqlx::query_with(
+            sql,
+            D::arguments(args).map_err(sqlx::Error::Encode)?
+        )
+        .execute(&mut **c)
+        .await?
+        .rows_affected()))
     }
 
     pub async fn fetch_all<T: Record>(
@@ -337,9 +340,12 @@ impl Conn<'_> {
         sql: impl SqlSafeStr,
         args: &[Arg<'_>],
     ) -> Result<Vec<T>, sqlx::Error> {
-        on_driver!(self, |c, D| sqlx::query_as_with(sql, D::arguments(args).map_err(sqlx::Error::Encode)?)
-            .fetch_all(&mut **c)
-            .await)
+        on_driver!(self, |c, D| sqlx::query_as_with(
+            sql,
+            D::arguments(args).map_err(sqlx::Error::Encode)?
+        )
+        .fetch_all(&mut **c)
+        .await)
     }
 
     pub async fn fetch_optional<T: Record>(
@@ -347,9 +353,12 @@ impl Conn<'_> {
         sql: impl SqlSafeStr,
         args: &[Arg<'_>],
     ) -> Result<Option<T>, sqlx::Error> {
-        on_driver!(self, |c, D| sqlx::query_as_with(sql, D::arguments(args).map_err(sqlx::Error::Encode)?)
-            .fetch_optional(&mut **c)
-            .await)
+        on_driver!(self, |c, D| sqlx::query_as_with(
+            sql,
+            D::arguments(args).map_err(sqlx::Error::Encode)?
+        )
+        .fetch_optional(&mut **c)
+        .await)
     }
 
     /// The first column of the only row (an error when there is none).
@@ -427,8 +436,8 @@ pub(crate) enum Lease {
 impl Lease {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Lease::Sqlite(c) => Conn::Sqlite(&mut **c),
-            Lease::Postgres(c) => Conn::Postgres(&mut **c),
+            Lease::Sqlite(c) => Conn::Sqlite(c),
+            Lease::Postgres(c) => Conn::Postgres(c),
         }
     }
 }
@@ -442,8 +451,8 @@ pub(crate) enum Tx {
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(&mut **t),
-            Tx::Postgres(t) => Conn::Postgres(&mut **t),
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
 

@@ -13,9 +13,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use super::applications::{
-    self, NewApplication, NewIdempotencyKey, NewVerdict, Resubmission,
-};
+use super::applications::{self, NewApplication, NewIdempotencyKey, NewVerdict, Resubmission};
 use super::error::StoreError;
 use super::index::{self, Indexed};
 use super::model::{StoredVerdict, Submission, SubmitOutcome, TenantId};
@@ -71,7 +69,8 @@ async fn run(
     while queue.lock().await.recv_many(&mut jobs, batch_max).await > 0 {
         let idempotency_since = micros(Utc::now() - ttl);
         let (batch, started) = (jobs.len(), std::time::Instant::now());
-        let written = write_batch(&pools, &mut jobs, &keys, idempotency_since, &known_tenants).await;
+        let written =
+            write_batch(&pools, &mut jobs, &keys, idempotency_since, &known_tenants).await;
         tracing::debug!(
             batch,
             elapsed_us = started.elapsed().as_micros() as u64,
@@ -136,14 +135,7 @@ async fn write_batch(
     known_tenants: &HashSet<String>,
 ) -> Result<Vec<SubmitOutcome>, StoreError> {
     let mut tx = pools.begin().await?;
-    let outcomes = write_jobs(
-        &mut tx.conn(),
-        jobs,
-        keys,
-        idempotency_since,
-        known_tenants,
-    )
-    .await?;
+    let outcomes = write_jobs(&mut tx.conn(), jobs, keys, idempotency_since, known_tenants).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -195,10 +187,10 @@ async fn write_jobs(
     if !keyed.is_empty() {
         let seen = applications::idempotency_seen(conn, &keyed, idempotency_since).await?;
         for (job, bulk) in jobs.iter().zip(bulk.iter_mut()) {
-            if let Some(idem) = &job.submission.idempotency {
-                if seen.contains(&(job.tenant.as_str().to_owned(), idem.key.clone())) {
-                    *bulk = false;
-                }
+            if let Some(idem) = &job.submission.idempotency
+                && seen.contains(&(job.tenant.as_str().to_owned(), idem.key.clone()))
+            {
+                *bulk = false;
             }
         }
     }
@@ -320,25 +312,26 @@ async fn write_one(
     let sub = &mut job.submission;
     let now = micros(sub.received_at);
 
-    if let Some(idem) = &sub.idempotency {
-        if let Some(seen) = applications::idempotency(conn, tenant, &idem.key, idempotency_since).await? {
-            if seen.request_hash != idem.request_hash {
-                return Ok(SubmitOutcome::IdempotencyConflict);
-            }
-            let stored =
-                applications::verdict_at(conn, tenant, &seen.application_id, seen.version).await?;
-            return Ok(SubmitOutcome::Replayed {
-                status: u16::try_from(seen.status).unwrap_or(200),
-                verdict: StoredVerdict {
-                    decision: Decision::parse(&stored.verdict).ok_or_else(|| {
-                        StoreError::Corrupt(format!("unknown verdict {:?}", stored.verdict))
-                    })?,
-                    json: keys.open(&stored.verdict_enc)?,
-                    application_id: seen.application_id,
-                    version: seen.version,
-                },
-            });
+    if let Some(idem) = &sub.idempotency
+        && let Some(seen) =
+            applications::idempotency(conn, tenant, &idem.key, idempotency_since).await?
+    {
+        if seen.request_hash != idem.request_hash {
+            return Ok(SubmitOutcome::IdempotencyConflict);
         }
+        let stored =
+            applications::verdict_at(conn, tenant, &seen.application_id, seen.version).await?;
+        return Ok(SubmitOutcome::Replayed {
+            status: u16::try_from(seen.status).unwrap_or(200),
+            verdict: StoredVerdict {
+                decision: Decision::parse(&stored.verdict).ok_or_else(|| {
+                    StoreError::Corrupt(format!("unknown verdict {:?}", stored.verdict))
+                })?,
+                json: keys.open(&stored.verdict_enc)?,
+                application_id: seen.application_id,
+                version: seen.version,
+            },
+        });
     }
 
     if !known_tenants.contains(tenant) {
