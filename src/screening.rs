@@ -285,6 +285,9 @@ fn residential_link(ids: &Identifiers, known: &PriorKnowledge) -> Option<Link> {
     link_of(IdentifierKind::ResidentialIp, &hits, known.truncated, tools)
 }
 
+/// Linked applications one submission queues for re-screening (see [`Screener::screen_and_store`]).
+pub const LINKED_RESCREENS_MAX: usize = 32;
+
 #[derive(Clone)]
 pub struct Screener {
     pub policy: Arc<Policy>,
@@ -376,7 +379,11 @@ impl Screener {
         self.metrics.observe_screening(started.elapsed());
         // Every application of another identity this one links to (or shares a document or portrait
         // with) is screened again once this one is stored: it now has a link it did not have. The
-        // same person's other applications gain nothing from it and are left alone.
+        // same person's other applications gain nothing from it and are left alone. At most
+        // LINKED_RESCREENS_MAX of them, the newest (ids are time-ordered): in a larger group every
+        // member already links to that many others, so one more changes its evidence's count but
+        // not its signals, and a flood against one identifier must not cost each request a
+        // re-screen of the whole group.
         let mut linked: Vec<String> = known
             .shared_identifiers
             .iter()
@@ -386,8 +393,9 @@ impl Screener {
                 Owner::OtherTenant { .. } => None,
             })
             .collect();
-        linked.sort();
+        linked.sort_unstable_by(|a, b| b.cmp(a));
         linked.dedup();
+        linked.truncate(LINKED_RESCREENS_MAX);
 
         let decision = verdict.verdict;
         let outcome = store

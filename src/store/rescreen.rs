@@ -9,7 +9,7 @@ use super::applications::{self, NewVerdict};
 use super::error::{StoreError, from_micros};
 use super::handle::{Store, TenantStore};
 use super::model::TenantId;
-use super::sql::{Conn, Role, micros};
+use super::sql::{Batch, Column, Conn, Role, micros};
 
 /// An application claimed for re-screening.
 #[derive(Debug, Clone)]
@@ -122,19 +122,35 @@ impl Store {
         if application_ids.is_empty() {
             return Ok(());
         }
+        // One row per application: PostgreSQL refuses a statement that updates a row twice.
+        let mut ids: Vec<&str> = application_ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids.dedup();
         let now = micros(Utc::now());
-        let mut tx = self.pools().begin().await?;
-        let mut conn = tx.conn();
-        for id in application_ids {
-            conn.execute(
-                "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
-                 values ($1, $2, $3, 0, $4, 0) \
-                 on conflict (tenant_id, application_id) do update set claimed_until = 0",
-                &[tenant.as_str().into(), id.into(), cause.into(), now.into()],
-            )
-            .await?;
-        }
-        Ok(tx.commit().await?)
+        let count = ids.len();
+        let batch = Batch {
+            table: "rescreen_queue",
+            columns: &[
+                "tenant_id",
+                "application_id",
+                "cause",
+                "min_list_seq",
+                "enqueued_at",
+                "claimed_until",
+            ],
+            values: vec![
+                Column::Text(vec![tenant.as_str(); count]),
+                Column::Text(ids),
+                Column::Text(vec![cause; count]),
+                Column::Int(vec![0; count]),
+                Column::Int(vec![now; count]),
+                Column::Int(vec![0; count]),
+            ],
+            tail: "on conflict (tenant_id, application_id) do update set claimed_until = 0",
+        };
+        let mut lease = self.pools().acquire(Role::Write).await?;
+        lease.conn().insert_batch::<String>(&batch).await?;
+        Ok(())
     }
 
     /// Claims up to `limit` requests that an instance with lists up to `loaded_seq` may serve, for

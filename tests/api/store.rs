@@ -296,7 +296,7 @@ async fn a_postgres_outage_answers_503_quickly_and_the_service_recovers() {
 }
 
 /// The lookups every application runs are prepared once per connection and keep a generic plan
-/// (src/store/backend.rs). That plan is made with whatever statistics the tables have then, so it
+/// (src/store/index.rs). That plan is made with whatever statistics the tables have then, so it
 /// must be index probes even on an empty, never-analysed database, or it would scan a tenant's
 /// whole index range for as long as the connection lives (docs/performance.md).
 #[actix_web::test]
