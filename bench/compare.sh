@@ -20,8 +20,9 @@
 # the DB-IP city database only if bench/out/ already holds it (see CITY).
 # Recorded per run: req/s, p50, p99, non-2xx and socket errors (wrk); CPU seconds of the server
 # process and of all `postgres` processes over the measured seconds (utime+stime from /proc, exited
-# children included through their parent); the busy share of the whole machine; the server's peak
-# RSS (VmHWM). Prints the runs, then one summary table with the ratios.
+# children included through their parent), of wrk, and of every other process on the machine (near 0
+# when it was quiet: a build beside the run shows there); the server's peak RSS (VmHWM). Prints the
+# runs, then one summary table with the ratios.
 #
 # Environment: BIN (vetgate; default: cargo build --release, target/release/vetgate), CEILING (the
 # ceiling; default: cargo build --release in bench/ceiling), DURATION (15), WARMUP (3), BACKENDS
@@ -29,8 +30,9 @@
 # (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_compare; also PG_DB_template, PG_DB_ceiling),
 # WORK (a fresh temporary directory: wrk outputs, server logs), CITY (auto: the city database if
 # bench/out/ has it; 1: fetch it as bench/load.sh does; 0: none), KEEP (set: keep the databases),
-# MARK (a file: before the measured runs, wait up to 15 min until no rustc has run for 20 s, then
-# create it; it is removed when the measured runs end, so others sharing the machine can hold off).
+# MARK (a file: before the measured runs, wait up to 15 min until for 20 s no rustc ran and the
+# machine was ≥ 80 % idle, then create it; it is removed when the measured runs end, so others
+# sharing the machine can hold off).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -186,6 +188,7 @@ load() { # connections, seconds, bodies, output file
 
 declare -A result # result[backend/label/field]
 rows=()
+contended=()
 measure() { # backend, label, server (ceiling|vetgate), connections, bodies, warm-up bodies
   local backend=$1 label=$2 kind=$3 conns=$4 run_bodies=$5 run_warm=$6
   local dir=$work/run out=$work/$backend-${2// /-} db
@@ -209,11 +212,11 @@ measure() { # backend, label, server (ceiling|vetgate), connections, bodies, war
     start_server "$dir" readyz "$bin" serve
   fi
   load "$conns" "$warmup" "$run_warm" "$out.warmup.txt"
-  local s0 p0 m0 s1 p1 m1
-  s0=$(ticks "$server") p0=$(pg_ticks) m0=$(machine)
+  local s0 p0 m0 w0 s1 p1 m1 w1
+  s0=$(ticks "$server") p0=$(pg_ticks) m0=$(machine) w0=$(ticks $$)
   load "$conns" "$duration" "$run_bodies" "$out.txt"
-  s1=$(ticks "$server") p1=$(pg_ticks) m1=$(machine)
-  local hwm requests errors bad rps p50 p99 server_s pg_s busy
+  s1=$(ticks "$server") p1=$(pg_ticks) m1=$(machine) w1=$(ticks $$) # wrk: this shell's children
+  local hwm requests errors bad rps p50 p99 server_s pg_s wrk_s other_s busy
   hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$server/status")
   stop_server
   cp "$dir/server.log" "$out.server.log" 2>/dev/null || true
@@ -226,30 +229,39 @@ measure() { # backend, label, server (ceiling|vetgate), connections, bodies, war
   p99=$(ms "$(figure "$out.txt" 99%)")
   server_s=$(div $((s1 - s0)) "$hz" %.1f)
   pg_s=$(div $((p1 - p0)) "$hz" %.1f)
-  busy=$(awk -v a="$m0" -v b="$m1" 'BEGIN { split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]
-    idle = y[2] - x[2]; printf "%.0f %%", 100 * busy / (busy + idle) }')
+  wrk_s=$(div $((w1 - w0)) "$hz" %.1f)
+  read -r busy other_s < <(awk -v a="$m0" -v b="$m1" -v ours=$((s1 - s0 + p1 - p0 + w1 - w0)) -v hz="$hz" '
+    BEGIN { split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2]
+      printf "%.0f%% %.1f\n", 100 * busy / (busy + idle), (busy - ours) / hz }')
   local key=$backend/$label
+  # Another process's CPU beyond a tenth of the machine: the run's figures are not this machine's.
+  awk -v o="$other_s" -v d="$duration" -v n="$(nproc)" 'BEGIN { exit !(o > 0.1 * d * n) }' &&
+    contended+=("$backend $label ($other_s s)")
   result[$key/rps]=$rps result[$key/p99]=$p99 result[$key/rss]=$((hwm / 1024))
   result[$key/server_ms]=$(per_request $((s1 - s0)) "$requests")
   result[$key/pg_ms]=$(per_request $((p1 - p0)) "$requests")
-  rows+=("| $backend | $label | $conns | ${rps%.*} | $p50 | $p99 | ${bad:-0} | ${errors:-0} | $server_s s (${result[$key/server_ms]}) | $pg_s s (${result[$key/pg_ms]}) | $busy | $((hwm / 1024)) MB |")
+  rows+=("| $backend | $label | $conns | ${rps%.*} | $p50 | $p99 | ${bad:-0} | ${errors:-0} | $server_s s (${result[$key/server_ms]}) | $pg_s s (${result[$key/pg_ms]}) | $wrk_s s | $other_s s | $busy | $((hwm / 1024)) MB |")
   echo "${rows[-1]}" >&2
 }
 
 # ---- The measured runs.
 if [ -n "${MARK:-}" ]; then
-  waited=0 quiet=0 # seconds waited, seconds since a rustc was last seen (polled every 5 s)
+  # Quiet: no rustc and the machine at least 80 % idle, for 20 s in a row (polled every 5 s).
+  waited=0 quiet=0 before=$(machine)
   while [ "$quiet" -lt 20 ] && [ "$waited" -lt 900 ]; do
-    if pgrep -x rustc >/dev/null; then
-      [ $((waited % 60)) -ne 0 ] || echo "== a rustc is running; waiting ($waited s)" >&2
+    sleep 5
+    waited=$((waited + 5)) now=$(machine)
+    busy=$(awk -v a="$before" -v b="$now" 'BEGIN { split(a, x, " "); split(b, y, " ")
+      busy = y[1] - x[1]; idle = y[2] - x[2]; printf "%.0f", 100 * busy / (busy + idle + 1) }')
+    before=$now
+    if [ "$busy" -gt 20 ] || pgrep -x rustc >/dev/null; then
+      [ $((waited % 60)) -ne 5 ] || echo "== waiting for a quiet machine (a rustc runs or the machine is $busy % busy; $waited s)" >&2
       quiet=0
     else
       quiet=$((quiet + 5))
     fi
-    sleep 5
-    waited=$((waited + 5))
   done
-  pgrep -x rustc >/dev/null && echo "== WARNING: rustc still running after 15 min; measuring anyway" >&2
+  [ "$quiet" -ge 20 ] || echo "== WARNING: the machine was not quiet after 15 min; measuring anyway" >&2
   mark=$MARK
   touch "$mark"
 fi
@@ -267,10 +279,10 @@ measured=$(($(date +%s) - started))
 
 # ---- Results.
 echo
-echo "Runs ($duration s each after $warmup s of warm-up; wrk -t$threads; $geoip_note; CPU: seconds over the run, in brackets ms per request):"
+echo "Runs ($duration s each after $warmup s of warm-up; wrk -t$threads; $geoip_note; CPU: seconds over the run, in brackets ms per request; other: every other process on the machine, near 0 when it was quiet):"
 echo
-echo "| backend | run | connections | req/s | p50 ms | p99 ms | non-2xx | socket errors | server CPU | PostgreSQL CPU | machine busy | peak RSS |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| backend | run | connections | req/s | p50 ms | p99 ms | non-2xx | socket errors | server CPU | PostgreSQL CPU | wrk CPU | other CPU | machine busy | peak RSS |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "Summary (vetgate with every request a distinct applicant unless hot-key; CPU per request: server + PostgreSQL):"
@@ -285,4 +297,6 @@ for backend in $backends; do
 done
 echo
 echo "Targets (issue 16): vetgate / ceiling ≥ 1.0 on SQLite, ≥ 0.5 on PostgreSQL; p99 at 16 ≤ 25 ms; hot-key / ordinary ≥ 0.5; peak RSS ≤ 250 MB."
+[ ${#contended[@]} -eq 0 ] ||
+  echo "WARNING: other processes used more than a tenth of the machine during: $(IFS=,; echo "${contended[*]}"); measure again on a quiet machine."
 echo "measured runs: $measured s; work=$work (wrk outputs, server logs)" >&2
