@@ -27,7 +27,7 @@
 # Environment: BIN (vetgate; default: cargo build --release, target/release/vetgate), CEILING (the
 # ceiling; default: cargo build --release in bench/ceiling), DURATION (15), WARMUP (3), BACKENDS
 # ("sqlite postgres"), THREADS (2: wrk's), PORT (18098), SHARED_DIR (../shared), PG_URL
-# (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_compare; also PG_DB_template, PG_DB_ceiling),
+# (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_compare; with _template and _ceiling beside it),
 # WORK (a fresh temporary directory: wrk outputs, server logs), CITY (auto: the city database if
 # bench/out/ has it; 1: fetch it as bench/load.sh does; 0: none), KEEP (set: keep the databases),
 # MARK (a file: before the measured runs, wait up to 15 min until for 20 s no rustc ran and the
