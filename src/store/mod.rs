@@ -29,7 +29,10 @@ pub use error::StoreError;
 pub use handle::{Store, StoreOptions, TenantStore, sqlite_database_exists};
 pub use index::{CLUSTER_COUNT_MAX, IDENTIFIER_MATCHES_MAX};
 #[doc(hidden)]
-pub use index::{pg_identifier_lookup_sql, pg_strong_neighbours_sql};
+pub use index::{
+    SQLITE_LINKS_SQL, pg_identifier_lookup_sql, pg_strong_neighbours_sql,
+    sqlite_strong_neighbours_sql,
+};
 pub use lists::{ActiveList, ListScope, ListVersionInfo, NewListVersion, VERSIONS_KEPT};
 pub use lookup::CLUSTER_HOPS;
 pub use model::{

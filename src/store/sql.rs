@@ -404,13 +404,15 @@ impl Conn<'_> {
     }
 }
 
-/// The pools of one store. SQLite: one writer connection (it has one writer) and a few readers.
+/// The pools of one store. SQLite: one writer connection (it has one writer), a few readers, and one
+/// connection that checkpoints the WAL beside the writer (`store::handle`).
 /// PostgreSQL: one pool for writes and reads, and one whose sessions keep a generic plan for the
 /// screening lookups (`store::index`).
 pub(crate) enum Pools {
     Sqlite {
         write: sqlx::Pool<Sqlite>,
         read: sqlx::Pool<Sqlite>,
+        checkpoint: sqlx::Pool<Sqlite>,
     },
     Postgres {
         pool: sqlx::Pool<Postgres>,
@@ -501,9 +503,14 @@ impl Pools {
 
     pub async fn close(&self) {
         match self {
-            Pools::Sqlite { write, read } => {
-                write.close().await;
+            Pools::Sqlite {
+                write,
+                read,
+                checkpoint,
+            } => {
+                checkpoint.close().await;
                 read.close().await;
+                write.close().await;
             }
             Pools::Postgres { pool, lookup } => {
                 pool.close().await;

@@ -342,6 +342,47 @@ async fn postgres_generic_plans_of_the_lookups_are_index_probes() {
     }
 }
 
+/// SQLite plans each statement by rule, without statistics: every read of the identifier index must
+/// be a search on a key or an application, never the primary key's tenant prefix alone, which is
+/// every index row of the tenant (that plan once made each cluster-walk hop read the whole index).
+#[actix_web::test]
+async fn sqlite_plans_of_the_index_queries_search_by_key_or_application() {
+    let db = TestDatabase::create(Backend::Sqlite).await;
+    vetgate::store::Store::migrate_only(&db.url, &vetgate::startup::store_options(&db.settings()))
+        .await
+        .unwrap();
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db.url)
+        .await
+        .unwrap();
+    let statements = [
+        (
+            "cluster walk",
+            vetgate::store::sqlite_strong_neighbours_sql(3),
+        ),
+        ("links", vetgate::store::SQLITE_LINKS_SQL.to_owned()),
+    ];
+    for (name, sql) in statements {
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("explain query plan {sql}")))
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+        let searches: Vec<&str> = plan
+            .iter()
+            .map(|(_, _, _, detail)| detail.as_str())
+            .filter(|d| d.contains(" i1 ") || d.contains(" i2 "))
+            .collect();
+        assert!(!searches.is_empty(), "{name}: {plan:?}");
+        for detail in searches {
+            assert!(
+                detail.starts_with("SEARCH")
+                    && (detail.contains("key_hash=?") || detail.contains("application_id=?")),
+                "{name} reads the identifier index by tenant alone: {detail}"
+            );
+        }
+    }
+}
+
 /// The writer retries a job that collided with another writer's transaction; these are the errors
 /// such a collision really produces on each backend, and a plain failure is not one of them.
 #[actix_web::test]
