@@ -151,8 +151,11 @@ impl Store {
                     connect
                         .clone()
                         .pragma("cache_size", "-32768")
-                        // The checkpointer copies the WAL back, not the writer's commits.
-                        .pragma("wal_autocheckpoint", "0"),
+                        // What the checkpointer has not copied back yet when the WAL reaches this
+                        // many pages, the writer copies after a commit, and only then can the
+                        // next transaction start the WAL over: it must not grow without bound.
+                        .pragma("wal_autocheckpoint", "8192")
+                        .pragma("journal_size_limit", "67108864"),
                 )
                 .await?;
             let checkpoint = SqlitePoolOptions::new()
@@ -369,12 +372,13 @@ impl TenantStore<'_> {
 }
 
 /// How often the SQLite WAL is copied back into the database.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(50);
 
 /// Copies SQLite's WAL back into the database on a connection of its own, beside the writer (a
-/// passive checkpoint waits for no one and no one waits for it). Left to SQLite, every thousandth
-/// page a commit did it inside the writer's transaction: a sixth of the writer's time under load
-/// (docs/performance.md). Ends with the store.
+/// passive checkpoint waits for no one and no one waits for it). Left to SQLite alone, every
+/// thousandth page a commit copied the whole WAL inside the writer's turn: a sixth of the writer's
+/// time under load (docs/performance.md). The writer's own checkpoint, at 8,192 pages (32 MB),
+/// then finds little left to copy, and it still starts the WAL over. Ends with the store.
 fn spawn_checkpointer(pools: std::sync::Weak<Pools>, pool: sqlx::SqlitePool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
