@@ -350,8 +350,7 @@ impl Screener {
         let known = store
             .prior_knowledge(
                 &app.external_ref,
-                &ids.name_key,
-                &ids.probes,
+                &ids,
                 &self.sharing_tenants,
                 app.submitted_at.is_none(),
             )
@@ -508,13 +507,7 @@ impl Screener {
             tenant_store.keys(),
         );
         let known = tenant_store
-            .prior_knowledge(
-                &stored.external_ref,
-                &ids.name_key,
-                &ids.probes,
-                &self.sharing_tenants,
-                false,
-            )
+            .prior_knowledge(&stored.external_ref, &ids, &self.sharing_tenants, false)
             .await?;
         let facts = self.facts(&claim.tenant, &app, sessions, &ids, &known, received_at);
         let (mut verdict, base_verdict) = assess_with_base(&app, &facts, &self.policy, Utc::now());

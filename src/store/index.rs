@@ -24,7 +24,8 @@ pub(crate) struct IdentifierRow {
     pub application_id: String,
     pub external_ref: String,
     pub name_key: Vec<u8>,
-    pub dob_key: Option<Vec<u8>>,
+    /// Empty when the birth date is unknown.
+    pub dob_key: Vec<u8>,
     pub detail_enc: Option<Vec<u8>>,
     pub seen_first: Option<i64>,
     pub seen_last: Option<i64>,
@@ -74,13 +75,25 @@ fn strong_kinds() -> String {
         .join(", ")
 }
 
-/// The index rows under `keys` in `tenants`, at most [`IDENTIFIER_MATCHES_MAX`]; the last
-/// `widely_shared` keys (residential addresses) only fill what the others leave of that cap.
+/// Whose rows a lookup skips: the applicant's own identity, a name key and (when known) a birth-date
+/// key. Rows of the same name count as another identity only when both birth dates are known and
+/// differ. The index key is `(tenant_id, key_hash, name_key, dob_key, application_id)`, so the rows
+/// of other identities under one key are at most four ranges around the applicant's own, and a
+/// lookup reads a bounded number of rows however many applications the same person has.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Identity<'a> {
+    pub name_key: &'a [u8],
+    pub dob_key: Option<&'a [u8]>,
+}
+
+/// The index rows of other identities under `keys` in `tenants`, at most [`IDENTIFIER_MATCHES_MAX`];
+/// the last `widely_shared` keys (residential addresses) only fill what the others leave of that cap.
 pub(crate) async fn rows_under(
     conn: &mut Conn<'_>,
     keys: &[[u8; 32]],
     widely_shared: usize,
     tenants: &[&str],
+    identity: Identity<'_>,
 ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
     if keys.is_empty() || tenants.is_empty() {
         return Ok(Vec::new());
@@ -91,17 +104,23 @@ pub(crate) async fn rows_under(
             let keys: Vec<&[u8]> = keys.iter().map(|k| &k[..]).collect();
             conn.fetch_all(
                 AssertSqlSafe(pg_identifier_lookup_sql()),
-                &[Arg::Blobs(&keys), Arg::Texts(tenants)],
+                &[
+                    Arg::Blobs(&keys),
+                    Arg::Texts(tenants),
+                    identity.name_key.into(),
+                    identity.dob_key.into(),
+                ],
             )
             .await
         }
         // In process, a second statement costs little and bounds each part by itself.
         Backend::Sqlite => {
             let (first, last) = keys.split_at(keys.len() - widely_shared.min(keys.len()));
-            let mut rows = sqlite_rows_under(conn, first, tenants, IDENTIFIER_MATCHES_MAX).await?;
+            let mut rows =
+                sqlite_rows_under(conn, first, tenants, identity, IDENTIFIER_MATCHES_MAX).await?;
             let room = IDENTIFIER_MATCHES_MAX - rows.len();
             if room > 0 {
-                rows.extend(sqlite_rows_under(conn, last, tenants, room).await?);
+                rows.extend(sqlite_rows_under(conn, last, tenants, identity, room).await?);
             }
             Ok(rows)
         }
@@ -112,27 +131,69 @@ async fn sqlite_rows_under(
     conn: &mut Conn<'_>,
     keys: &[[u8; 32]],
     tenants: &[&str],
+    identity: Identity<'_>,
     limit: usize,
 ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, \
-         i.detail_enc, i.seen_first, i.seen_last, a.base_verdict as verdict \
-         from identifiers i join applications a on a.id = i.application_id \
-         where i.key_hash in ({}) and i.tenant_id in ({}) \
-         limit {limit}",
-        placeholders(1, keys.len()),
-        placeholders(keys.len() + 1, tenants.len())
-    );
+    let sql =
+        sqlite_identifier_lookup_sql(keys.len(), tenants.len(), identity.dob_key.is_some(), limit);
     let args: Vec<Arg<'_>> = keys
         .iter()
         .map(|k| Arg::from(&k[..]))
         .chain(tenants.iter().map(|t| Arg::from(*t)))
+        .chain([identity.name_key.into()])
+        .chain(identity.dob_key.map(Arg::from))
         .collect();
     // Audited: only numbered placeholders are generated; every value is bound.
     conn.fetch_all(AssertSqlSafe(sql), &args).await
+}
+
+/// The ranges of other identities' rows under one key (see [`Identity`]), as conditions on `x`;
+/// `name` and `dob` are the placeholders of the applicant's keys, `empty` the empty blob literal.
+fn other_identity_ranges(name: &str, dob: &str, empty: &str, dob_known: bool) -> Vec<String> {
+    let mut ranges = vec![
+        format!("x.name_key < {name}"),
+        format!("x.name_key > {name}"),
+    ];
+    if dob_known {
+        ranges.push(format!(
+            "x.name_key = {name} and x.dob_key > {empty} and x.dob_key < {dob}"
+        ));
+        ranges.push(format!("x.name_key = {name} and x.dob_key > {dob}"));
+    }
+    ranges
+}
+
+const LOOKUP_COLUMNS: &str = "x.key_hash, x.tenant_id, x.application_id, a.external_ref, x.name_key, \
+     x.dob_key, x.detail_enc, x.seen_first, x.seen_last, a.base_verdict as verdict";
+
+/// The SQLite lookup for `keys` keys and `tenants` tenants: `$1…` the keys, then the tenants, then
+/// the applicant's name key and birth-date key. Each range of other identities is one search of the
+/// primary key for every (tenant, key) pair, with its own limit.
+#[doc(hidden)] // public for the plan test in tests/api/store.rs
+pub fn sqlite_identifier_lookup_sql(
+    keys: usize,
+    tenants: usize,
+    dob_known: bool,
+    limit: usize,
+) -> String {
+    let name = format!("${}", keys + tenants + 1);
+    let dob = format!("${}", keys + tenants + 2);
+    let parts: Vec<String> = other_identity_ranges(&name, &dob, "x''", dob_known)
+        .into_iter()
+        .map(|range| {
+            format!(
+                "select * from (select {LOOKUP_COLUMNS} from identifiers x \
+                 join applications a on a.id = x.application_id \
+                 where x.key_hash in ({}) and x.tenant_id in ({}) and {range} limit {limit})",
+                placeholders(1, keys),
+                placeholders(keys + 1, tenants)
+            )
+        })
+        .collect();
+    format!("{} limit {limit}", parts.join(" union all "))
 }
 
 /// The applications sharing a strong attribute ([`IdentifierKind::STRONG`]) with any of `ids`, with
@@ -271,7 +332,7 @@ pub(crate) async fn insert(conn: &mut Conn<'_>, apps: &[Indexed<'_>]) -> Result<
             Column::OptInt(rows().map(|(_, _, e)| e.seen.map(|s| s.first)).collect()),
             Column::OptInt(rows().map(|(_, _, e)| e.seen.map(|s| s.last)).collect()),
         ],
-        tail: "on conflict (tenant_id, key_hash, application_id) do nothing",
+        tail: "on conflict (tenant_id, key_hash, name_key, dob_key, application_id) do nothing",
     };
     debug_assert_eq!(batch.rows(), count);
     conn.insert_batch::<String>(&batch).await.map(|_| ())
@@ -291,23 +352,34 @@ pub(crate) async fn delete(
     .map(|_| ())
 }
 
-/// The PostgreSQL lookup: `$1` the keys (`bytea[]`), `$2` the tenants (`text[]`). Residential-address
-/// rows sort last, so that the cap drops them before any other (a sort of at most the per-key caps'
-/// rows, however many applications share an address).
+/// The PostgreSQL lookup: `$1` the keys (`bytea[]`), `$2` the tenants (`text[]`), `$3` the
+/// applicant's name key, `$4` its birth-date key (null when unknown). Each range of other
+/// identities (see [`Identity`]) is an index search per (tenant, key) pair with its own limit.
+/// Residential-address rows sort last, so that the cap drops them before any other (a sort of at
+/// most the per-key caps' rows, however many applications share an address).
 #[doc(hidden)] // public for the plan test in tests/api/store.rs
 pub fn pg_identifier_lookup_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
+        let ranges: Vec<String> = other_identity_ranges("$3", "$4", "'\\x'::bytea", true)
+            .into_iter()
+            .map(|range| {
+                format!(
+                    "(select {LOOKUP_COLUMNS}, x.kind from identifiers x \
+                     join applications a on a.id = x.application_id \
+                     where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash and {range} \
+                     limit {IDENTIFIER_MATCHES_MAX})"
+                )
+            })
+            .collect();
         format!(
-            "select i.key_hash, i.tenant_id, i.application_id, a.external_ref, i.name_key, i.dob_key, \
-             i.detail_enc, i.seen_first, i.seen_last, a.base_verdict as verdict \
+            "select i.key_hash, i.tenant_id, i.application_id, i.external_ref, i.name_key, i.dob_key, \
+             i.detail_enc, i.seen_first, i.seen_last, i.verdict \
              from unnest($2::text[]) as t(tenant_id) cross join unnest($1::bytea[]) as k(key_hash) \
-             cross join lateral (select * from identifiers x \
-               where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash \
-               limit {IDENTIFIER_MATCHES_MAX}) i \
-             join applications a on a.id = i.application_id \
+             cross join lateral ({}) i \
              order by i.kind = 'residential_ip' \
-             limit {IDENTIFIER_MATCHES_MAX}"
+             limit {IDENTIFIER_MATCHES_MAX}",
+            ranges.join(" union all ")
         )
     })
 }

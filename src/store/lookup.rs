@@ -10,7 +10,7 @@ use super::handle::TenantStore;
 use super::index::{self, CLUSTER_COUNT_MAX};
 use super::model::{Owner, PriorKnowledge, SharedIdentifier, TenantId};
 use super::sql::{Conn, Role};
-use crate::identifiers::{IdentifierKind, Probe};
+use crate::identifiers::{IdentifierKind, Identifiers, Probe};
 use crate::model::Decision;
 
 /// Hops of the cluster walk beyond the applications an application links to directly.
@@ -25,11 +25,11 @@ impl TenantStore<'_> {
     pub async fn prior_knowledge(
         &self,
         external_ref: &str,
-        name_key: &[u8],
-        probes: &[Probe],
+        ids: &Identifiers,
         sharing_with: &[TenantId],
         need_first_received: bool,
     ) -> Result<PriorKnowledge, StoreError> {
+        let (name_key, probes) = (&ids.name_key[..], &ids.probes[..]);
         let tenant = self.tenant_id().as_str();
         let mut lease = self.store().pools().acquire(Role::Lookup).await?;
         let mut conn = lease.conn();
@@ -57,7 +57,11 @@ impl TenantStore<'_> {
             .map(|p| p.key)
             .collect();
         let last = probes.iter().filter(widely_shared).count();
-        let rows = index::rows_under(&mut conn, &keys, last, &tenants).await?;
+        let identity = index::Identity {
+            name_key,
+            dob_key: ids.dob_key.as_ref().map(|k| &k[..]),
+        };
+        let rows = index::rows_under(&mut conn, &keys, last, &tenants, identity).await?;
         let truncated = rows.len() >= index::IDENTIFIER_MATCHES_MAX;
         let keys = self.keys();
         let mut shared_identifiers = Vec::with_capacity(rows.len());
@@ -83,7 +87,7 @@ impl TenantStore<'_> {
                     }
                 },
                 name_key: row.name_key,
-                dob_key: row.dob_key,
+                dob_key: (!row.dob_key.is_empty()).then_some(row.dob_key),
                 phash: row
                     .detail_enc
                     .as_deref()

@@ -15,6 +15,7 @@ on_both_backends!(
     a_street_name_links_only_within_its_town,
     an_index_written_with_old_keys_is_rebuilt_at_start,
     a_crowded_residential_address_does_not_hide_other_links,
+    one_persons_many_applications_do_not_hide_another_identity,
 );
 
 /// An ordinary applicant of their own: every attribute distinct per `i`.
@@ -955,6 +956,36 @@ fn a_connection_type_database_loads_by_its_type_in_maxminds_shape() {
             .as_deref(),
         Some("Cable/DSL")
     );
+}
+
+/// A lookup reads past the applicant's own earlier applications (their index rows are ranges it
+/// skips): one person applying 270 times with one phone, more than a lookup returns rows, does not
+/// hide the one other identity on that phone, however their rows sort.
+async fn one_persons_many_applications_do_not_hide_another_identity(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    let (given, surname, dob) = NAMES[0];
+    let again = |k: usize| {
+        let mut a = person(0, given, surname, dob);
+        a["external_ref"] = json!(format!("again-{k}"));
+        a
+    };
+    for k in 0..270 {
+        assert_eq!(app.submit(&writer, &again(k)).await.status, 201);
+    }
+    // Another identity with the same phone, submitted last: its index row has the newest id.
+    let (given, surname, dob) = NAMES[1];
+    let mut other = person(1, given, surname, dob);
+    other["applicant"]["phone"] = again(0)["applicant"]["phone"].clone();
+    let other = app.submit(&writer, &other).await.json();
+    let v = app.submit(&writer, &again(270)).await.json();
+    let signal = v["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "LNK_SHARED_PHONE")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(signal["evidence"]["applications"], json!([other["id"]]));
 }
 
 async fn a_crowded_residential_address_does_not_hide_other_links(backend: Backend) {

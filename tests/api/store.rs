@@ -310,9 +310,9 @@ async fn postgres_generic_plans_of_the_lookups_are_index_probes() {
         .unwrap();
     let statements = [
         (
-            "lookup(bytea[], text[])",
+            "lookup(bytea[], text[], bytea, bytea)",
             vetgate::store::pg_identifier_lookup_sql(),
-            "lookup('{\"\\\\x00\",\"\\\\x01\"}', '{acme}')",
+            "lookup('{\"\\\\x00\",\"\\\\x01\"}', '{acme}', '\\x02', '\\x03')",
         ),
         (
             "walk(text, text[])",
@@ -370,7 +370,7 @@ async fn sqlite_plans_of_the_index_queries_search_by_key_or_application() {
         let searches: Vec<&str> = plan
             .iter()
             .map(|(_, _, _, detail)| detail.as_str())
-            .filter(|d| d.contains(" i1 ") || d.contains(" i2 "))
+            .filter(|d| d.contains(" i1 ") || d.contains(" i2 ") || d.contains(" x "))
             .collect();
         assert!(!searches.is_empty(), "{name}: {plan:?}");
         for detail in searches {
