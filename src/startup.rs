@@ -23,7 +23,13 @@ pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     store: Store,
+    /// The background tasks, stopped inside the runtime when the server has stopped: dropped with
+    /// the runtime instead, a task inside a query dropped its pooled connection where sqlx can no
+    /// longer return it (a panic in the shutdown log).
+    tasks: Vec<Task>,
 }
+
+type Task = actix_web::rt::task::JoinHandle<()>;
 
 impl Application {
     /// Opens the store (migrating it), binds the listener and prepares the server; `run_until_stopped`
@@ -31,20 +37,22 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
         let state = web::Data::new(build_state(settings).await?);
         let store = state.store.clone();
-        spawn_idempotency_purge(store.clone());
-        spawn_reload_on_sighup(state.clone());
-        spawn_list_sync(
-            store.clone(),
-            state.screener.lists.clone(),
-            Duration::from_secs(settings.lists_poll_seconds.max(1)),
-        );
-        spawn_rescreen_worker(
-            store.clone(),
-            state.screener.clone(),
-            settings.rescreen_batch.max(1),
-        );
+        let mut tasks = vec![
+            spawn_idempotency_purge(store.clone()),
+            spawn_reload_on_sighup(state.clone()),
+            spawn_list_sync(
+                store.clone(),
+                state.screener.lists.clone(),
+                Duration::from_secs(settings.lists_poll_seconds.max(1)),
+            ),
+            spawn_rescreen_worker(
+                store.clone(),
+                state.screener.clone(),
+                settings.rescreen_batch.max(1),
+            ),
+        ];
         if store.needs_reindex().await? {
-            spawn_reindex(store.clone(), state.screener.clone());
+            tasks.push(spawn_reindex(store.clone(), state.screener.clone()));
         }
         let listener = TcpListener::bind(&settings.listen)
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -70,6 +78,7 @@ impl Application {
             port,
             server,
             store,
+            tasks,
         })
     }
 
@@ -83,7 +92,14 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM (graceful: in-flight requests finish) or the handle stops it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        for task in &self.tasks {
+            task.abort();
+        }
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        served
     }
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
@@ -133,7 +149,7 @@ pub async fn load_lists(
 }
 
 /// Picks up list versions stored by other instances or the CLI.
-fn spawn_list_sync(store: Store, lists: ListsHandle, every: Duration) {
+fn spawn_list_sync(store: Store, lists: ListsHandle, every: Duration) -> Task {
     actix_web::rt::spawn(async move {
         let mut ticks = actix_web::rt::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -143,12 +159,12 @@ fn spawn_list_sync(store: Store, lists: ListsHandle, every: Duration) {
                 tracing::warn!(error = %err, "sanctions list refresh failed; keeping the loaded lists");
             }
         }
-    });
+    })
 }
 
 /// Works through the re-screen queue: claims a batch the loaded lists can serve, screens each
 /// application again and stores the verdicts that changed, in one transaction per batch.
-fn spawn_rescreen_worker(store: Store, screener: Screener, batch: usize) {
+fn spawn_rescreen_worker(store: Store, screener: Screener, batch: usize) -> Task {
     const LEASE: Duration = Duration::from_secs(120);
     actix_web::rt::spawn(async move {
         loop {
@@ -185,13 +201,13 @@ fn spawn_rescreen_worker(store: Store, screener: Screener, batch: usize) {
                 Err(err) => tracing::warn!(error = %err, "storing re-screen results failed"),
             }
         }
-    });
+    })
 }
 
 /// Rebuilds an index written with an older key derivation while the service serves (lookups meet a
 /// mix of old and new keys until it ends; nothing is lost, and every application is re-screened
 /// after). Progress goes to the log; a failure is logged and the next start tries again.
-fn spawn_reindex(store: Store, screener: Screener) {
+fn spawn_reindex(store: Store, screener: Screener) -> Task {
     actix_web::rt::spawn(async move {
         let from = store.index_version().await.unwrap_or_default();
         tracing::info!(
@@ -219,7 +235,7 @@ fn spawn_reindex(store: Store, screener: Screener) {
                 tracing::error!(error = %err, "re-index failed; it runs again at the next start")
             }
         }
-    });
+    })
 }
 
 /// The screening pipeline as configured.
@@ -258,7 +274,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         .context("cannot open the database")
 }
 
-fn spawn_idempotency_purge(store: Store) {
+fn spawn_idempotency_purge(store: Store) -> Task {
     actix_web::rt::spawn(async move {
         let mut every = actix_web::rt::time::interval(Duration::from_secs(600));
         loop {
@@ -269,11 +285,11 @@ fn spawn_idempotency_purge(store: Store) {
                 Err(err) => tracing::warn!(error = %err, "idempotency key purge failed"),
             }
         }
-    });
+    })
 }
 
 /// `SIGHUP` reloads the IP databases like `POST /v1/admin/intel/reload`.
-fn spawn_reload_on_sighup(state: web::Data<AppState>) {
+fn spawn_reload_on_sighup(state: web::Data<AppState>) -> Task {
     actix_web::rt::spawn(async move {
         let Ok(mut hangups) =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
@@ -288,7 +304,7 @@ fn spawn_reload_on_sighup(state: web::Data<AppState>) {
                 .metrics
                 .count_intel_reload(matches!(outcome, Ok(Ok(_))));
         }
-    });
+    })
 }
 
 /// `VETGATE_PII_KEY`, or on SQLite a key kept beside the database: created with the database, and
