@@ -253,7 +253,7 @@ pub(crate) async fn insert_new(
         ],
         tail: "on conflict (tenant_id, external_ref) do nothing returning id",
     };
-    conn.insert_batch(&batch).await
+    conn.insert_batch_returning(&batch).await
 }
 
 /// A re-submitted application's row, moved to `version`.
@@ -364,7 +364,7 @@ pub(crate) async fn insert_verdicts(
         ],
         tail: "",
     };
-    conn.insert_batch::<String>(&batch).await.map(|_| ())
+    conn.insert_batch(&batch).await
 }
 
 /// One version of one of a tenant's applications.
@@ -401,7 +401,7 @@ pub(crate) async fn insert_tenants(
         ],
         tail: "on conflict (id) do nothing",
     };
-    conn.insert_batch::<String>(&batch).await.map(|_| ())
+    conn.insert_batch(&batch).await
 }
 
 /// What a tenant's Idempotency-Key answered, if it is still valid (created at `since` or later).
@@ -493,7 +493,7 @@ pub(crate) async fn upsert_idempotency(
                status = excluded.status, application_id = excluded.application_id, \
                version = excluded.version, created_at = excluded.created_at",
     };
-    conn.insert_batch::<String>(&batch).await.map(|_| ())
+    conn.insert_batch(&batch).await
 }
 
 /// Forgets Idempotency-Keys created before `before`.

@@ -335,7 +335,7 @@ pub(crate) async fn insert(conn: &mut Conn<'_>, apps: &[Indexed<'_>]) -> Result<
         tail: "on conflict (tenant_id, key_hash, name_key, dob_key, application_id) do nothing",
     };
     debug_assert_eq!(batch.rows(), count);
-    conn.insert_batch::<String>(&batch).await.map(|_| ())
+    conn.insert_batch(&batch).await
 }
 
 /// Removes one application's index rows.

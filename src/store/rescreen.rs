@@ -149,7 +149,7 @@ impl Store {
             tail: "on conflict (tenant_id, application_id) do update set claimed_until = 0",
         };
         let mut lease = self.pools().acquire(Role::Write).await?;
-        lease.conn().insert_batch::<String>(&batch).await?;
+        lease.conn().insert_batch(&batch).await?;
         Ok(())
     }
 
