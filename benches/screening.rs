@@ -12,6 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use vetgate::checks::{self, Facts};
 use vetgate::cli::dev::Generator;
 use vetgate::crypto::PiiKeys;
+use vetgate::facts::{self, Limits};
 use vetgate::identifiers;
 use vetgate::intel::lists::Lists;
 use vetgate::intel::sanctions::{curated, ofac, un};
@@ -19,7 +20,7 @@ use vetgate::intel::{Intel, IntelSources};
 use vetgate::model::{Application, mrz};
 use vetgate::policy::Policy;
 use vetgate::screening::assess;
-use vetgate::store::{ActiveList, ListScope};
+use vetgate::store::{ActiveList, ListScope, PriorKnowledge};
 
 fn example(name: &str) -> Vec<u8> {
     let shared = std::env::var_os("VETGATE_SHARED_DIR")
@@ -167,11 +168,18 @@ fn full_pipeline(
     let app = Application::parse(body).unwrap();
     let sessions: Vec<_> = app.sessions.iter().map(|s| intel.lookup(s.ip)).collect();
     let ids = identifiers::of(&app, &sessions, now, keys);
-    let mut facts = Facts::new(&app, now);
-    facts.sessions = sessions;
-    facts.sanctions = lists
-        .for_tenant("bench")
-        .screen(&app, facts.holder_is_applicant());
+    let facts = facts::assemble(
+        &app,
+        sessions,
+        &ids,
+        &PriorKnowledge::default(),
+        &lists.for_tenant("bench"),
+        now,
+        Limits {
+            portrait_max_distance: 6,
+            cluster_max: 4,
+        },
+    );
     let verdict = assess(&app, &facts, policy, now);
     black_box(ids);
     serde_json::to_vec(&verdict).unwrap()

@@ -17,100 +17,15 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::checks::names::latin_tokens;
 use crate::crypto::PiiKeys;
-use crate::intel::geoip::IpFacts;
-use crate::model::Application;
+use crate::model::IpFacts;
+pub use crate::model::normalise_document_number;
+use crate::model::{Application, IdentifierKind};
 
 /// The derivation of index keys this build writes. 1: the first one. 2: a shipping address without a
 /// postal code is keyed with its town, and address words fold diacritics; sessions from residential
 /// addresses are indexed ([`IdentifierKind::ResidentialIp`]). Raise it whenever a key changes: a
 /// store written with an older version is re-indexed when the service starts.
 pub const INDEX_VERSION: i64 = 2;
-
-/// What an index entry or probe stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum IdentifierKind {
-    /// Document number per issuing state.
-    DocumentNumber,
-    /// SHA-256 of the portrait image.
-    PortraitDigest,
-    /// One 16-bit block of the portrait's perceptual hash.
-    PortraitBlock,
-    /// The payout account: IBAN, account and routing number, provider account, crypto address.
-    PayoutAccount,
-    /// A device id reported by a session.
-    DeviceId,
-    /// The phone number, digits with the country prefix.
-    Phone,
-    /// The e-mail address, case folded, Gmail dots and `+tags` removed.
-    Email,
-    /// The shipping address, normalised.
-    ShippingAddress,
-    /// The address of a session running remote-access tools.
-    RemoteAccessIp,
-    /// The /24 (IPv4) or /48 (IPv6) of a session running remote-access tools.
-    RemoteAccessSubnet,
-    /// A session's residential address: the exact IPv4 address, or the IPv6 /64 (one home's
-    /// network; its devices' own addresses rotate). See [`residential`].
-    ResidentialIp,
-}
-
-impl IdentifierKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdentifierKind::DocumentNumber => "document_number",
-            IdentifierKind::PortraitDigest => "portrait_sha256",
-            IdentifierKind::PortraitBlock => "portrait_phash",
-            IdentifierKind::PayoutAccount => "payout_account",
-            IdentifierKind::DeviceId => "device_id",
-            IdentifierKind::Phone => "phone",
-            IdentifierKind::Email => "email",
-            IdentifierKind::ShippingAddress => "shipping_address",
-            IdentifierKind::RemoteAccessIp => "remote_access_ip",
-            IdentifierKind::RemoteAccessSubnet => "remote_access_subnet",
-            IdentifierKind::ResidentialIp => "residential_ip",
-        }
-    }
-
-    /// The kinds the links checks own (decisions.md: document and portrait reuse is identity's).
-    pub fn is_link(self) -> bool {
-        !matches!(
-            self,
-            IdentifierKind::DocumentNumber
-                | IdentifierKind::PortraitDigest
-                | IdentifierKind::PortraitBlock
-        )
-    }
-
-    pub const LINKS: [IdentifierKind; 8] = [
-        IdentifierKind::PayoutAccount,
-        IdentifierKind::DeviceId,
-        IdentifierKind::Phone,
-        IdentifierKind::Email,
-        IdentifierKind::ShippingAddress,
-        IdentifierKind::RemoteAccessIp,
-        IdentifierKind::RemoteAccessSubnet,
-        IdentifierKind::ResidentialIp,
-    ];
-
-    /// The attributes that tie applications to one operator: clusters are walked through these.
-    pub const STRONG: [IdentifierKind; 4] = [
-        IdentifierKind::PayoutAccount,
-        IdentifierKind::DeviceId,
-        IdentifierKind::ShippingAddress,
-        IdentifierKind::DocumentNumber,
-    ];
-
-    pub fn parse(s: &str) -> Option<IdentifierKind> {
-        [
-            IdentifierKind::DocumentNumber,
-            IdentifierKind::PortraitDigest,
-            IdentifierKind::PortraitBlock,
-        ]
-        .into_iter()
-        .chain(IdentifierKind::LINKS)
-        .find(|k| k.as_str() == s)
-    }
-}
 
 /// One row of the identifier index.
 #[derive(Debug, Clone)]
@@ -213,16 +128,6 @@ impl Identifiers {
         });
         self.probes.push(Probe { kind, key });
     }
-}
-
-/// Document numbers are compared without spaces, dashes or fillers and in upper case, per issuing
-/// state (the same number from two states is two documents).
-pub fn normalise_document_number(number: &str) -> String {
-    number
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
 }
 
 fn block_key(keys: &PiiKeys, index: usize, value: u16) -> [u8; 32] {

@@ -6,6 +6,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod facts;
 pub mod identifiers;
 pub mod intel;
 pub mod metrics;

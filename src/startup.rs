@@ -12,6 +12,7 @@ use crate::api::auth::Authenticator;
 use crate::api::{self, AppState};
 use crate::config::{DatabaseKind, Secret, Settings};
 use crate::crypto::PiiKeys;
+use crate::facts::{FactsStage, Limits};
 use crate::intel::IntelHandle;
 use crate::intel::lists::ListsHandle;
 use crate::metrics::Metrics;
@@ -42,7 +43,7 @@ impl Application {
             spawn_reload_on_sighup(state.clone()),
             spawn_list_sync(
                 store.clone(),
-                state.screener.lists.clone(),
+                state.screener.facts.lists.clone(),
                 Duration::from_secs(settings.lists_poll_seconds.max(1)),
             ),
             spawn_rescreen_worker(
@@ -112,7 +113,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     let metrics = Arc::new(Metrics::default());
     let screener = screener(settings, metrics.clone())?;
     let store = open_store(settings).await?;
-    load_lists(settings, &store, &screener.lists).await?;
+    load_lists(settings, &store, &screener.facts.lists).await?;
     Ok(AppState {
         store,
         screener,
@@ -168,7 +169,7 @@ fn spawn_rescreen_worker(store: Store, screener: Screener, batch: usize) -> Task
     const LEASE: Duration = Duration::from_secs(120);
     actix_web::rt::spawn(async move {
         loop {
-            let seq = screener.lists.current().seq;
+            let seq = screener.facts.lists.current().seq;
             let claims = match store.claim_rescreens(seq, batch as i64, LEASE).await {
                 Ok(claims) => claims,
                 Err(err) => {
@@ -248,11 +249,15 @@ pub fn screener(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Sc
     Ok(Screener {
         policy: Arc::new(Policy::load(settings.policy.as_deref())?),
         metrics,
-        sharing_tenants: Arc::new(sharing_tenants),
-        portrait_max_distance: settings.identity_phash_max_distance,
-        intel: IntelHandle::load(settings.intel_sources()),
-        lists: ListsHandle::default(),
-        cluster_max: settings.links_cluster_max,
+        facts: FactsStage {
+            intel: IntelHandle::load(settings.intel_sources()),
+            lists: ListsHandle::default(),
+            sharing_tenants: Arc::new(sharing_tenants),
+            limits: Limits {
+                portrait_max_distance: settings.identity_phash_max_distance,
+                cluster_max: settings.links_cluster_max,
+            },
+        },
     })
 }
 
@@ -298,7 +303,7 @@ fn spawn_reload_on_sighup(state: web::Data<AppState>) -> Task {
             return;
         };
         while hangups.recv().await.is_some() {
-            let intel = state.screener.intel.clone();
+            let intel = state.screener.facts.intel.clone();
             let outcome = web::block(move || intel.reload()).await;
             state
                 .metrics

@@ -29,7 +29,7 @@ pub async fn reload_intel(
     if caller.tenant.as_str() != state.operator_tenant {
         return Err(ApiError::Forbidden("lists:admin of the operator tenant"));
     }
-    let intel = state.screener.intel.clone();
+    let intel = state.screener.facts.intel.clone();
     // Opening and verifying files is blocking work: keep it off the request workers.
     let outcome = web::block(move || intel.reload())
         .await

@@ -55,7 +55,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             false
         }
     };
-    let lists = state.screener.lists.current();
+    let lists = state.screener.facts.lists.current();
     let body = Readiness {
         status: if reachable { "ready" } else { "unavailable" },
         database: DatabaseStatus {
@@ -63,7 +63,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             reachable,
         },
         policy_version: state.screener.policy.version().to_owned(),
-        intel: state.screener.intel.current().status(),
+        intel: state.screener.facts.intel.current().status(),
         sanctions_lists: lists.summaries(None),
         lists_version: lists.for_tenant("").version().map(str::to_owned),
     };

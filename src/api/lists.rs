@@ -102,7 +102,7 @@ pub async fn status(caller: Caller, state: web::Data<AppState>) -> Result<HttpRe
         .rescreen_depth((!operator).then_some(&caller.tenant))
         .await?
         .pending;
-    let lists = state.screener.lists.current();
+    let lists = state.screener.facts.lists.current();
     Ok(HttpResponse::Ok().json(ListsStatus {
         lists_version: lists
             .for_tenant(caller.tenant.as_str())
@@ -185,7 +185,7 @@ pub async fn load(
         .await
         .map_err(load_error)?;
     // This instance serves the new version at once; the others at their next poll.
-    if let Err(err) = state.screener.lists.refresh(&state.store).await {
+    if let Err(err) = state.screener.facts.lists.refresh(&state.store).await {
         tracing::warn!(error = %err, "list refresh after a load failed; the poller retries");
     }
     let pending = state

@@ -188,7 +188,7 @@ pub async fn search(
         .map_err(|e| ApiError::MalformedJson(json_error_position(&e)))?;
     let query = parse_request(&value).map_err(ApiError::InvalidRequest)?;
 
-    let lists = state.screener.lists.current();
+    let lists = state.screener.facts.lists.current();
     let view = lists.for_tenant(caller.tenant.as_str());
     let matches = view
         .search(&query)

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::codes::*;
 use super::{Facts, signal};
-use crate::intel::geoip::IpFacts;
+use crate::model::IpFacts;
 use crate::model::{Application, Country, Session, Signal, TimeZoneName};
 
 /// Offsets closer than this are the same working day (neighbouring zones, DST edges).
@@ -174,7 +174,7 @@ type Located<'a> = (
     DateTime<Utc>,
     (f64, f64),
     &'a crate::model::Session,
-    &'a crate::intel::geoip::IpFacts,
+    &'a crate::model::IpFacts,
 );
 
 pub fn travel(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::codes::*;
 use super::{Facts, signal};
-use crate::identifiers::IdentifierKind;
+use crate::model::IdentifierKind;
 use crate::model::{Application, Decision, Signal};
 
 /// Identities behind one remote-access address or subnet that make a laptop farm, this one

@@ -28,7 +28,7 @@ pub struct Facts {
     /// identity.
     pub reuse: Vec<Reuse>,
     /// What the IP databases say about each session's address, in `app.sessions` order.
-    pub sessions: Vec<crate::intel::geoip::IpFacts>,
+    pub sessions: Vec<crate::model::IpFacts>,
     /// Attributes shared with applications presenting another identity (payout account, device…).
     pub links: Vec<links::Link>,
     /// Applications in the cluster this one joins through strong attributes, itself included, and

@@ -6,9 +6,8 @@ use serde_json::{Value, json};
 use super::codes::*;
 use super::names::latin_tokens;
 use super::{Facts, signal};
-use crate::identifiers::normalise_document_number;
 use crate::model::mrz::{FindingKind, Mrz, Sex as MrzSex};
-use crate::model::{IcaoCode, IdentityDocument, Sex, Signal};
+use crate::model::{IcaoCode, IdentityDocument, Sex, Signal, normalise_document_number};
 
 pub fn check(doc: &IdentityDocument, facts: &Facts, out: &mut Vec<Signal>) {
     let Some(read) = &doc.mrz_read else { return };

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::codes::*;
 use super::{Facts, clock, signal};
-use crate::intel::geoip::IpFacts;
+use crate::model::IpFacts;
 use crate::model::{Application, Country, Session, SessionKind, Signal};
 
 /// The DPRK's own network (Star Joint Venture).

@@ -119,7 +119,7 @@ async fn generate(settings: Settings, args: GenerateArgs) -> anyhow::Result<Exit
 
     let store = startup::open_store(&settings).await?;
     let screener = startup::screener(&settings, Arc::new(Metrics::default()))?;
-    startup::load_lists(&settings, &store, &screener.lists).await?;
+    startup::load_lists(&settings, &store, &screener.facts.lists).await?;
     let tenant_store = store.tenant(&tenant);
     // Hidden by indicatif itself when stderr is not a terminal; a line every 10 s then instead.
     let progress = ProgressBar::new(args.count).with_style(

@@ -42,7 +42,7 @@ pub async fn run(settings: Settings, args: ScreenArgs) -> anyhow::Result<ExitCod
 
     let store = startup::open_store(&settings).await?;
     let screener = startup::screener(&settings, Arc::new(Metrics::default()))?;
-    startup::load_lists(&settings, &store, &screener.lists).await?;
+    startup::load_lists(&settings, &store, &screener.facts.lists).await?;
     let tenant_store = store.tenant(&tenant);
     // Hidden by indicatif itself when stderr is not a terminal.
     let progress = ProgressBar::new(lines.len() as u64).with_style(

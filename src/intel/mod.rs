@@ -16,7 +16,8 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use serde::Serialize;
 
-use geoip::{Database, DatabaseInfo, GeoIp, IpFacts};
+use crate::model::IpFacts;
+use geoip::{Database, DatabaseInfo, GeoIp};
 
 type ListReader =
     fn(&std::path::Path) -> Result<HashMap<u32, overlay::ListedAsn>, overlay::OverlayError>;

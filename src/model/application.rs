@@ -716,6 +716,16 @@ impl Errors {
     }
 }
 
+/// Document numbers are compared without spaces, dashes or fillers and in upper case, per issuing
+/// state (the same number from two states is two documents).
+pub fn normalise_document_number(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

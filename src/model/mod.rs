@@ -3,7 +3,9 @@
 mod application;
 mod country;
 mod country_table;
+mod identifier_kind;
 mod intake;
+mod ip;
 pub mod mrz;
 mod signal;
 mod verdict;
@@ -12,7 +14,9 @@ mod zone_table;
 
 pub use application::*;
 pub use country::{Country, IcaoCode};
+pub use identifier_kind::IdentifierKind;
 pub use intake::{Intake, IntakeError};
+pub use ip::{Anonymity, IpFacts, OverlayHit};
 pub use signal::{Category, Signal};
 pub use verdict::{Decision, SanctionsMatch, ScoredSignal, Verdict};
 pub use zone::TimeZoneName;

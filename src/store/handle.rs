@@ -19,8 +19,8 @@ use super::model::{LinkedApplication, ListQuery, Page, Submission, SubmitOutcome
 use super::sql::{Backend, Pools, Role, micros};
 use super::writer::{self, WriteJob};
 use crate::crypto::{CryptoError, PiiKeys};
-use crate::identifiers::IdentifierKind;
 use crate::model::Decision;
+use crate::model::IdentifierKind;
 
 /// How the store connects and writes.
 pub struct StoreOptions {

@@ -14,7 +14,8 @@
 use sqlx::AssertSqlSafe;
 
 use super::sql::{Arg, Backend, Batch, Column, Conn};
-use crate::identifiers::{IdentifierKind, Identifiers};
+use crate::identifiers::Identifiers;
+use crate::model::IdentifierKind;
 
 /// An index row that shares a key with the application being screened.
 #[derive(sqlx::FromRow)]

@@ -10,8 +10,8 @@ use super::handle::TenantStore;
 use super::index::{self, CLUSTER_COUNT_MAX};
 use super::model::{Owner, PriorKnowledge, SharedIdentifier, TenantId};
 use super::sql::{Conn, Role};
-use crate::identifiers::{IdentifierKind, Identifiers, Probe};
-use crate::model::Decision;
+use crate::identifiers::{Identifiers, Probe};
+use crate::model::{Decision, IdentifierKind};
 
 /// Hops of the cluster walk beyond the applications an application links to directly.
 pub const CLUSTER_HOPS: usize = 2;

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::identifiers::{IdentifierKind, Identifiers};
-use crate::model::{Decision, Verdict};
+use crate::identifiers::Identifiers;
+use crate::model::{Decision, IdentifierKind, Verdict};
 
 /// A tenant id from a verified token: 1–64 characters of `A–Z a–z 0–9 . _ -`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

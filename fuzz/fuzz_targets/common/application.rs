@@ -10,22 +10,23 @@
 use std::sync::OnceLock;
 
 use chrono::{DateTime, TimeZone, Utc};
-use vetgate::checks::Facts;
-use vetgate::checks::links::Cluster;
 use vetgate::crypto::PiiKeys;
+use vetgate::facts::{self, Limits};
 use vetgate::identifiers;
 use vetgate::intel::lists::Lists;
 use vetgate::intel::sanctions::{csv_list, curated};
 use vetgate::intel::{Intel, IntelSources};
 use vetgate::model::{Application, Decision, Verdict};
 use vetgate::policy::Policy;
-use vetgate::screening::{self, link_facts, reuse_facts};
+use vetgate::screening;
 use vetgate::store::{ActiveList, ListScope, Owner, PriorKnowledge, SharedIdentifier, TenantId};
 
 const TENANT: &str = "acme";
 /// The service's defaults (`identity.phash_max_distance`, `links.cluster_max`).
-const PORTRAIT_MAX_DISTANCE: u32 = 6;
-const CLUSTER_MAX: usize = 4;
+const LIMITS: Limits = Limits {
+    portrait_max_distance: 6,
+    cluster_max: 4,
+};
 
 /// A tenant's own list, so screening also walks the tenant path.
 const TENANT_LIST: &str = "id,kind,name,aliases,dates_of_birth,nationalities,programs,crypto_addresses,source,source_date,notes\n\
@@ -98,13 +99,18 @@ pub fn application_input(data: &[u8]) {
         .collect();
     let ids = identifiers::of(&app, &sessions, world.now, &world.keys);
 
+    let lists = world.lists.for_tenant(TENANT);
+
     // A first submission: nothing known about it.
-    let mut facts = Facts::new(&app, world.now);
-    facts.sessions = sessions;
-    facts.sanctions = world
-        .lists
-        .for_tenant(TENANT)
-        .screen(&app, facts.holder_is_applicant());
+    let facts = facts::assemble(
+        &app,
+        sessions.clone(),
+        &ids,
+        &PriorKnowledge::default(),
+        &lists,
+        world.now,
+        LIMITS,
+    );
     let first = screening::assess(&app, &facts, &world.policy, world.now);
     check(&first);
 
@@ -144,13 +150,7 @@ pub fn application_input(data: &[u8]) {
         truncated: ids.probes.len().is_multiple_of(3),
         cluster: Some(ids.probes.len()),
     };
-    facts.reuse = reuse_facts(&ids, &known, PORTRAIT_MAX_DISTANCE);
-    facts.links = link_facts(&ids, &known);
-    facts.cluster = known.cluster.map(|others| Cluster {
-        size: others + 1,
-        max: CLUSTER_MAX,
-        at_least: false,
-    });
+    let facts = facts::assemble(&app, sessions, &ids, &known, &lists, world.now, LIMITS);
     let linked = screening::assess(&app, &facts, &world.policy, world.now);
     check(&linked);
 }
