@@ -14,13 +14,13 @@ use vetgate::cli::dev::Generator;
 use vetgate::crypto::PiiKeys;
 use vetgate::facts::{self, Limits};
 use vetgate::identifiers;
-use vetgate::intel::lists::Lists;
+use vetgate::intel::lists::{ListInput, Lists};
 use vetgate::intel::sanctions::{curated, ofac, un};
 use vetgate::intel::{Intel, IntelSources};
 use vetgate::model::{Application, mrz};
 use vetgate::policy::Policy;
 use vetgate::screening::assess;
-use vetgate::store::{ActiveList, ListScope, PriorKnowledge};
+use vetgate::store::PriorKnowledge;
 
 fn example(name: &str) -> Vec<u8> {
     let shared = std::env::var_os("VETGATE_SHARED_DIR")
@@ -152,9 +152,9 @@ fn all_lists(now: DateTime<Utc>) -> Lists {
     let active = loaded
         .into_iter()
         .zip(1..)
-        .map(|(list, seq)| ActiveList::in_memory(seq, ListScope::Global, &list, now))
+        .map(|(list, seq)| ListInput::from_loaded(seq, None, list, now))
         .collect();
-    Lists::build(4, active).expect("lists build")
+    Lists::build(4, active)
 }
 
 /// What `Screener::screen_and_store` does before it stores, minus the store's lookups (a new

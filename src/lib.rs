@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod facts;
 pub mod identifiers;
 pub mod intel;
+pub mod lists;
 pub mod metrics;
 pub mod model;
 pub mod policy;

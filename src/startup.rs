@@ -15,6 +15,7 @@ use crate::crypto::PiiKeys;
 use crate::facts::{FactsStage, Limits};
 use crate::intel::IntelHandle;
 use crate::intel::lists::ListsHandle;
+use crate::lists::ListsService;
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::screening::Screener;
@@ -41,10 +42,11 @@ impl Application {
         let mut tasks = vec![
             spawn_idempotency_purge(store.clone()),
             spawn_reload_on_sighup(state.clone()),
-            spawn_list_sync(
-                store.clone(),
-                state.screener.facts.lists.clone(),
-                Duration::from_secs(settings.lists_poll_seconds.max(1)),
+            actix_web::rt::spawn(
+                state
+                    .lists
+                    .clone()
+                    .poll(Duration::from_secs(settings.lists_poll_seconds.max(1))),
             ),
             spawn_rescreen_worker(
                 store.clone(),
@@ -113,10 +115,12 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     let metrics = Arc::new(Metrics::default());
     let screener = screener(settings, metrics.clone())?;
     let store = open_store(settings).await?;
-    load_lists(settings, &store, &screener.facts.lists).await?;
+    let lists = ListsService::new(store.clone(), screener.facts.lists.clone());
+    load_lists(settings, &lists).await?;
     Ok(AppState {
         store,
         screener,
+        lists,
         auth,
         metrics,
         max_body_bytes: settings.max_body_bytes,
@@ -129,13 +133,10 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
 }
 
 /// Stores the bundled curated lists if the database lacks them, then loads every active list.
-pub async fn load_lists(
-    settings: &Settings,
-    store: &Store,
-    lists: &ListsHandle,
-) -> anyhow::Result<()> {
+pub async fn load_lists(settings: &Settings, lists: &ListsService) -> anyhow::Result<()> {
     if settings.lists_bundled {
-        for outcome in crate::intel::list_sources::ensure_bundled(store)
+        for outcome in lists
+            .ensure_bundled()
             .await
             .context("cannot store the bundled sanctions lists")?
         {
@@ -143,24 +144,10 @@ pub async fn load_lists(
         }
     }
     lists
-        .refresh(store)
+        .refresh()
         .await
         .context("cannot load the sanctions lists")?;
     Ok(())
-}
-
-/// Picks up list versions stored by other instances or the CLI.
-fn spawn_list_sync(store: Store, lists: ListsHandle, every: Duration) -> Task {
-    actix_web::rt::spawn(async move {
-        let mut ticks = actix_web::rt::time::interval(every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            if let Err(err) = lists.refresh(&store).await {
-                tracing::warn!(error = %err, "sanctions list refresh failed; keeping the loaded lists");
-            }
-        }
-    })
 }
 
 /// Works through the re-screen queue: claims a batch the loaded lists can serve, screens each

@@ -15,8 +15,8 @@ use super::applications::{json_error_position, read_body};
 use super::auth::{Caller, LISTS_ADMIN};
 use super::error::Problem;
 use super::{ApiError, AppState};
-use crate::intel::list_sources::{self, ListFormat, ListLoadError, ListUpload, LoadOutcome};
 use crate::intel::lists::ListSummary;
+use crate::lists::{self, ListFormat, ListLoadError, ListUpload, LoadOutcome};
 use crate::model::FieldError;
 use crate::store::{ListScope, ListVersionInfo};
 
@@ -102,7 +102,7 @@ pub async fn status(caller: Caller, state: web::Data<AppState>) -> Result<HttpRe
         .rescreen_depth((!operator).then_some(&caller.tenant))
         .await?
         .pending;
-    let lists = state.screener.facts.lists.current();
+    let lists = state.lists.snapshot().current();
     Ok(HttpResponse::Ok().json(ListsStatus {
         lists_version: lists
             .for_tenant(caller.tenant.as_str())
@@ -178,14 +178,16 @@ pub async fn load(
         _ => return Err(ApiError::UnsupportedMediaType),
     };
     let list_name = upload.list_name().map_err(load_error)?;
-    let scope = list_sources::scope_for(&caller.tenant, &state.operator_tenant, &list_name)
-        .map_err(load_error)?;
+    let scope =
+        lists::scope_for(&caller.tenant, &state.operator_tenant, &list_name).map_err(load_error)?;
     let loaded_by = format!("api:{}:{}", caller.tenant.as_str(), caller.subject);
-    let (info, outcome) = list_sources::load(&state.store, upload, scope.clone(), &loaded_by)
+    let (info, outcome) = state
+        .lists
+        .load(upload, scope.clone(), &loaded_by)
         .await
         .map_err(load_error)?;
     // This instance serves the new version at once; the others at their next poll.
-    if let Err(err) = state.screener.facts.lists.refresh(&state.store).await {
+    if let Err(err) = state.lists.refresh().await {
         tracing::warn!(error = %err, "list refresh after a load failed; the poller retries");
     }
     let pending = state
@@ -223,7 +225,8 @@ fn load_error(err: ListLoadError) -> ApiError {
 #[derive(ToSchema)]
 #[allow(dead_code)] // documents the schema; the body is validated field by field in json_upload
 pub struct ListUploadJson {
-    /// `csv` (the project format) or `un-xml`.
+    /// A format that is one file: `csv` (the project format) or `un-xml` (the `pattern` is
+    /// checked against the format registry by a test).
     #[schema(pattern = "^(csv|un-xml)$")]
     format: String,
     /// The list's name, for `csv`.
@@ -254,10 +257,10 @@ fn json_upload(value: &Value) -> Result<ListUpload, Vec<FieldError>> {
     }
     let format = match object.get("format").and_then(Value::as_str) {
         Some(f) => match f.parse::<ListFormat>() {
-            Ok(ListFormat::OfacCsv) => {
+            Ok(format) if format.set_files().is_some() => {
                 error(
                     "/format",
-                    "the OFAC set is four Latin-1 files: upload it as multipart/form-data".into(),
+                    format!("a {format} set is several files: upload it as multipart/form-data"),
                 );
                 None
             }
@@ -268,7 +271,13 @@ fn json_upload(value: &Value) -> Result<ListUpload, Vec<FieldError>> {
             }
         },
         None => {
-            error("/format", "is required: csv or un-xml".into());
+            error(
+                "/format",
+                format!(
+                    "is required: {}",
+                    ListFormat::names(ListFormat::single_file())
+                ),
+            );
             None
         }
     };
@@ -347,8 +356,12 @@ async fn read_multipart(mut form: Multipart, limit: usize) -> Result<ListUpload,
             }
         }
     }
-    let format =
-        format.ok_or_else(|| invalid("/format", "is required: ofac-csv, un-xml or csv"))?;
+    let format = format.ok_or_else(|| {
+        invalid(
+            "/format",
+            &format!("is required: {}", ListFormat::names(ListFormat::ALL)),
+        )
+    })?;
     if files.is_empty() {
         return Err(invalid("/files", "no file was uploaded"));
     }
@@ -366,4 +379,27 @@ async fn read_multipart(mut form: Multipart, limit: usize) -> Result<ListUpload,
         files,
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_upload_schema_names_the_one_file_formats_of_the_registry() {
+        let schema = serde_json::to_value(<ListUploadJson as utoipa::PartialSchema>::schema())
+            .expect("the schema serialises");
+        let pattern = schema["properties"]["format"]["pattern"]
+            .as_str()
+            .expect("format has a pattern");
+        let mut documented: Vec<&str> = pattern
+            .trim_start_matches("^(")
+            .trim_end_matches(")$")
+            .split('|')
+            .collect();
+        documented.sort_unstable();
+        let mut registry: Vec<&str> = ListFormat::single_file().map(ListFormat::as_str).collect();
+        registry.sort_unstable();
+        assert_eq!(documented, registry);
+    }
 }

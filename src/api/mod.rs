@@ -27,6 +27,8 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub screener: Screener,
+    /// The sanctions lists: loading versions, and this instance's compiled snapshot.
+    pub lists: crate::lists::ListsService,
     pub auth: Arc<auth::Authenticator>,
     pub metrics: Arc<Metrics>,
     pub max_body_bytes: usize,

@@ -40,6 +40,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::config::Settings;
+use crate::lists::ListsService;
 use crate::metrics::Metrics;
 use crate::model::{Decision, Intake};
 use crate::startup;
@@ -119,7 +120,11 @@ async fn generate(settings: Settings, args: GenerateArgs) -> anyhow::Result<Exit
 
     let store = startup::open_store(&settings).await?;
     let screener = startup::screener(&settings, Arc::new(Metrics::default()))?;
-    startup::load_lists(&settings, &store, &screener.facts.lists).await?;
+    startup::load_lists(
+        &settings,
+        &ListsService::new(store.clone(), screener.facts.lists.clone()),
+    )
+    .await?;
     let tenant_store = store.tenant(&tenant);
     // Hidden by indicatif itself when stderr is not a terminal; a line every 10 s then instead.
     let progress = ProgressBar::new(args.count).with_style(

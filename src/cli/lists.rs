@@ -10,7 +10,8 @@ use clap::{Args, Subcommand};
 
 use crate::api::lists::ListVersionView;
 use crate::config::Settings;
-use crate::intel::list_sources::{self, ListFormat, ListUpload, OFAC_FILES};
+use crate::intel::lists::ListsHandle;
+use crate::lists::{self, ListFormat, ListUpload, ListsService};
 use crate::startup;
 use crate::store::{ListScope, TenantId};
 
@@ -27,7 +28,7 @@ pub enum ListsCommand {
 
 #[derive(Debug, Args)]
 pub struct LoadArgs {
-    /// ofac-csv (a directory holding sdn.csv, add.csv, alt.csv, sdn_comments.csv), un-xml or csv.
+    /// The file's format; the path of a set of several files (ofac-csv) is their directory.
     #[arg(long)]
     format: ListFormat,
     /// The list's name; required for csv (e.g. VETGATE-DPRK-WATCH, or a tenant's own name).
@@ -42,11 +43,13 @@ pub struct LoadArgs {
 
 pub async fn run(settings: Settings, command: ListsCommand) -> anyhow::Result<ExitCode> {
     let store = startup::open_store(&settings).await?;
+    // The CLI stores versions; running instances compile them at their next poll.
+    let service = ListsService::new(store.clone(), ListsHandle::default());
     match command {
         ListsCommand::Load(args) => {
-            let files = if args.format == ListFormat::OfacCsv {
+            let files = if let Some(set) = args.format.set_files() {
                 let mut files = Vec::new();
-                for name in OFAC_FILES {
+                for &name in set {
                     let path = args.path.join(name);
                     let data = std::fs::read(&path)
                         .with_context(|| format!("cannot read {}", path.display()))?;
@@ -76,8 +79,8 @@ pub async fn run(settings: Settings, command: ListsCommand) -> anyhow::Result<Ex
                 None => TenantId::parse(&settings.operator_tenant)
                     .context("VETGATE_OPERATOR_TENANT is not a valid tenant id")?,
             };
-            let scope = list_sources::scope_for(&tenant, &settings.operator_tenant, &list_name)?;
-            let (_, outcome) = list_sources::load(&store, upload, scope, "cli").await?;
+            let scope = lists::scope_for(&tenant, &settings.operator_tenant, &list_name)?;
+            let (_, outcome) = service.load(upload, scope, "cli").await?;
             print_json(&outcome)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -89,12 +92,13 @@ pub async fn run(settings: Settings, command: ListsCommand) -> anyhow::Result<Ex
             );
             eprintln!("downloading {ofac} and {un} …");
             let uploads =
-                tokio::task::spawn_blocking(move || list_sources::fetch_official(&ofac, &un, max))
+                tokio::task::spawn_blocking(move || lists::fetch_official(&ofac, &un, max))
                     .await??;
             let mut outcomes = Vec::new();
             for upload in uploads {
-                let (_, outcome) =
-                    list_sources::load(&store, upload, ListScope::Global, "cli update").await?;
+                let (_, outcome) = service
+                    .load(upload, ListScope::Global, "cli update")
+                    .await?;
                 outcomes.push(outcome);
             }
             print_json(&outcomes)?;

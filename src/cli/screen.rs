@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tokio::io::AsyncWriteExt;
 
 use crate::config::Settings;
+use crate::lists::ListsService;
 use crate::metrics::Metrics;
 use crate::model::Intake;
 use crate::startup;
@@ -42,7 +43,11 @@ pub async fn run(settings: Settings, args: ScreenArgs) -> anyhow::Result<ExitCod
 
     let store = startup::open_store(&settings).await?;
     let screener = startup::screener(&settings, Arc::new(Metrics::default()))?;
-    startup::load_lists(&settings, &store, &screener.facts.lists).await?;
+    startup::load_lists(
+        &settings,
+        &ListsService::new(store.clone(), screener.facts.lists.clone()),
+    )
+    .await?;
     let tenant_store = store.tenant(&tenant);
     // Hidden by indicatif itself when stderr is not a terminal.
     let progress = ProgressBar::new(lines.len() as u64).with_style(

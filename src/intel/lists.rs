@@ -1,7 +1,6 @@
-//! The sanctions lists this instance screens with: the newest stored version of every list, indexed
-//! in memory. [`ListsHandle`] swaps whole snapshots, so a list change never half-applies; every
-//! instance polls the store and rebuilds when a new version appears, so all instances behind a load
-//! balancer serve the same versions within one poll interval.
+//! The sanctions lists this instance screens with, compiled: the active version of every list,
+//! indexed in memory. [`ListsHandle`] swaps whole snapshots, so a list change never half-applies.
+//! Which versions are active, and when to rebuild, is the lists service's business (`crate::lists`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -11,9 +10,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::sanctions::LoadedList;
 use super::sanctions::matcher::{Index, Match, Query};
 use super::sanctions::model::Entity;
-use crate::store::{ActiveList, ListScope, StoreError};
 
 /// One scope's lists (global, or one tenant's own), indexed.
 pub struct ListSet {
@@ -79,27 +78,46 @@ fn version_label(lists: &[&ListSummary]) -> Option<String> {
     ))
 }
 
+/// One active list version, as the snapshot compiles it.
+pub struct ListInput {
+    /// The tenant whose own list it is; `None` for a global list.
+    pub tenant: Option<String>,
+    pub summary: ListSummary,
+    pub entities: Vec<Entity>,
+}
+
+impl ListInput {
+    /// A list parsed in this process as the active version `seq`: for benchmarks and fuzz targets
+    /// that screen without a database.
+    pub fn from_loaded(
+        seq: i64,
+        tenant: Option<&str>,
+        list: LoadedList,
+        loaded_at: DateTime<Utc>,
+    ) -> ListInput {
+        ListInput {
+            tenant: tenant.map(str::to_owned),
+            summary: ListSummary {
+                list: list.report.list.clone(),
+                seq,
+                entries: list.entities.len() as i64,
+                north_korea_entries: list.report.north_korea_entries as i64,
+                loaded_at,
+            },
+            entities: list.entities,
+        }
+    }
+}
+
 impl Lists {
-    /// Builds the snapshot from the store's active versions. CPU-bound (~0.2 s for OFAC + UN): run
-    /// it off the async workers.
-    pub fn build(seq: i64, active: Vec<ActiveList>) -> Result<Lists, StoreError> {
+    /// Compiles the snapshot of the active versions, `seq` being the newest. CPU-bound (~0.2 s for
+    /// OFAC + UN): run it off the async workers.
+    pub fn build(seq: i64, inputs: Vec<ListInput>) -> Lists {
         let mut scopes: BTreeMap<String, (Vec<Entity>, Vec<ListSummary>)> = BTreeMap::new();
-        for list in active {
-            let entities: Vec<Entity> = serde_json::from_slice(&list.entities_json)
-                .map_err(|e| StoreError::Corrupt(format!("list {}: {e}", list.info.list_name)))?;
-            let scope = match &list.info.scope {
-                ListScope::Global => String::new(),
-                ListScope::Tenant(t) => t.as_str().to_owned(),
-            };
-            let slot = scopes.entry(scope).or_default();
-            slot.0.extend(entities);
-            slot.1.push(ListSummary {
-                list: list.info.list_name.clone(),
-                seq: list.info.seq,
-                entries: list.info.entries,
-                north_korea_entries: list.info.north_korea_entries,
-                loaded_at: list.info.loaded_at,
-            });
+        for input in inputs {
+            let slot = scopes.entry(input.tenant.unwrap_or_default()).or_default();
+            slot.0.extend(input.entities);
+            slot.1.push(input.summary);
         }
         let mut snapshot = Lists {
             seq,
@@ -124,7 +142,17 @@ impl Lists {
                 snapshot.tenant_versions.insert(tenant.clone(), label);
             }
         }
-        Ok(snapshot)
+        snapshot
+    }
+
+    /// Tenants with lists of their own.
+    pub fn tenant_count(&self) -> usize {
+        self.tenants.len()
+    }
+
+    /// The global lists' version label, when any is active.
+    pub fn global_version(&self) -> Option<&str> {
+        self.global_version.as_deref()
     }
 
     pub fn for_tenant(&self, tenant: &str) -> TenantLists<'_> {
@@ -200,29 +228,5 @@ impl ListsHandle {
 
     pub fn replace(&self, lists: Lists) {
         self.current.store(Arc::new(lists));
-    }
-
-    /// Rebuilds from the store when it holds a newer version than the snapshot; returns whether it
-    /// did.
-    pub async fn refresh(&self, store: &crate::store::Store) -> Result<bool, StoreError> {
-        let newest = store.newest_list_seq().await?;
-        if newest == self.current().seq {
-            return Ok(false);
-        }
-        let started = std::time::Instant::now();
-        let active = store.active_lists().await?;
-        let lists = tokio::task::spawn_blocking(move || Lists::build(newest, active))
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("list index build failed: {e}")))??;
-        tracing::info!(
-            seq = newest,
-            lists = lists.summaries(None).len(),
-            tenants = lists.tenants.len(),
-            version = lists.global_version.as_deref().unwrap_or("none"),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "sanctions lists loaded"
-        );
-        self.replace(lists);
-        Ok(true)
     }
 }

@@ -1,9 +1,9 @@
-//! Intelligence the checks consult: IP databases (files on disk, an immutable [`Intel`] snapshot that
-//! [`IntelHandle`] swaps atomically, so a reload never stalls or half-changes a lookup) and sanctions
-//! lists (versions stored in the database, indexed in memory by [`lists::ListsHandle`]).
+//! Intelligence as pure snapshots: IP databases (files on disk, an immutable [`Intel`] snapshot that
+//! [`IntelHandle`] swaps atomically, so a reload never stalls or half-changes a lookup) and compiled
+//! sanctions lists ([`lists::ListsHandle`]; which versions, and when to rebuild, is the lists
+//! service's business, `crate::lists`). Nothing here reads or writes the store.
 
 pub mod geoip;
-pub mod list_sources;
 pub mod lists;
 pub mod mmdb_writer;
 pub mod overlay;

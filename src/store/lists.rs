@@ -12,7 +12,6 @@ use super::error::{StoreError, from_micros};
 use super::handle::Store;
 use super::model::TenantId;
 use super::sql::{Conn, Role, micros};
-use crate::intel::sanctions::LoadedList;
 
 /// Versions kept per list: the active one and two before it, for the status pages and rollback by
 /// loading an old file again.
@@ -84,36 +83,6 @@ pub struct ListVersionInfo {
 pub struct ActiveList {
     pub info: ListVersionInfo,
     pub entities_json: Vec<u8>,
-}
-
-impl ActiveList {
-    /// A list that was parsed in this process rather than read from a store, as the active
-    /// version `seq` of `scope`: for benchmarks and fuzz targets that screen without a database.
-    pub fn in_memory(
-        seq: i64,
-        scope: ListScope,
-        list: &LoadedList,
-        loaded_at: DateTime<Utc>,
-    ) -> ActiveList {
-        ActiveList {
-            info: ListVersionInfo {
-                seq,
-                scope,
-                list_name: list.report.list.clone(),
-                format: "memory".into(),
-                source: "memory".into(),
-                content_sha256: vec![0; 32],
-                loaded_at,
-                loaded_by: "memory".into(),
-                entries: list.entities.len() as i64,
-                north_korea_entries: list.report.north_korea_entries as i64,
-                report_json: serde_json::to_string(&list.report)
-                    .expect("a parse report serialises"),
-                active: true,
-            },
-            entities_json: serde_json::to_vec(&list.entities).expect("entries serialise"),
-        }
-    }
 }
 
 #[derive(sqlx::FromRow)]

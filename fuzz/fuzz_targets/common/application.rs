@@ -13,13 +13,13 @@ use chrono::{DateTime, TimeZone, Utc};
 use vetgate::crypto::PiiKeys;
 use vetgate::facts::{self, Limits};
 use vetgate::identifiers;
-use vetgate::intel::lists::Lists;
+use vetgate::intel::lists::{ListInput, Lists};
 use vetgate::intel::sanctions::{csv_list, curated};
 use vetgate::intel::{Intel, IntelSources};
 use vetgate::model::{Application, Decision, Verdict};
 use vetgate::policy::Policy;
 use vetgate::screening;
-use vetgate::store::{ActiveList, ListScope, Owner, PriorKnowledge, SharedIdentifier, TenantId};
+use vetgate::store::{Owner, PriorKnowledge, SharedIdentifier};
 
 const TENANT: &str = "acme";
 /// The service's defaults (`identity.phash_max_distance`, `links.cluster_max`).
@@ -45,20 +45,15 @@ fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
-        let mut lists: Vec<ActiveList> = curated::load()
+        let mut lists: Vec<ListInput> = curated::load()
             .expect("curated lists parse")
             .into_iter()
             .zip(1..)
-            .map(|(list, seq)| ActiveList::in_memory(seq, ListScope::Global, &list, now))
+            .map(|(list, seq)| ListInput::from_loaded(seq, None, list, now))
             .collect();
         let own = csv_list::parse("acme.csv", "acme-watch", TENANT_LIST.as_bytes())
             .expect("tenant list parses");
-        lists.push(ActiveList::in_memory(
-            3,
-            ListScope::Tenant(TenantId::parse(TENANT).expect("tenant id")),
-            &own,
-            now,
-        ));
+        lists.push(ListInput::from_loaded(3, Some(TENANT), own, now));
         let geoip_dir = super::repo_root().join("geoip");
         let intel = Intel::load(&IntelSources {
             geoip_dir: Some(geoip_dir),
@@ -66,7 +61,7 @@ fn world() -> &'static World {
         });
         assert!(intel.problems.is_empty(), "{:?}", intel.problems);
         World {
-            lists: Lists::build(3, lists).expect("lists build"),
+            lists: Lists::build(3, lists),
             intel,
             keys: PiiKeys::from_secret(&"2a".repeat(32)).expect("key"),
             policy: Policy::built_in(),

@@ -1,79 +1,15 @@
-//! Turning list files into stored list versions: one path for the CLI (`vetgate lists load`,
-//! `vetgate lists update`), the admin API (`POST /v1/admin/lists`) and the bundled curated lists.
-//! A file is parsed completely before anything is stored; a malformed one is refused whole with the
-//! line or element that broke it, and the active version stays.
+//! List files on their way in: an upload (from the CLI, the admin API, a download or the bundled
+//! curated lists), who may load it under which name, and its parse. A file is parsed completely
+//! before anything is stored; a malformed one is refused whole with the line or element that broke
+//! it, and the active version stays.
 
-use std::fmt;
-use std::str::FromStr;
-
-use chrono::Utc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::sanctions::model::{
-    LIST_OFAC_SDN, LIST_UN_SC, LoadError, LoadedList, is_reserved_list_name,
-};
-use super::sanctions::{csv_list, curated, ofac, un};
-use crate::store::{ListScope, ListVersionInfo, NewListVersion, Store, StoreError};
-
-/// Who stored the bundled curated lists; a later vetgate replaces only versions it stored itself.
-pub const BUNDLED_LOADER: &str = "vetgate (bundled)";
-
-/// The list file formats vetgate reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum ListFormat {
-    /// OFAC SDN legacy CSV set: sdn.csv, add.csv, alt.csv, sdn_comments.csv.
-    #[serde(rename = "ofac-csv")]
-    OfacCsv,
-    /// UN Security Council consolidated list XML.
-    #[serde(rename = "un-xml")]
-    UnXml,
-    /// The project's own CSV list format (`src/intel/sanctions/csv_list.rs`).
-    #[serde(rename = "csv")]
-    Csv,
-}
-
-impl ListFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ListFormat::OfacCsv => "ofac-csv",
-            ListFormat::UnXml => "un-xml",
-            ListFormat::Csv => "csv",
-        }
-    }
-
-    /// The list name a format implies, when it implies one.
-    pub fn fixed_list_name(self) -> Option<&'static str> {
-        match self {
-            ListFormat::OfacCsv => Some(LIST_OFAC_SDN),
-            ListFormat::UnXml => Some(LIST_UN_SC),
-            ListFormat::Csv => None,
-        }
-    }
-}
-
-impl FromStr for ListFormat {
-    type Err = String;
-    fn from_str(s: &str) -> Result<ListFormat, String> {
-        match s {
-            "ofac-csv" => Ok(ListFormat::OfacCsv),
-            "un-xml" => Ok(ListFormat::UnXml),
-            "csv" => Ok(ListFormat::Csv),
-            other => Err(format!(
-                "unknown list format {other:?}; expected ofac-csv, un-xml or csv"
-            )),
-        }
-    }
-}
-
-impl fmt::Display for ListFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The OFAC set's files, in the order the loader wants them.
-pub const OFAC_FILES: [&str; 4] = ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"];
+use super::format::{ListFormat, OFAC_FILES};
+use crate::intel::sanctions::model::{LoadError, LoadedList, is_reserved_list_name};
+use crate::intel::sanctions::{csv_list, ofac, un};
+use crate::store::{ListScope, StoreError, TenantId};
 
 /// A list as uploaded or read from disk, not parsed yet.
 pub struct ListUpload {
@@ -158,7 +94,7 @@ impl ListUpload {
         })
     }
 
-    fn content_sha256(&self) -> [u8; 32] {
+    pub(super) fn content_sha256(&self) -> [u8; 32] {
         let mut digest = Sha256::new();
         for (name, data) in &self.files {
             digest.update(name.as_bytes());
@@ -180,7 +116,7 @@ pub fn valid_list_name(name: &str) -> bool {
 /// Who is loading: the operator loads global lists (official and curated); any other tenant loads
 /// lists that screen only its own applications, under names that are not reserved.
 pub fn scope_for(
-    tenant: &crate::store::TenantId,
+    tenant: &TenantId,
     operator_tenant: &str,
     list_name: &str,
 ) -> Result<ListScope, ListLoadError> {
@@ -207,95 +143,6 @@ pub struct LoadOutcome {
     pub unmapped_countries: usize,
     /// The first few fragments the parser could not structure (all are in `vetgate lists status`).
     pub unparsed_examples: Vec<(String, String)>,
-}
-
-/// Parses and stores an upload as the list's new version (which queues every application it
-/// screens for re-screening).
-pub async fn load(
-    store: &Store,
-    upload: ListUpload,
-    scope: ListScope,
-    loaded_by: &str,
-) -> Result<(ListVersionInfo, LoadOutcome), ListLoadError> {
-    let format = upload.format;
-    let source = upload.source.clone();
-    let content_sha256 = upload.content_sha256();
-    let list_name = upload.list_name()?;
-    // Parsing the OFAC set takes ~0.3 s of CPU: off the async workers.
-    let parsed = tokio::task::spawn_blocking(move || upload.parse())
-        .await
-        .map_err(|e| ListLoadError::Invalid(format!("parser task failed: {e}")))??;
-    let report = &parsed.report;
-    let report_json = serde_json::to_string(&serde_json::json!({
-        "unparsed_fragments": report.unparsed_fragments,
-        "unmapped_countries": report.unmapped_countries,
-        "free_text_notes": report.free_text_notes.len(),
-    }))
-    .map_err(|e| ListLoadError::Invalid(e.to_string()))?;
-    let entities_json =
-        serde_json::to_vec(&parsed.entities).map_err(|e| ListLoadError::Invalid(e.to_string()))?;
-    let info = store
-        .add_list_version(NewListVersion {
-            scope,
-            list_name: list_name.clone(),
-            format: format.as_str().to_owned(),
-            source,
-            content_sha256,
-            loaded_by: loaded_by.to_owned(),
-            entries: report.entries as i64,
-            north_korea_entries: report.north_korea_entries as i64,
-            report_json,
-            entities_json,
-            loaded_at: Utc::now(),
-        })
-        .await?;
-    tracing::info!(
-        list = %list_name,
-        seq = info.seq,
-        entries = report.entries,
-        north_korea = report.north_korea_entries,
-        unparsed = report.unparsed_fragments.len(),
-        "list version stored"
-    );
-    let outcome = LoadOutcome {
-        list: list_name,
-        seq: info.seq,
-        format,
-        entries: report.entries,
-        north_korea_entries: report.north_korea_entries,
-        unparsed_fragments: report.unparsed_fragments.len(),
-        unmapped_countries: report.unmapped_countries.len(),
-        unparsed_examples: report.unparsed_fragments.iter().take(5).cloned().collect(),
-    };
-    Ok((info, outcome))
-}
-
-/// Stores the curated lists shipped in the binary when the database has no version of them, or
-/// only an older bundled one. A version an operator loaded is never replaced.
-pub async fn ensure_bundled(store: &Store) -> Result<Vec<LoadOutcome>, ListLoadError> {
-    let stored = store.list_versions(None).await?;
-    let mut outcomes = Vec::new();
-    for (list_name, csv) in curated::bundled() {
-        let upload = ListUpload {
-            format: ListFormat::Csv,
-            list_name: Some(list_name.to_owned()),
-            files: vec![(format!("{list_name}.csv"), csv.as_bytes().to_vec())],
-            source: format!("bundled with vetgate {}", env!("CARGO_PKG_VERSION")),
-        };
-        let sha = upload.content_sha256();
-        let active = stored
-            .iter()
-            .find(|v| v.active && v.scope == ListScope::Global && v.list_name == list_name);
-        let needed = match active {
-            None => true,
-            Some(v) => v.loaded_by == BUNDLED_LOADER && v.content_sha256[..] != sha[..],
-        };
-        if needed {
-            let (_, outcome) = load(store, upload, ListScope::Global, BUNDLED_LOADER).await?;
-            outcomes.push(outcome);
-        }
-    }
-    Ok(outcomes)
 }
 
 /// Downloads the official lists (blocking; run it off the async workers). Refuses a response that

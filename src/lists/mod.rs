@@ -1,0 +1,197 @@
+//! The sanctions-list service: everything about lists above the store. It owns the format
+//! registry ([`ListFormat`]), loading a file as a list's new version (from the CLI, the admin API,
+//! `vetgate lists update` or the curated lists bundled in the binary), and keeping this instance's
+//! compiled snapshot ([`ListsHandle`], read by the facts stage) in step with the store by polling.
+//!
+//! Re-screening is scheduled with the version: the store queues every application a new version
+//! screens in the transaction that stores it (`Store::add_list_version`), so no version is ever
+//! active without its re-screens, and the queue outlives a crash.
+
+mod format;
+mod sources;
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+pub use format::{ListFormat, OFAC_FILES};
+pub use sources::{
+    ListLoadError, ListUpload, LoadOutcome, fetch_official, scope_for, valid_list_name,
+};
+
+use crate::intel::lists::{ListInput, ListSummary, Lists, ListsHandle};
+use crate::intel::sanctions::curated;
+use crate::intel::sanctions::model::Entity;
+use crate::store::{ActiveList, ListScope, ListVersionInfo, NewListVersion, Store, StoreError};
+
+/// Who stored the bundled curated lists; a later vetgate replaces only versions it stored itself.
+pub const BUNDLED_LOADER: &str = "vetgate (bundled)";
+
+/// The lists of one store, and the snapshot this instance screens with.
+#[derive(Clone)]
+pub struct ListsService {
+    store: Store,
+    snapshot: ListsHandle,
+}
+
+impl ListsService {
+    pub fn new(store: Store, snapshot: ListsHandle) -> ListsService {
+        ListsService { store, snapshot }
+    }
+
+    /// The compiled snapshot the facts stage screens with.
+    pub fn snapshot(&self) -> &ListsHandle {
+        &self.snapshot
+    }
+
+    /// Parses and stores an upload as the list's new version (which queues every application it
+    /// screens for re-screening).
+    pub async fn load(
+        &self,
+        upload: ListUpload,
+        scope: ListScope,
+        loaded_by: &str,
+    ) -> Result<(ListVersionInfo, LoadOutcome), ListLoadError> {
+        let format = upload.format;
+        let source = upload.source.clone();
+        let content_sha256 = upload.content_sha256();
+        let list_name = upload.list_name()?;
+        // Parsing the OFAC set takes ~0.3 s of CPU: off the async workers.
+        let parsed = tokio::task::spawn_blocking(move || upload.parse())
+            .await
+            .map_err(|e| ListLoadError::Invalid(format!("parser task failed: {e}")))??;
+        let report = &parsed.report;
+        let report_json = serde_json::to_string(&serde_json::json!({
+            "unparsed_fragments": report.unparsed_fragments,
+            "unmapped_countries": report.unmapped_countries,
+            "free_text_notes": report.free_text_notes.len(),
+        }))
+        .map_err(|e| ListLoadError::Invalid(e.to_string()))?;
+        let entities_json = serde_json::to_vec(&parsed.entities)
+            .map_err(|e| ListLoadError::Invalid(e.to_string()))?;
+        let info = self
+            .store
+            .add_list_version(NewListVersion {
+                scope,
+                list_name: list_name.clone(),
+                format: format.as_str().to_owned(),
+                source,
+                content_sha256,
+                loaded_by: loaded_by.to_owned(),
+                entries: report.entries as i64,
+                north_korea_entries: report.north_korea_entries as i64,
+                report_json,
+                entities_json,
+                loaded_at: Utc::now(),
+            })
+            .await?;
+        tracing::info!(
+            list = %list_name,
+            seq = info.seq,
+            entries = report.entries,
+            north_korea = report.north_korea_entries,
+            unparsed = report.unparsed_fragments.len(),
+            "list version stored"
+        );
+        let outcome = LoadOutcome {
+            list: list_name,
+            seq: info.seq,
+            format,
+            entries: report.entries,
+            north_korea_entries: report.north_korea_entries,
+            unparsed_fragments: report.unparsed_fragments.len(),
+            unmapped_countries: report.unmapped_countries.len(),
+            unparsed_examples: report.unparsed_fragments.iter().take(5).cloned().collect(),
+        };
+        Ok((info, outcome))
+    }
+
+    /// Stores the curated lists shipped in the binary when the database has no version of them, or
+    /// only an older bundled one. A version an operator loaded is never replaced.
+    pub async fn ensure_bundled(&self) -> Result<Vec<LoadOutcome>, ListLoadError> {
+        let stored = self.store.list_versions(None).await?;
+        let mut outcomes = Vec::new();
+        for (list_name, csv) in curated::bundled() {
+            let upload = ListUpload {
+                format: ListFormat::Csv,
+                list_name: Some(list_name.to_owned()),
+                files: vec![(format!("{list_name}.csv"), csv.as_bytes().to_vec())],
+                source: format!("bundled with vetgate {}", env!("CARGO_PKG_VERSION")),
+            };
+            let sha = upload.content_sha256();
+            let active = stored
+                .iter()
+                .find(|v| v.active && v.scope == ListScope::Global && v.list_name == list_name);
+            let needed = match active {
+                None => true,
+                Some(v) => v.loaded_by == BUNDLED_LOADER && v.content_sha256[..] != sha[..],
+            };
+            if needed {
+                let (_, outcome) = self.load(upload, ListScope::Global, BUNDLED_LOADER).await?;
+                outcomes.push(outcome);
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// Rebuilds the snapshot when the store holds a newer version than it; returns whether it did.
+    pub async fn refresh(&self) -> Result<bool, StoreError> {
+        let newest = self.store.newest_list_seq().await?;
+        if newest == self.snapshot.current().seq {
+            return Ok(false);
+        }
+        let started = Instant::now();
+        let active = self.store.active_lists().await?;
+        let lists = tokio::task::spawn_blocking(move || compile(newest, active))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("list index build failed: {e}")))??;
+        tracing::info!(
+            seq = newest,
+            lists = lists.summaries(None).len(),
+            tenants = lists.tenant_count(),
+            version = lists.global_version().unwrap_or("none"),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "sanctions lists loaded"
+        );
+        self.snapshot.replace(lists);
+        Ok(true)
+    }
+
+    /// Picks up versions stored by other instances or the CLI, every `every`, for as long as it
+    /// runs; a failed refresh keeps the loaded lists.
+    pub async fn poll(self, every: Duration) {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(err) = self.refresh().await {
+                tracing::warn!(error = %err, "sanctions list refresh failed; keeping the loaded lists");
+            }
+        }
+    }
+}
+
+/// The snapshot of the store's active versions, `seq` being the newest. CPU-bound.
+fn compile(seq: i64, active: Vec<ActiveList>) -> Result<Lists, StoreError> {
+    let mut inputs = Vec::with_capacity(active.len());
+    for list in active {
+        let info = list.info;
+        let entities: Vec<Entity> = serde_json::from_slice(&list.entities_json)
+            .map_err(|e| StoreError::Corrupt(format!("list {}: {e}", info.list_name)))?;
+        inputs.push(ListInput {
+            tenant: match info.scope {
+                ListScope::Global => None,
+                ListScope::Tenant(t) => Some(t.as_str().to_owned()),
+            },
+            summary: ListSummary {
+                list: info.list_name,
+                seq: info.seq,
+                entries: info.entries,
+                north_korea_entries: info.north_korea_entries,
+                loaded_at: info.loaded_at,
+            },
+            entities,
+        });
+    }
+    Ok(Lists::build(seq, inputs))
+}
