@@ -15,19 +15,8 @@
 //! column reads "not run"; `VETGATE_NOMENKLATURA_VERBOSE=1` lists logic-v2's
 //! errors. Figures go to docs/performance.md.
 
-#[path = "../tests/api/sanctions_harness.rs"]
+#[path = "../tests/library/sanctions_harness.rs"]
 mod sanctions_harness;
-
-/// What the harness needs from `tests/api/helpers.rs`.
-mod helpers {
-    use std::path::PathBuf;
-
-    pub fn shared_dir() -> PathBuf {
-        std::env::var_os("VETGATE_SHARED_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-    }
-}
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;

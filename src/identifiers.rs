@@ -404,7 +404,7 @@ pub fn shipping_address_value(ship: &crate::model::ShippingAddress) -> Option<St
     }
 }
 
-/// The linkable attributes (decisions.md "Links"), each as a keyed hash.
+/// The linkable attributes (docs/signals.md, "Links"), each as a keyed hash.
 fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
     use crate::intel::sanctions::matcher::normalise_crypto;
     if let Some(payout) = &app.payout {

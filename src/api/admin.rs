@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 
 use super::auth::{Caller, LISTS_ADMIN};
-use super::error::Problem;
+use super::error::{Problem, Unauthorized};
 use super::{ApiError, AppState};
 
 /// Reload the IP databases from disk. Scope `lists:admin`, operator tenant only.
@@ -15,9 +15,9 @@ use super::{ApiError, AppState};
     post, path = "/v1/admin/intel/reload", tag = "operations",
     responses(
         (status = 200, description = "Reloaded: what is now loaded", body = Object),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not lists:admin, or not the operator tenant", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A file was refused; the loaded databases keep serving", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     ),
     security(("bearer" = []))
 )]

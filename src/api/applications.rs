@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{APPLICATIONS_WRITE, Caller, VERDICTS_READ};
-use super::error::{ParamError, Problem};
+use super::error::{AuthErrors, ParamError, Problem, Unauthorized, Unavailable};
 use super::{ApiError, AppState};
 use crate::model::{ApplicationDto, Decision, Intake, IntakeError, Verdict};
 use crate::store::{ListQuery, SubmitOutcome};
@@ -31,13 +31,12 @@ const JSON: &str = "application/json";
         (status = 201, description = "Screened and stored", body = Verdict),
         (status = 200, description = "Known external_ref re-screened, or an Idempotency-Key replay", body = Verdict),
         (status = 400, description = "Malformed JSON or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing, invalid or expired token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Token lacks applications:write", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "The body did not arrive within VETGATE_HTTP_BODY_TIMEOUT_SECONDS", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than VETGATE_MAX_BODY_BYTES", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields break the contract (one `errors` item each), or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -109,10 +108,8 @@ pub struct Links {
     params(("id" = String, Path, description = "The service's application id")),
     responses(
         (status = 200, description = "Linked applications of the same tenant and the attribute kinds shared", body = Links),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application for this tenant", body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ),
     security(("bearer" = []))
 )]
@@ -148,10 +145,8 @@ pub async fn links(
     params(("id" = String, Path, description = "The service's application id")),
     responses(
         (status = 200, description = "The latest verdict", body = Verdict),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application for this tenant", body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ),
     security(("bearer" = []))
 )]
@@ -183,10 +178,8 @@ pub struct History {
     params(("id" = String, Path, description = "The service's application id")),
     responses(
         (status = 200, body = History),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ),
     security(("bearer" = []))
 )]
@@ -248,9 +241,7 @@ pub struct VerdictPage {
     responses(
         (status = 200, body = VerdictPage),
         (status = 400, description = "Unusable query parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ),
     security(("bearer" = []))
 )]

@@ -18,6 +18,54 @@ pub struct ParamError {
     pub detail: String,
 }
 
+// The problem responses every authenticated route documents, written once (OpenAPI only: never
+// constructed). A route whose 403 says more keeps its own 403 beside `Unauthorized` and
+// `Unavailable`.
+
+/// 401, 403 and 503.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum AuthErrors {
+    #[response(
+        status = 401,
+        description = "Missing, invalid or expired token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "The token lacks the route's scope",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 503,
+        description = "Database unavailable",
+        content_type = "application/problem+json"
+    )]
+    Unavailable(Problem),
+}
+
+/// 401.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 401,
+    description = "Missing, invalid or expired token",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct Unauthorized(Problem);
+
+/// 503.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 503,
+    description = "Database unavailable",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct Unavailable(Problem);
+
 /// RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
@@ -93,7 +141,7 @@ pub enum ApiError {
     NotFound,
     /// 405: a path that exists, with a method it does not take; the methods it takes.
     #[error("method not allowed")]
-    MethodNotAllowed(&'static str),
+    MethodNotAllowed(String),
     /// 503 or 500 depending on the store error.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -251,7 +299,9 @@ impl ResponseError for ApiError {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from(*seconds)));
             }
             ApiError::MethodNotAllowed(allow) => {
-                response.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
+                if let Ok(allow) = HeaderValue::from_str(allow) {
+                    response.insert_header((header::ALLOW, allow));
+                }
             }
             _ => {}
         }

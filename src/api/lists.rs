@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::applications::{json_error_position, read_body};
 use super::auth::{Caller, LISTS_ADMIN};
-use super::error::Problem;
+use super::error::{AuthErrors, Problem, Unauthorized, Unavailable};
 use super::{ApiError, AppState};
 use crate::intel::lists::ListSummary;
 use crate::lists::{self, ListFormat, ListLoadError, ListUpload, LoadOutcome};
@@ -87,9 +87,7 @@ impl From<ListVersionInfo> for ListVersionView {
     get, path = "/v1/admin/lists", tag = "sanctions",
     responses(
         (status = 200, description = "Versions, entry counts, load times", body = ListsStatus),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ),
     security(("bearer" = []))
 )]
@@ -140,13 +138,12 @@ pub struct LoadResponse {
     responses(
         (status = 201, description = "Stored as the list's new version", body = LoadResponse),
         (status = 400, description = "A JSON body that is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not lists:admin, or a global list outside the operator tenant", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "The body did not arrive within VETGATE_HTTP_BODY_TIMEOUT_SECONDS", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields or a malformed file; nothing changed", body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        Unauthorized, Unavailable,
     ),
     security(("bearer" = []))
 )]

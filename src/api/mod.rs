@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::dev::Service;
+use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 
 pub use error::{ApiError, ParamError, Problem};
@@ -41,51 +42,93 @@ pub struct AppState {
     pub breaker: breaker::DatabaseBreaker,
 }
 
+/// Every route the service answers, in one table: `configure` builds the router from it, and a
+/// test checks that the OpenAPI document describes each entry.
+fn routes() -> Vec<(&'static str, Method, actix_web::Route)> {
+    vec![
+        ("/healthz", Method::GET, web::get().to(health::healthz)),
+        ("/readyz", Method::GET, web::get().to(health::readyz)),
+        ("/metrics", Method::GET, web::get().to(health::metrics)),
+        (
+            "/openapi.json",
+            Method::GET,
+            web::get().to(openapi::openapi_json),
+        ),
+        (
+            "/v1/applications",
+            Method::POST,
+            web::post().to(applications::submit),
+        ),
+        (
+            "/v1/applications",
+            Method::GET,
+            web::get().to(applications::list),
+        ),
+        (
+            "/v1/applications/{id}",
+            Method::GET,
+            web::get().to(applications::get),
+        ),
+        (
+            "/v1/applications/{id}/history",
+            Method::GET,
+            web::get().to(applications::history),
+        ),
+        (
+            "/v1/applications/{id}/links",
+            Method::GET,
+            web::get().to(applications::links),
+        ),
+        (
+            "/v1/admin/intel/reload",
+            Method::POST,
+            web::post().to(admin::reload_intel),
+        ),
+        ("/v1/admin/lists", Method::GET, web::get().to(lists::status)),
+        ("/v1/admin/lists", Method::POST, web::post().to(lists::load)),
+        (
+            "/v1/sanctions/search",
+            Method::POST,
+            web::post().to(sanctions::search),
+        ),
+    ]
+}
+
+/// The paths and methods of [`routes`].
+pub fn route_table() -> Vec<(&'static str, Method)> {
+    routes()
+        .into_iter()
+        .map(|(path, method, _)| (path, method))
+        .collect()
+}
+
 /// Registers every route on an actix `App`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::QueryConfig::default().error_handler(applications::query_error))
-        .service(resource("/healthz", "GET").route(web::get().to(health::healthz)))
-        .service(resource("/readyz", "GET").route(web::get().to(health::readyz)))
-        .service(resource("/metrics", "GET").route(web::get().to(health::metrics)))
-        .service(resource("/openapi.json", "GET").route(web::get().to(openapi::openapi_json)))
-        .service(
-            web::scope("/v1")
-                .service(
-                    resource("/applications", "GET, POST")
-                        .route(web::post().to(applications::submit))
-                        .route(web::get().to(applications::list)),
-                )
-                .service(
-                    resource("/applications/{id}", "GET").route(web::get().to(applications::get)),
-                )
-                .service(
-                    resource("/applications/{id}/history", "GET")
-                        .route(web::get().to(applications::history)),
-                )
-                .service(
-                    resource("/applications/{id}/links", "GET")
-                        .route(web::get().to(applications::links)),
-                )
-                .service(
-                    resource("/admin/intel/reload", "POST")
-                        .route(web::post().to(admin::reload_intel)),
-                )
-                .service(
-                    resource("/admin/lists", "GET, POST")
-                        .route(web::get().to(lists::status))
-                        .route(web::post().to(lists::load)),
-                )
-                .service(
-                    resource("/sanctions/search", "POST").route(web::post().to(sanctions::search)),
-                ),
-        )
-        .default_service(web::to(not_found));
+    cfg.app_data(web::QueryConfig::default().error_handler(applications::query_error));
+    let mut by_path: Vec<(&'static str, Vec<(Method, actix_web::Route)>)> = Vec::new();
+    for (path, method, route) in routes() {
+        match by_path.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, methods)) => methods.push((method, route)),
+            None => by_path.push((path, vec![(method, route)])),
+        }
+    }
+    for (path, methods) in by_path {
+        let mut allow: Vec<&str> = methods.iter().map(|(m, _)| m.as_str()).collect();
+        allow.sort_unstable();
+        let mut resource = resource(path, allow.join(", "));
+        for (_, route) in methods {
+            resource = resource.route(route);
+        }
+        cfg.service(resource);
+    }
+    cfg.default_service(web::to(not_found));
 }
 
 /// A path whose other methods answer 405 problem+json with `Allow` (actix's own 405 has neither).
-fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(move || async move {
-        Err::<HttpResponse, _>(ApiError::MethodNotAllowed(allow))
+fn resource(path: &str, allow: String) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || {
+        let allow = allow.clone();
+        async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed(allow)) }
     }))
 }
 

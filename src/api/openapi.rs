@@ -27,6 +27,7 @@ use crate::model;
         health::healthz,
         health::readyz,
         health::metrics,
+        openapi_json,
     ),
     components(schemas(
         model::ApplicationDto,
@@ -73,6 +74,10 @@ impl Modify for BearerAuth {
     }
 }
 
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", responses(
+    (status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json", body = Object),
+))]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::applications::{json_error_position, read_body, require_json};
 use super::auth::{Caller, VERDICTS_READ};
-use super::error::Problem;
+use super::error::{Problem, Unauthorized};
 use super::{ApiError, AppState};
 use crate::checks::sanctions::round3;
 use crate::intel::sanctions::matcher::{KindFilter, Query, REVIEW_THRESHOLD, THRESHOLD};
@@ -166,12 +166,12 @@ fn parse_request(value: &Value) -> Result<Query, Vec<FieldError>> {
     responses(
         (status = 200, description = "Ranked entries", body = SanctionsSearchResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Token lacks verdicts:read", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "The body did not arrive within VETGATE_HTTP_BODY_TIMEOUT_SECONDS", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unusable fields, one `errors` item each", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     ),
     security(("bearer" = []))
 )]

@@ -198,19 +198,19 @@ fn reuse_signal(reuse: &Reuse) -> Signal {
         ReuseKind::PortraitDigest => (ID_PORTRAIT_REUSED, "This exact portrait image"),
         ReuseKind::PortraitSimilar { .. } => (ID_PORTRAIT_REUSED, "A near-identical portrait"),
     };
-    let total = reuse.same_tenant.len() + reuse.other_tenant_applications;
+    let total = reuse.sharing.same_tenant.len() + reuse.sharing.other_tenant_applications;
     let mut evidence = json!({
         "identifier": match reuse.kind {
             ReuseKind::DocumentNumber => "document_number",
             ReuseKind::PortraitDigest => "portrait_sha256",
             ReuseKind::PortraitSimilar { .. } => "portrait_phash",
         },
-        "applications": reuse.same_tenant.iter().map(|(id, verdict)| json!({"id": id, "verdict": verdict})).collect::<Vec<_>>(),
-        "other_tenant_applications": reuse.other_tenant_applications,
-        "other_tenants": reuse.other_tenants,
-        "any_rejected": reuse.any_rejected,
+        "applications": reuse.sharing.same_tenant.iter().map(|(id, verdict)| json!({"id": id, "verdict": verdict})).collect::<Vec<_>>(),
+        "other_tenant_applications": reuse.sharing.other_tenant_applications,
+        "other_tenants": reuse.sharing.other_tenants,
+        "any_rejected": reuse.sharing.any_rejected,
     });
-    if reuse.incomplete {
+    if reuse.sharing.incomplete {
         evidence["counts_are_lower_bounds"] = true.into();
     }
     if let ReuseKind::PortraitSimilar { distance } = reuse.kind {
@@ -228,6 +228,7 @@ fn reuse_signal(reuse: &Reuse) -> Signal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::Sharing;
     use crate::checks::testing::{application, codes_with, now};
     use crate::model::Decision;
 
@@ -328,19 +329,23 @@ mod tests {
         facts.reuse = vec![
             Reuse {
                 kind: ReuseKind::DocumentNumber,
-                same_tenant: vec![("a-1".into(), Decision::Review)],
-                other_tenant_applications: 2,
-                other_tenants: 1,
-                any_rejected: true,
-                incomplete: false,
+                sharing: Sharing {
+                    same_tenant: vec![("a-1".into(), Decision::Review)],
+                    other_tenant_applications: 2,
+                    other_tenants: 1,
+                    any_rejected: true,
+                    incomplete: false,
+                },
             },
             Reuse {
                 kind: ReuseKind::PortraitSimilar { distance: 3 },
-                same_tenant: vec![],
-                other_tenant_applications: 1,
-                other_tenants: 1,
-                any_rejected: false,
-                incomplete: true,
+                sharing: Sharing {
+                    same_tenant: vec![],
+                    other_tenant_applications: 1,
+                    other_tenants: 1,
+                    any_rejected: false,
+                    incomplete: true,
+                },
             },
         ];
         let signals = super::super::run(&app, &facts);

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::codes::*;
-use super::{Facts, signal};
+use super::{Facts, Sharing, signal};
 use crate::model::IdentifierKind;
 use crate::model::{Application, Decision, Signal};
 
@@ -50,41 +50,33 @@ pub struct Link {
     pub identities: usize,
     /// A residential address this application ran remote-access tools from.
     pub remote_access_tools: bool,
-    /// The caller's own applications: id and base verdict.
-    pub same_tenant: Vec<(String, Decision)>,
-    /// Applications at sharing tenants: counts only.
-    pub other_tenant_applications: usize,
-    pub other_tenants: usize,
-    /// Whether any linked application (any tenant) has a base verdict of `reject`.
-    pub any_rejected: bool,
-    /// The lookup hit its cap: counts are lower bounds.
-    pub incomplete: bool,
+    pub sharing: Sharing,
 }
 
 fn evidence(links: &[&Link]) -> serde_json::Value {
     let ids: BTreeSet<&str> = links
         .iter()
-        .flat_map(|l| l.same_tenant.iter().map(|(id, _)| id.as_str()))
+        .flat_map(|l| l.sharing.same_tenant.iter().map(|(id, _)| id.as_str()))
         .collect();
     let kinds: BTreeSet<&str> = links.iter().map(|l| l.kind.as_str()).collect();
     json!({
         "attribute_kinds": kinds,
         "applications": ids,
-        "other_tenant_applications": links.iter().map(|l| l.other_tenant_applications).max().unwrap_or(0),
-        "other_tenants": links.iter().map(|l| l.other_tenants).max().unwrap_or(0),
-        "counts_are_lower_bounds": links.iter().any(|l| l.incomplete),
+        "other_tenant_applications": links.iter().map(|l| l.sharing.other_tenant_applications).max().unwrap_or(0),
+        "other_tenants": links.iter().map(|l| l.sharing.other_tenants).max().unwrap_or(0),
+        "counts_are_lower_bounds": links.iter().any(|l| l.sharing.incomplete),
     })
 }
 
 fn linked_count(links: &[&Link]) -> usize {
     let own: BTreeSet<&str> = links
         .iter()
-        .flat_map(|l| l.same_tenant.iter().map(|(id, _)| id.as_str()))
+        .flat_map(|l| l.sharing.same_tenant.iter().map(|(id, _)| id.as_str()))
         .collect();
     own.len()
         + links
             .iter()
-            .map(|l| l.other_tenant_applications)
+            .map(|l| l.sharing.other_tenant_applications)
             .max()
             .unwrap_or(0)
 }
@@ -209,7 +201,7 @@ pub fn check(_app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     let rejected: Vec<&Link> = facts
         .links
         .iter()
-        .filter(|l| l.any_rejected)
+        .filter(|l| l.sharing.any_rejected)
         .filter(|l| {
             l.kind != IdentifierKind::ResidentialIp
                 || l.identities + 1 >= RESIDENTIAL_FARM_MIN_IDENTITIES
@@ -219,7 +211,8 @@ pub fn check(_app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
         let ids: BTreeSet<&str> = rejected
             .iter()
             .flat_map(|l| {
-                l.same_tenant
+                l.sharing
+                    .same_tenant
                     .iter()
                     .filter(|(_, d)| *d == Decision::Reject)
                     .map(|(id, _)| id.as_str())
@@ -245,13 +238,12 @@ mod tests {
             kind,
             identities: others,
             remote_access_tools: tools,
-            same_tenant: (0..others)
-                .map(|i| (format!("app-{i}"), Decision::Clear))
-                .collect(),
-            other_tenant_applications: 0,
-            other_tenants: 0,
-            any_rejected: false,
-            incomplete: false,
+            sharing: Sharing {
+                same_tenant: (0..others)
+                    .map(|i| (format!("app-{i}"), Decision::Clear))
+                    .collect(),
+                ..Sharing::default()
+            },
         }
     }
 
@@ -298,12 +290,12 @@ mod tests {
     #[test]
     fn a_household_member_of_a_rejected_applicant_is_not_linked_to_rejected() {
         let mut household = link(Home, 1, false);
-        household.any_rejected = true;
-        household.same_tenant[0].1 = Decision::Reject;
+        household.sharing.any_rejected = true;
+        household.sharing.same_tenant[0].1 = Decision::Reject;
         assert_eq!(codes(vec![household.clone()]), [LNK_SHARED_RESIDENTIAL_IP]);
         let mut farm = link(Home, 2, false);
-        farm.any_rejected = true;
-        farm.same_tenant[0].1 = Decision::Reject;
+        farm.sharing.any_rejected = true;
+        farm.sharing.same_tenant[0].1 = Decision::Reject;
         assert_eq!(
             codes(vec![farm]),
             [LNK_RESIDENTIAL_IP_FARM, LNK_LINKED_TO_REJECTED]

@@ -79,16 +79,23 @@ pub enum ReuseKind {
     PortraitSimilar { distance: u32 },
 }
 
-/// One identifier shared with applications of other identities.
+/// A document or portrait shared with applications of other identities.
 #[derive(Debug, Clone)]
 pub struct Reuse {
     pub kind: ReuseKind,
-    /// The caller's own applications: id and current verdict.
+    pub sharing: Sharing,
+}
+
+/// The applications of other identities behind one shared identifier or attribute kind, as the
+/// evidence may show them: the caller's own by id, sharing tenants' by count only.
+#[derive(Debug, Clone, Default)]
+pub struct Sharing {
+    /// The caller's own applications: id and base verdict (their own content, without links).
     pub same_tenant: Vec<(String, Decision)>,
     /// Applications at sharing tenants: counts only.
     pub other_tenant_applications: usize,
     pub other_tenants: usize,
-    /// Whether any of those applications (in any tenant) stands rejected.
+    /// Whether any of those applications (in any tenant) has a base verdict of `reject`.
     pub any_rejected: bool,
     /// The lookup hit its cap: the counts are lower bounds.
     pub incomplete: bool,

@@ -219,7 +219,7 @@ impl SanctionsFacts {
 }
 
 /// The order hits are shown in: an official entry before a curated one for the same person
-/// (decisions.md), then by score, then by field.
+/// (docs/signals.md, "Sanctions"), then by score, then by field.
 fn precedence(a: &SanctionsHit, b: &SanctionsHit) -> std::cmp::Ordering {
     b.official
         .cmp(&a.official)

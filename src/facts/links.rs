@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::checks::links::{Link, RESIDENTIAL_WINDOW_DAYS};
-use crate::checks::{Reuse, ReuseKind};
+use crate::checks::{Reuse, ReuseKind, Sharing};
 use crate::identifiers::{self, Identifiers};
 use crate::model::{Decision, IdentifierKind};
 use crate::store::{Owner, PriorKnowledge, SharedIdentifier};
@@ -84,16 +84,9 @@ pub fn reuse_facts(ids: &Identifiers, known: &PriorKnowledge, max_distance: u32)
     ]
     .into_iter()
     .filter(|(group, _)| !group.sharers.is_empty())
-    .map(|(group, kind)| {
-        let s = group.sharers;
-        Reuse {
-            kind,
-            other_tenants: s.other_tenants(),
-            other_tenant_applications: s.foreign.len(),
-            same_tenant: s.own.into_iter().collect(),
-            any_rejected: s.rejected,
-            incomplete: known.truncated,
-        }
+    .map(|(group, kind)| Reuse {
+        kind,
+        sharing: group.sharers.sharing(known.truncated),
     })
     .collect()
 }
@@ -127,12 +120,20 @@ impl Sharers {
         self.own.is_empty() && self.foreign.is_empty()
     }
 
-    fn other_tenants(&self) -> usize {
-        self.foreign
+    fn sharing(self, incomplete: bool) -> Sharing {
+        let other_tenants = self
+            .foreign
             .iter()
             .map(|(tenant, _)| tenant)
             .collect::<BTreeSet<_>>()
-            .len()
+            .len();
+        Sharing {
+            same_tenant: self.own.into_iter().collect(),
+            other_tenant_applications: self.foreign.len(),
+            other_tenants,
+            any_rejected: self.rejected,
+            incomplete,
+        }
     }
 }
 
@@ -181,11 +182,7 @@ fn link_of(
         kind,
         identities: distinct_identities(hits),
         remote_access_tools,
-        other_tenants: s.other_tenants(),
-        other_tenant_applications: s.foreign.len(),
-        same_tenant: s.own.into_iter().collect(),
-        any_rejected: s.rejected,
-        incomplete,
+        sharing: s.sharing(incomplete),
     })
 }
 

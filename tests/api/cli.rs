@@ -4,6 +4,8 @@ use std::process::Command;
 
 use crate::helpers::*;
 
+on_both_backends!(reindex_rebuilds_a_stored_index_on_request_and_says_when_there_is_nothing_to_do,);
+
 fn vetgate(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vetgate"));
     cmd.current_dir(dir)
@@ -427,9 +429,10 @@ fn dev_generate_screens_and_stores_synthetic_applications() {
     }
 }
 
-#[actix_web::test]
-async fn reindex_rebuilds_a_stored_index_on_request_and_says_when_there_is_nothing_to_do() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn reindex_rebuilds_a_stored_index_on_request_and_says_when_there_is_nothing_to_do(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
     let reply = app
         .submit(
             &app.writer("acme"),

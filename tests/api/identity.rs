@@ -9,6 +9,8 @@ on_both_backends!(
     a_document_number_behind_another_identity_is_flagged_but_the_same_person_is_not,
     sharing_tenants_learn_counts_only_and_others_learn_nothing,
     near_identical_portraits_are_flagged_within_the_configured_distance,
+    every_document_signal_fires_through_the_api_and_the_clean_example_stays_clear,
+    a_birth_date_slip_stays_clear_and_another_persons_birth_date_is_reviewed,
 );
 
 fn signal<'a>(verdict: &'a Value, code: &str) -> &'a Value {
@@ -199,9 +201,10 @@ async fn near_identical_portraits_are_flagged_within_the_configured_distance(bac
     );
 }
 
-#[actix_web::test]
-async fn every_document_signal_fires_through_the_api_and_the_clean_example_stays_clear() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn every_document_signal_fires_through_the_api_and_the_clean_example_stays_clear(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
     let token = app.writer("acme");
     let clean = app
         .submit(&token, &contract_example("clean-us-applicant.json"))
@@ -334,9 +337,10 @@ async fn every_document_signal_fires_through_the_api_and_the_clean_example_stays
     }
 }
 
-#[actix_web::test]
-async fn a_birth_date_slip_stays_clear_and_another_persons_birth_date_is_reviewed() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn a_birth_date_slip_stays_clear_and_another_persons_birth_date_is_reviewed(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
     for (i, (declared, code, verdict)) in [
         ("1990-03-15", "ID_DOB_SLIP", "clear"),
         ("1991-03-14", "ID_DOB_SLIP", "clear"),

@@ -1,5 +1,10 @@
-//! HTTP tests: each starts the real server on a random port and talks HTTP to it, on SQLite and on
-//! the PostgreSQL at 127.0.0.1:5432 (a fresh database per test, dropped afterwards).
+//! The service's integration tests. Server scenarios start the real server on a random port and
+//! talk HTTP to it; every scenario that stores or reads applications, lists or the index runs on
+//! SQLite and on the PostgreSQL at 127.0.0.1:5432 (`on_both_backends!`, a fresh database per test,
+//! dropped afterwards). SQLite only, by design: the transport-level tests (`auth`, most of
+//! `hostile`: tokens, slow bodies, header floods, methods), which the store never sees, and the
+//! store's SQLite-specific checks (key file, query plans). The library's own tests that need no
+//! server (list formats, the matcher's evaluation, the fuzz-corpus replay) are `tests/library/`.
 
 mod helpers;
 
@@ -8,7 +13,6 @@ mod auth;
 mod cli;
 mod errors;
 mod eval;
-mod fuzz_corpus;
 mod hostile;
 mod identity;
 mod links;
@@ -16,9 +20,6 @@ mod network;
 mod openapi;
 mod payout;
 mod sanctions_api;
-mod sanctions_formats;
-mod sanctions_harness;
 mod sanctions_lists;
-mod sanctions_matcher;
 mod sanctions_signals;
 mod store;

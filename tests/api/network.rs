@@ -160,7 +160,9 @@ fn with_sessions(external_ref: &str, sessions: Vec<Value>) -> Value {
 }
 
 on_both_backends!(
-    the_suspicious_example_is_rejected_for_dprk_address_space_and_the_clean_one_stays_clear
+    the_suspicious_example_is_rejected_for_dprk_address_space_and_the_clean_one_stays_clear,
+    each_network_signal_fires_and_ordinary_lives_stay_clear,
+    a_reload_swaps_in_new_databases_and_a_corrupt_file_changes_nothing,
 );
 
 async fn the_suspicious_example_is_rejected_for_dprk_address_space_and_the_clean_one_stays_clear(
@@ -219,9 +221,8 @@ async fn the_suspicious_example_is_rejected_for_dprk_address_space_and_the_clean
     assert_eq!(kinds, ["city", "asn", "anonymous_ip", "overlay"]);
 }
 
-#[actix_web::test]
-async fn each_network_signal_fires_and_ordinary_lives_stay_clear() {
-    let (app, _geo) = spawn_with_geoip(Backend::Sqlite).await;
+async fn each_network_signal_fires_and_ordinary_lives_stay_clear(backend: Backend) {
+    let (app, _geo) = spawn_with_geoip(backend).await;
     let token = app.writer("acme");
     type Case = (&'static str, &'static str, fn() -> Vec<Value>);
     let firing: [Case; 8] = [
@@ -532,9 +533,8 @@ fn the_shipped_databases_geolocate_a_real_public_ip() {
     assert!(aws.has_tag("advisory_ioc"));
 }
 
-#[actix_web::test]
-async fn a_reload_swaps_in_new_databases_and_a_corrupt_file_changes_nothing() {
-    let (app, geo) = spawn_with_geoip(Backend::Sqlite).await;
+async fn a_reload_swaps_in_new_databases_and_a_corrupt_file_changes_nothing(backend: Backend) {
+    let (app, geo) = spawn_with_geoip(backend).await;
     let operator = app.token("operator", &["lists:admin"]);
     let reload = |token: String| {
         let app = &app;

@@ -8,6 +8,11 @@ use vetgate::model::Category;
 
 use crate::helpers::*;
 
+on_both_backends!(
+    every_payout_signal_fires_through_the_api,
+    each_weak_payout_signal_alone_leaves_the_clean_example_clear,
+);
+
 on_both_backends!(a_nominee_account_at_a_north_korean_bank_is_rejected_and_stored_as_such);
 
 type Edit = fn(&mut Value);
@@ -89,9 +94,8 @@ async fn a_nominee_account_at_a_north_korean_bank_is_rejected_and_stored_as_such
     assert_eq!(stored.json(), verdict, "GET returns what POST returned");
 }
 
-#[actix_web::test]
-async fn every_payout_signal_fires_through_the_api() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn every_payout_signal_fires_through_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
     let token = app.writer("acme");
     let cases: [(&[&str], &str, Edit); 13] = [
         (&["PAY_IBAN_INVALID"], "clear", |a| {
@@ -180,9 +184,8 @@ async fn every_payout_signal_fires_through_the_api() {
     }
 }
 
-#[actix_web::test]
-async fn each_weak_payout_signal_alone_leaves_the_clean_example_clear() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn each_weak_payout_signal_alone_leaves_the_clean_example_clear(backend: Backend) {
+    let app = spawn_app(backend).await;
     let token = app.writer("acme");
     let weak: [(&str, Edit); 4] = [
         ("PAY_BANK_COUNTRY_MISMATCH", |a| {

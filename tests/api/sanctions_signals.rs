@@ -1,4 +1,4 @@
-//! Every sanctions signal fires through `POST /v1/applications`, with the outcome decisions.md gives
+//! Every sanctions signal fires through `POST /v1/applications`, with the outcome docs/signals.md gives
 //! it, on the lists a fresh install screens with (the bundled curated lists) or on the official UN
 //! list loaded through the API.
 
@@ -9,7 +9,12 @@ use crate::sanctions_api::{ADMIN, search, upload};
 
 on_both_backends!(a_listed_person_paid_as_a_third_party_is_reviewed_and_a_namesake_paid_into_their_own_account_is_clear);
 on_both_backends!(
-    a_listed_person_whose_birth_date_agrees_is_rejected_and_a_namesake_born_later_is_not
+    a_listed_person_whose_birth_date_agrees_is_rejected_and_a_namesake_born_later_is_not,
+    a_listed_crypto_address_is_rejected_whatever_its_letter_case,
+    a_resemblance_below_the_threshold_goes_to_review,
+    a_watchlist_name_goes_to_review_not_reject,
+    a_listed_document_number_goes_to_review,
+    ordinary_korean_and_chinese_names_stay_clear,
 );
 on_both_backends!(an_entry_without_birth_date_or_nationality_reviews_at_most);
 on_both_backends!(two_review_level_hits_stay_at_review);
@@ -304,9 +309,8 @@ async fn partial_and_reordered_korean_names_are_not_reviewed(backend: Backend) {
     }
 }
 
-#[actix_web::test]
-async fn a_listed_crypto_address_is_rejected_whatever_its_letter_case() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn a_listed_crypto_address_is_rejected_whatever_its_letter_case(backend: Backend) {
+    let app = spawn_app(backend).await;
     let mut a = clean();
     a["payout"] = json!({
         "method": "crypto",
@@ -321,9 +325,8 @@ async fn a_listed_crypto_address_is_rejected_whatever_its_letter_case() {
     assert_eq!(evidence["entries"][0]["field"], "payout.crypto_address");
 }
 
-#[actix_web::test]
-async fn a_resemblance_below_the_threshold_goes_to_review() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn a_resemblance_below_the_threshold_goes_to_review(backend: Backend) {
+    let app = spawn_app(backend).await;
     // A company paid that resembles a listed front (0.76): a person looks.
     let mut a = clean();
     a["payout"]["account_holder_name"] = json!("Silverstar Network Technology");
@@ -334,9 +337,8 @@ async fn a_resemblance_below_the_threshold_goes_to_review() {
     assert!((0.74..0.86).contains(&score), "{score}");
 }
 
-#[actix_web::test]
-async fn a_watchlist_name_goes_to_review_not_reject() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn a_watchlist_name_goes_to_review_not_reject(backend: Backend) {
+    let app = spawn_app(backend).await;
     let mut a = clean();
     a["payout"]["account_holder_name"] = json!("Ko Chung Sok");
     let verdict = screen(&app, &a).await;
@@ -345,9 +347,8 @@ async fn a_watchlist_name_goes_to_review_not_reject() {
     assert_eq!(evidence["entries"][0]["list"], "VETGATE-DPRK-WATCH");
 }
 
-#[actix_web::test]
-async fn a_listed_document_number_goes_to_review() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn a_listed_document_number_goes_to_review(backend: Backend) {
+    let app = spawn_app(backend).await;
     let un = std::fs::read(shared_dir().join("data/un-consolidated.xml")).unwrap();
     let reply = upload(
         &app,
@@ -370,9 +371,8 @@ async fn a_listed_document_number_goes_to_review() {
     assert_eq!(evidence["entries"][0]["field"], "identity_document.number");
 }
 
-#[actix_web::test]
-async fn ordinary_korean_and_chinese_names_stay_clear() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn ordinary_korean_and_chinese_names_stay_clear(backend: Backend) {
+    let app = spawn_app(backend).await;
     for (i, name) in [
         "Kim Min-jun",
         "Lee Ji-eun",

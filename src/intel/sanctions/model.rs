@@ -381,7 +381,7 @@ pub struct Entity {
     /// Source of a curated/tenant CSV row.
     pub source: Option<String>,
     pub source_date: Option<PartialDate>,
-    /// A North Korea entry (decisions.md): OFAC programme starting `DPRK`,
+    /// A North Korea entry (docs/signals.md, "Sanctions"): OFAC programme starting `DPRK`,
     /// UN reference `KPi.`/`KPe.`, every row of `VETGATE-DPRK-IT`.
     pub north_korea: bool,
 }

@@ -1,5 +1,5 @@
 //! Sanctions name matcher: normalisation, an index over list entries, and a
-//! scorer producing one score in [0, 1] per entry (decisions.md "Sanctions").
+//! scorer producing one score in [0, 1] per entry (docs/signals.md, "Sanctions").
 //!
 //! ```text
 //! let index = Index::build(entities);                 // once per list version

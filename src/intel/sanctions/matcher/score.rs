@@ -15,7 +15,7 @@ pub const ORDER_FACTOR: f64 = 0.85;
 /// The same for a pair involving two fused words.
 pub const MIN_FUSED_PAIR: f64 = 0.9;
 /// Added when a date of birth contradicts every date the entry lists
-/// (more than one year outside each, decisions.md): enough to push a perfect
+/// (more than one year outside each, docs/signals.md): enough to push a perfect
 /// name (1.0) below any threshold above 0.5.
 pub const DOB_CONTRADICTION: f64 = -0.5;
 /// Added when the birth date falls on a listed date known to the day.
@@ -471,7 +471,7 @@ pub enum DobVerdict {
     Contradicts,
 }
 
-/// Compare a birth date with the entry's dates of birth (decisions.md: more than
+/// Compare a birth date with the entry's dates of birth (docs/signals.md: more than
 /// one year outside every date or range is a contradiction; `circa` dates get two years).
 pub fn dob_verdict(q: &PartialDate, specs: &[DateSpec]) -> DobVerdict {
     let (Some(qlo), Some(qhi)) = (q.first_day(), q.last_day()) else {

@@ -1,6 +1,6 @@
-//! Evaluation harness shared by `examples/matcher_eval.rs` and
-//! `tests/matcher_eval.rs`: loads the real lists plus the curated fixture,
-//! runs `tests/fixtures/sanctions-eval/names.tsv` through the matcher and a brute-force baseline.
+//! Evaluation harness shared by the matcher tests (`sanctions_matcher.rs`) and the sanctions
+//! benchmark (`benches/sanctions.rs`): loads the real lists plus the curated fixture, runs
+//! `tests/fixtures/sanctions-eval/names.tsv` through the matcher and a brute-force baseline.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -13,8 +13,15 @@ use vetgate::intel::sanctions::model::{
 };
 use vetgate::intel::sanctions::{csv_list, ofac, un};
 
+/// `../shared` beside the checkout, or `VETGATE_SHARED_DIR`.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("VETGATE_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
 pub fn data_dir() -> PathBuf {
-    crate::helpers::shared_dir().join("data")
+    shared_dir().join("data")
 }
 
 pub fn crate_dir() -> PathBuf {
