@@ -73,6 +73,7 @@ pub struct Settings {
     pub jwt_public_key: Option<PathBuf>,
     pub jwt_issuer: Option<String>,
     pub jwt_audience: Option<String>,
+    pub jwt_max_lifetime_seconds: u64,
     pub pii_key: Option<Secret>,
     pub policy: Option<PathBuf>,
     pub max_body_bytes: usize,
@@ -117,6 +118,7 @@ impl Default for Settings {
             jwt_public_key: None,
             jwt_issuer: None,
             jwt_audience: None,
+            jwt_max_lifetime_seconds: 7 * 86_400,
             pii_key: None,
             policy: None,
             max_body_bytes: 256 * 1024,
@@ -159,6 +161,7 @@ impl fmt::Debug for Settings {
             .field("jwt_public_key", &self.jwt_public_key)
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
+            .field("jwt_max_lifetime_seconds", &self.jwt_max_lifetime_seconds)
             .field("pii_key", &self.pii_key)
             .field("policy", &self.policy)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -202,7 +205,12 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
     SettingDoc {
         env: "VETGATE_JWT_AUDIENCE",
         default: "-",
-        help: "When set, tokens must carry this `aud`.",
+        help: "When set, tokens must carry this `aud` (alone or in an array).",
+    },
+    SettingDoc {
+        env: "VETGATE_JWT_MAX_LIFETIME_SECONDS",
+        default: "604800 (7 days)",
+        help: "A token whose `exp` lies further ahead is refused (401).",
     },
     SettingDoc {
         env: "VETGATE_PII_KEY",

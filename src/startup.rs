@@ -8,7 +8,7 @@ use std::time::Duration;
 use actix_web::{App, HttpServer, web};
 use anyhow::{Context, bail};
 
-use crate::api::auth::Authenticator;
+use crate::api::auth::{Authenticator, TokenRules};
 use crate::api::{self, AppState};
 use crate::config::{DatabaseKind, Secret, Settings};
 use crate::crypto::PiiKeys;
@@ -334,19 +334,19 @@ pub async fn pii_keys(settings: &Settings) -> anyhow::Result<PiiKeys> {
 /// The token verifier: a public key pins RS256/ES256, otherwise the HS256 secret (on SQLite kept
 /// beside the database when not configured, so a fresh clone works with `vetgate token`).
 pub fn authenticator(settings: &Settings) -> anyhow::Result<Authenticator> {
-    let (issuer, audience) = (
-        settings.jwt_issuer.as_deref(),
-        settings.jwt_audience.as_deref(),
-    );
+    let rules = TokenRules {
+        issuer: settings.jwt_issuer.clone(),
+        audience: settings.jwt_audience.clone(),
+        max_lifetime_seconds: settings.jwt_max_lifetime_seconds,
+    };
     if let Some(path) = &settings.jwt_public_key {
         let pem = std::fs::read(path)
             .with_context(|| format!("cannot read VETGATE_JWT_PUBLIC_KEY {}", path.display()))?;
-        return Ok(Authenticator::public_key(&pem, issuer, audience)?);
+        return Ok(Authenticator::public_key(&pem, &rules)?);
     }
     Ok(Authenticator::hs256(
         jwt_secret(settings)?.expose(),
-        issuer,
-        audience,
+        &rules,
     )?)
 }
 

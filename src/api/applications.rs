@@ -74,10 +74,16 @@ pub async fn submit(
         SubmitOutcome::Replayed { status, verdict } => {
             let status = actix_web::http::StatusCode::from_u16(status)
                 .unwrap_or(actix_web::http::StatusCode::OK);
-            HttpResponse::build(status)
-                .insert_header(("Idempotency-Replayed", "true"))
-                .content_type(JSON)
-                .body(verdict.json)
+            let mut response = HttpResponse::build(status);
+            response.insert_header(("Idempotency-Replayed", "true"));
+            // The original answer's headers: a replayed 201 says where the application lives.
+            if status == actix_web::http::StatusCode::CREATED {
+                response.insert_header((
+                    header::LOCATION,
+                    format!("/v1/applications/{}", verdict.application_id),
+                ));
+            }
+            response.content_type(JSON).body(verdict.json)
         }
         SubmitOutcome::IdempotencyConflict => return Err(ApiError::IdempotencyKeyReused),
     })

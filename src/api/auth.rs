@@ -1,6 +1,8 @@
 //! Bearer JWT authentication. The key, and with it the one accepted algorithm, is fixed at start-up:
-//! an HS256 secret, or an RSA (RS256) or EC P-256 (ES256) public key. `exp` is required, `iss` and
-//! `aud` are checked when configured. Tokens never reach a log.
+//! an HS256 secret, or an RSA (RS256) or EC P-256 (ES256) public key. `exp` is required and may lie
+//! at most `VETGATE_JWT_MAX_LIFETIME_SECONDS` ahead; `sub` must name someone; `iss` and `aud` are
+//! checked when configured (`aud` as one string or an array, RFC 7519 4.1.3). Tokens never reach a
+//! log.
 
 use std::future::{Ready, ready};
 
@@ -29,7 +31,24 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
+    pub aud: Option<Audience>,
+}
+
+/// `aud`: one audience, or several (RFC 7519 allows both).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// What a token must satisfy besides its signature.
+#[derive(Debug, Clone)]
+pub struct TokenRules {
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    /// How far ahead `exp` may lie: a stolen token must not work forever.
+    pub max_lifetime_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,31 +65,23 @@ pub enum KeyError {
 pub struct Authenticator {
     key: DecodingKey,
     validation: Validation,
+    max_lifetime_seconds: u64,
 }
 
 impl Authenticator {
-    pub fn hs256(
-        secret: &str,
-        issuer: Option<&str>,
-        audience: Option<&str>,
-    ) -> Result<Authenticator, KeyError> {
+    pub fn hs256(secret: &str, rules: &TokenRules) -> Result<Authenticator, KeyError> {
         if secret.len() < 32 {
             return Err(KeyError::WeakSecret);
         }
         Ok(Self::new(
             DecodingKey::from_secret(secret.as_bytes()),
             Algorithm::HS256,
-            issuer,
-            audience,
+            rules,
         ))
     }
 
     /// RS256 for an RSA key, ES256 for an EC P-256 key; the PEM decides, not the token.
-    pub fn public_key(
-        pem: &[u8],
-        issuer: Option<&str>,
-        audience: Option<&str>,
-    ) -> Result<Authenticator, KeyError> {
+    pub fn public_key(pem: &[u8], rules: &TokenRules) -> Result<Authenticator, KeyError> {
         let (key, algorithm) = if let Ok(key) = DecodingKey::from_rsa_pem(pem) {
             (key, Algorithm::RS256)
         } else if let Ok(key) = DecodingKey::from_ec_pem(pem) {
@@ -78,25 +89,20 @@ impl Authenticator {
         } else {
             return Err(KeyError::UnsupportedKey);
         };
-        Ok(Self::new(key, algorithm, issuer, audience))
+        Ok(Self::new(key, algorithm, rules))
     }
 
-    fn new(
-        key: DecodingKey,
-        algorithm: Algorithm,
-        issuer: Option<&str>,
-        audience: Option<&str>,
-    ) -> Authenticator {
+    fn new(key: DecodingKey, algorithm: Algorithm, rules: &TokenRules) -> Authenticator {
         let mut validation = Validation::new(algorithm);
         validation.leeway = 30;
         // A token whose `nbf` lies ahead is not valid yet (jsonwebtoken checks it only when asked).
         validation.validate_nbf = true;
         let mut required = vec!["exp", "sub"];
-        if let Some(issuer) = issuer {
+        if let Some(issuer) = &rules.issuer {
             validation.set_issuer(&[issuer]);
             required.push("iss");
         }
-        match audience {
+        match &rules.audience {
             Some(audience) => {
                 validation.set_audience(&[audience]);
                 required.push("aud");
@@ -104,7 +110,11 @@ impl Authenticator {
             None => validation.validate_aud = false,
         }
         validation.set_required_spec_claims(&required);
-        Authenticator { key, validation }
+        Authenticator {
+            key,
+            validation,
+            max_lifetime_seconds: rules.max_lifetime_seconds,
+        }
     }
 
     pub fn algorithm(&self) -> Algorithm {
@@ -115,6 +125,13 @@ impl Authenticator {
         let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
             .map_err(|_| ApiError::Unauthorized("token rejected"))?;
         let claims = data.claims;
+        let now = chrono::Utc::now().timestamp().max(0) as u64;
+        if claims.exp > now.saturating_add(self.max_lifetime_seconds) {
+            return Err(ApiError::Unauthorized("token lives longer than allowed"));
+        }
+        if claims.sub.trim().is_empty() {
+            return Err(ApiError::Unauthorized("token names no subject"));
+        }
         let tenant =
             TenantId::parse(&claims.tenant).ok_or(ApiError::Unauthorized("bad tenant claim"))?;
         Ok(Caller {
@@ -143,6 +160,11 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The operator tenant's `lists:admin`: who manages global intelligence.
+    pub fn is_operator_admin(&self, operator_tenant: &str) -> bool {
+        self.tenant.as_str() == operator_tenant && self.require(LISTS_ADMIN).is_ok()
+    }
+
     /// The first statement of every handler: the scope it needs.
     pub fn require(&self, scope: &'static str) -> Result<(), ApiError> {
         if self.scopes.iter().any(|s| s == scope) {
@@ -189,6 +211,14 @@ mod tests {
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
+    fn rules() -> TokenRules {
+        TokenRules {
+            issuer: None,
+            audience: None,
+            max_lifetime_seconds: 86_400,
+        }
+    }
+
     fn claims(exp_offset: i64) -> Claims {
         Claims {
             sub: "s".into(),
@@ -203,7 +233,7 @@ mod tests {
 
     #[test]
     fn a_valid_token_yields_the_caller_and_its_scopes() {
-        let auth = Authenticator::hs256(SECRET, None, None).unwrap();
+        let auth = Authenticator::hs256(SECRET, &rules()).unwrap();
         let token = sign(
             &claims(600),
             &EncodingKey::from_secret(SECRET.as_bytes()),
@@ -221,7 +251,7 @@ mod tests {
 
     #[test]
     fn expired_tokens_and_short_secrets_are_refused() {
-        let auth = Authenticator::hs256(SECRET, None, None).unwrap();
+        let auth = Authenticator::hs256(SECRET, &rules()).unwrap();
         let token = sign(
             &claims(-3600),
             &EncodingKey::from_secret(SECRET.as_bytes()),
@@ -233,7 +263,7 @@ mod tests {
             Err(ApiError::Unauthorized(_))
         ));
         assert!(matches!(
-            Authenticator::hs256("short", None, None),
+            Authenticator::hs256("short", &rules()),
             Err(KeyError::WeakSecret)
         ));
     }

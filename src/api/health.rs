@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use super::auth::Caller;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -42,12 +43,13 @@ pub struct Readiness {
 }
 
 /// Ready to screen: 200 when the database answers, 503 when it does not. The body lists what is
-/// loaded.
+/// loaded; file paths and load errors only for the operator (a `lists:admin` token of the operator
+/// tenant), by file name and count for anyone else.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, body = Readiness),
     (status = 503, description = "The database does not answer", body = Readiness),
 ))]
-pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+pub async fn readyz(state: web::Data<AppState>, caller: Option<Caller>) -> HttpResponse {
     let reachable = match state.store.ping().await {
         Ok(()) => true,
         Err(err) => {
@@ -56,6 +58,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         }
     };
     let lists = state.screener.facts.lists.current();
+    let status = state.screener.facts.intel.current().status();
     let body = Readiness {
         status: if reachable { "ready" } else { "unavailable" },
         database: DatabaseStatus {
@@ -63,7 +66,11 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             reachable,
         },
         policy_version: state.screener.policy.version().to_owned(),
-        intel: state.screener.facts.intel.current().status(),
+        intel: if caller.is_some_and(|c| c.is_operator_admin(&state.operator_tenant)) {
+            status
+        } else {
+            status.redacted()
+        },
         sanctions_lists: lists.summaries(None),
         lists_version: lists.for_tenant("").version().map(str::to_owned),
     };

@@ -136,6 +136,18 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound)
 }
 
+/// The `method` label: the standard methods by name, anything else `other`, so a client inventing
+/// methods cannot grow `/metrics` one series at a time.
+fn method_label(method: &Method) -> &'static str {
+    const STANDARD: [&str; 9] = [
+        "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    STANDARD
+        .into_iter()
+        .find(|m| *m == method.as_str())
+        .unwrap_or("other")
+}
+
 /// Request counts and latency per matched route (the pattern, not the raw path, so ids do not
 /// explode the label set).
 pub fn record_metrics<S, B>(
@@ -154,7 +166,7 @@ where
     let metrics = req
         .app_data::<web::Data<AppState>>()
         .map(|s| s.metrics.clone());
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let response = srv.call(req);
     async move {
         let response = response.await?;
@@ -164,7 +176,7 @@ where
                 .match_pattern()
                 .unwrap_or_else(|| "unmatched".into());
             metrics.observe_request(
-                &method,
+                method,
                 &route,
                 response.status().as_u16(),
                 started.elapsed(),

@@ -6,7 +6,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use jsonwebtoken::{Algorithm, EncodingKey};
 
-use crate::api::auth::{Claims, SCOPES, sign};
+use crate::api::auth::{Audience, Claims, SCOPES, sign};
 use crate::config::Settings;
 use crate::startup;
 
@@ -62,6 +62,13 @@ pub fn run(settings: &Settings, args: TokenArgs) -> anyhow::Result<ExitCode> {
             )
         }
     };
+    if args.ttl.as_secs() > settings.jwt_max_lifetime_seconds {
+        bail!(
+            "--ttl {} is longer than the service accepts (VETGATE_JWT_MAX_LIFETIME_SECONDS = {} s)",
+            humantime::format_duration(args.ttl),
+            settings.jwt_max_lifetime_seconds
+        );
+    }
     let now = chrono::Utc::now().timestamp().max(0) as u64;
     let claims = Claims {
         sub: args.sub,
@@ -70,7 +77,7 @@ pub fn run(settings: &Settings, args: TokenArgs) -> anyhow::Result<ExitCode> {
         exp: now + args.ttl.as_secs(),
         iat: Some(now),
         iss: settings.jwt_issuer.clone(),
-        aud: settings.jwt_audience.clone(),
+        aud: settings.jwt_audience.clone().map(Audience::One),
     };
     println!("{}", sign(&claims, &key, algorithm)?);
     Ok(ExitCode::SUCCESS)

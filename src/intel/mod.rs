@@ -49,6 +49,26 @@ pub struct IntelStatus {
     pub problems: Vec<String>,
 }
 
+impl IntelStatus {
+    /// What an anonymous caller may see: each file by its name without the server's directories,
+    /// and how many files failed without the reader's words (which name paths).
+    pub fn redacted(mut self) -> IntelStatus {
+        for info in &mut self.geoip {
+            if let Some(name) = std::path::Path::new(&info.path).file_name() {
+                info.path = name.to_string_lossy().into_owned();
+            }
+        }
+        if !self.problems.is_empty() {
+            self.problems = vec![format!(
+                "{} IP database source(s) could not be loaded; the log, `vetgate intel status` \
+                 and /readyz with the operator's lists:admin token say which",
+                self.problems.len()
+            )];
+        }
+        self
+    }
+}
+
 impl Intel {
     /// Loads what it can. A missing optional source means no signal from it, not a failure; a
     /// corrupt file is refused and reported.

@@ -129,8 +129,9 @@ impl Store {
 
     async fn connect(url: &str, options: &StoreOptions) -> Result<Pools, StoreError> {
         if url.starts_with("sqlite:") {
-            let connect = SqliteConnectOptions::from_str(url)
-                .map_err(StoreError::Database)?
+            let connect = SqliteConnectOptions::from_str(url).map_err(StoreError::Database)?;
+            create_private(connect.get_filename())?;
+            let connect = connect
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 // FULL: a commit is on disk before the writer answers; group commit pays for it.
@@ -402,4 +403,25 @@ fn spawn_checkpointer(pools: std::sync::Weak<Pools>, pool: sqlx::SqlitePool) {
 /// Whether a path looks like an existing SQLite database (for key files generated beside it).
 pub fn sqlite_database_exists(path: &Path) -> bool {
     path.metadata().map(|m| m.len() > 0).unwrap_or(false)
+}
+
+/// Creates a SQLite database file readable by its owner only (0600), before SQLite would create it
+/// with the process's umask (usually 0644): it holds sealed PII and keyed hashes. SQLite gives its
+/// `-wal` and `-shm` files the database file's mode. An existing file is left as it is.
+fn create_private(path: &std::path::Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if path.as_os_str().is_empty() || path == std::path::Path::new(":memory:") {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A missing directory and the like: SQLite's own error says it better.
+        Err(_) => Ok(()),
+    }
 }

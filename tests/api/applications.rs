@@ -163,6 +163,12 @@ async fn an_idempotency_key_replays_and_refuses_another_body(backend: Backend) {
     );
     assert_eq!(replay.header("idempotency-replayed"), Some("true"));
     assert_eq!(replay.json(), first.json());
+    assert!(first.header("location").is_some());
+    assert_eq!(
+        replay.header("location"),
+        first.header("location"),
+        "a replayed 201 says where the application lives, as the first did"
+    );
 
     let other = serde_json::to_vec(&with_ref(
         contract_example("clean-us-applicant.json"),

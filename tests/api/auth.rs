@@ -4,6 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
+use vetgate::api::auth::Audience;
 
 use crate::helpers::*;
 
@@ -125,21 +126,49 @@ async fn issuer_and_audience_are_checked_when_configured() {
     let list = "/v1/applications";
     let good = token_with(|c| {
         c.iss = Some("https://idp.example".into());
-        c.aud = Some("vetgate".into());
+        c.aud = Some(Audience::One("vetgate".into()));
     });
     assert_eq!(app.get(&good, list).await.status.as_u16(), 200);
     let wrong_aud = token_with(|c| {
         c.iss = Some("https://idp.example".into());
-        c.aud = Some("someone-else".into());
+        c.aud = Some(Audience::One("someone-else".into()));
     });
     app.get(&wrong_aud, list).await.problem(401);
     let no_aud = token_with(|c| c.iss = Some("https://idp.example".into()));
     app.get(&no_aud, list).await.problem(401);
     let wrong_iss = token_with(|c| {
         c.iss = Some("https://evil.example".into());
-        c.aud = Some("vetgate".into());
+        c.aud = Some(Audience::One("vetgate".into()));
     });
     app.get(&wrong_iss, list).await.problem(401);
+    // RFC 7519: `aud` may be an array; it passes when it holds ours.
+    let audiences = token_with(|c| {
+        c.iss = Some("https://idp.example".into());
+        c.aud = Some(Audience::Many(vec!["crm".into(), "vetgate".into()]));
+    });
+    assert_eq!(app.get(&audiences, list).await.status.as_u16(), 200);
+    let others = token_with(|c| {
+        c.iss = Some("https://idp.example".into());
+        c.aud = Some(Audience::Many(vec!["crm".into(), "billing".into()]));
+    });
+    app.get(&others, list).await.problem(401);
+}
+
+#[actix_web::test]
+async fn a_token_must_name_a_subject_and_expire_within_the_configured_lifetime() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.jwt_max_lifetime_seconds = 3_600).await;
+    let list = "/v1/applications";
+    let now = chrono::Utc::now().timestamp() as u64;
+    let within = token_with(|c| c.exp = now + 3_000);
+    assert_eq!(app.get(&within, list).await.status.as_u16(), 200);
+    for forever in [now + 7_200, i64::MAX as u64, u64::MAX] {
+        let token = token_with(|c| c.exp = forever);
+        app.get(&token, list).await.problem(401);
+    }
+    for nobody in ["", "   "] {
+        let token = token_with(|c| c.sub = nobody.into());
+        app.get(&token, list).await.problem(401);
+    }
 }
 
 #[actix_web::test]

@@ -531,6 +531,17 @@ fn migrate_then_serve_in_an_empty_directory() {
     serve.kill().unwrap();
     serve.wait().unwrap();
     assert_eq!(ready, Some(200));
+
+    // Sealed PII and keyed hashes: the database, its WAL and the key file are the owner's alone.
+    use std::os::unix::fs::PermissionsExt;
+    for name in ["vetgate.db", "vetgate.db-wal", "vetgate.db.pii-key"] {
+        let path = dir.path().join(name);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            assert_ne!(name, "vetgate.db", "the database exists");
+            continue;
+        };
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+    }
 }
 
 #[test]

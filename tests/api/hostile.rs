@@ -267,6 +267,31 @@ async fn sigterm_finishes_in_flight_requests_refuses_new_ones_and_exits_0() {
     assert_eq!(stored, 1);
 }
 
+/// `/metrics` is unauthenticated: a client inventing HTTP methods must not add a series per method.
+#[actix_web::test]
+async fn invented_methods_do_not_grow_the_metrics() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let series = |body: &[u8]| {
+        String::from_utf8_lossy(body)
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .count()
+    };
+    // One invented method, and /metrics read once, so both have their series already.
+    app.send("FROB0", "/healthz", None, &[], None).await;
+    app.send("GET", "/metrics", None, &[], None).await;
+    let before = series(&app.send("GET", "/metrics", None, &[], None).await.body);
+    for i in 1..50 {
+        let reply = app
+            .send(&format!("FROB{i}"), "/healthz", None, &[], None)
+            .await;
+        assert_eq!(reply.status.as_u16(), 405);
+    }
+    let body = app.send("GET", "/metrics", None, &[], None).await.body;
+    assert_eq!(series(&body), before, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains(r#"method="other""#));
+}
+
 #[actix_web::test]
 async fn a_method_a_path_does_not_take_is_405_with_allow() {
     let app = spawn_app(Backend::Sqlite).await;

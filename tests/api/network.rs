@@ -147,6 +147,42 @@ async fn spawn_with_geoip(backend: Backend) -> (TestApp, tempfile::TempDir) {
     (app, geo)
 }
 
+/// `/readyz` answers anyone: it names the loaded files without the server's directories and counts
+/// what failed; the operator's `lists:admin` token sees the paths and the reader's errors.
+#[actix_web::test]
+async fn readiness_shows_paths_and_load_errors_to_the_operator_only() {
+    let geo = tempfile::tempdir().unwrap();
+    fixture_geoip_dir(geo.path());
+    std::fs::write(geo.path().join("broken.mmdb"), b"not a MaxMind DB file").unwrap();
+    let dir: PathBuf = geo.path().to_path_buf();
+    let app = spawn_app_with(Backend::Sqlite, move |s| s.geoip_dir = dir).await;
+    let secret_dir = geo.path().to_string_lossy().into_owned();
+
+    let anonymous = app.send("GET", "/readyz", None, &[], None).await;
+    assert_eq!(anonymous.status.as_u16(), 200);
+    let body = String::from_utf8(anonymous.body.clone()).unwrap();
+    assert!(!body.contains(&secret_dir), "{body}");
+    let ready = anonymous.json();
+    assert!(
+        ready["intel"]["geoip"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with(".mmdb")
+    );
+    assert_eq!(ready["intel"]["problems"].as_array().unwrap().len(), 1);
+    assert!(!body.contains("broken.mmdb"), "{body}");
+
+    let tenant_admin = app.token("acme", &["lists:admin"]);
+    let ready = app.get(&tenant_admin, "/readyz").await;
+    assert!(!String::from_utf8_lossy(&ready.body).contains(&secret_dir));
+
+    let operator = app.token("operator", &["lists:admin"]);
+    let full = app.get(&operator, "/readyz").await;
+    let body = String::from_utf8_lossy(&full.body);
+    assert!(body.contains(&secret_dir), "{body}");
+    assert!(body.contains("broken.mmdb"), "{body}");
+}
+
 fn session(ip: &str, kind: &str) -> Value {
     json!({"ip": ip, "kind": kind})
 }
