@@ -4,7 +4,7 @@
     acked_load.py load   URL TOKEN BODIES.jsonl ACKED.log [--seconds S] [--threads N]
     acked_load.py verify URL TOKEN ACKED.log [--threads N]
 
-`load` POSTs the applications of BODIES (one JSON per line, from `vetgate dev generate --jsonl`)
+`load` POSTs the applications of BODIES (one JSON per line, from `vetgate-dev generate --jsonl`)
 from N threads until S seconds pass, the bodies run out, or it is stopped (SIGTERM/SIGINT). Every
 201 is appended to ACKED as `id<TAB>external_ref<TAB>verdict<TAB>risk_score` and flushed before the
 next request, so the file holds every acknowledgement even if this process or the server dies

@@ -9,7 +9,8 @@
 # 3. bench/crash.sh on both (30 s, 5 × kill -9)
 # 4. bench/outage.sh (with OUTAGE=1)
 # 5. bench/schemathesis.sh (300 examples per operation)
-# Needs a release build (cargo build --release), wrk, python3, schemathesis, PostgreSQL.
+# Needs release builds (cargo build --release; cargo build --release -p vetgate-dev), wrk, python3,
+# schemathesis, PostgreSQL.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

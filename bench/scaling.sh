@@ -3,7 +3,7 @@
 #
 # usage: bench/scaling.sh sqlite|postgres [SIZE...]        (default sizes: 10000 1000000)
 #
-# For one backend: a fresh database, filled by `vetgate dev generate` (one tenant, seed 1, a
+# For one backend: a fresh database, filled by `vetgate-dev generate` (one tenant, seed 1, a
 # laptop-farm member every FARM_EVERY-th application) to each SIZE in turn. At each size: a server on
 # it (release build, default settings, run from an empty directory: no GeoIP), the re-screen backlog
 # the fill queued drained, then REQUESTS sequential POST /v1/applications over one keep-alive
@@ -17,7 +17,9 @@
 # external_ref and document number: every request shares its device, phone and payout account with
 # all earlier ones under the same name, so it measures that growing set rather than the table).
 #
-# Environment: BIN (target/release/vetgate), REQUESTS (1000), TENANT (scale), PORT (18095),
+# Environment: BIN (target/release/vetgate), DEV_BIN (target/release/vetgate-dev, from
+# `cargo build --release -p vetgate-dev`; under CARGO_TARGET_DIR if set),
+# REQUESTS (1000), TENANT (scale), PORT (18095),
 # SQLITE_PATH (/tmp/scale.db), PG_URL (postgres://postgres@127.0.0.1:5432), PG_DB (vetgate_scale),
 # FARM_EVERY (50), FARMS_UP_TO (no limit: fill steps starting at or above it store no farm members),
 # CONCURRENCY (64), SHARED_DIR (../shared) (vetgate refuses unknown VETGATE_* variables, so these
@@ -32,6 +34,7 @@ sizes=("$@")
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${BIN:-$root/target/release/vetgate}
+dev_bin=${DEV_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/vetgate-dev}
 shared=${SHARED_DIR:-$root/../shared}
 requests=${REQUESTS:-1000}
 tenant=${TENANT:-scale}
@@ -42,6 +45,7 @@ concurrency=${CONCURRENCY:-64}
 sqlite_path=${SQLITE_PATH:-/tmp/scale.db}
 pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 pg_db=${PG_DB:-vetgate_scale}
+[ -x "$dev_bin" ] || { echo "no vetgate-dev at $dev_bin (cargo build --release -p vetgate-dev, or set DEV_BIN)" >&2; exit 2; }
 
 export VETGATE_LOG=${VETGATE_LOG:-warn}
 VETGATE_JWT_SECRET=${VETGATE_JWT_SECRET:-$(openssl rand -hex 32)}
@@ -144,7 +148,7 @@ for size in "${sizes[@]}"; do
   farms="a farm member every ${fill_farm_every}th"
   [ "$fill_farm_every" != 0 ] || farms="no farm members"
   echo "== $backend: filling to $size ($farms)"
-  "$bin" dev generate --tenant "$tenant" --seed 1 --farm-every "$fill_farm_every" \
+  "$dev_bin" generate --tenant "$tenant" --seed 1 --farm-every "$fill_farm_every" \
     --concurrency "$concurrency" --start "$filled" --count $((size - filled)) 2>&1 | tee fill.log
   filled=$size
 
@@ -160,7 +164,7 @@ for size in "${sizes[@]}"; do
   stored=$(sql "select count(*) from applications")
   token=$("$bin" token --tenant "$tenant" --scope applications:write --scope verdicts:read --ttl 2h)
   # Applicants the database has not seen: far above the fill, another range at every size.
-  "$bin" dev generate --jsonl --seed 1 --farm-every "$farm_every" --start $((40000000 + size)) \
+  "$dev_bin" generate --jsonl --seed 1 --farm-every "$farm_every" --start $((40000000 + size)) \
     --count "$requests" >requests.jsonl
   echo "== $backend: $stored stored applications, $requests new synthetic applicants"
   python3 post_jsonl.py "http://127.0.0.1:$port" "$token" requests.jsonl "$farm_every"

@@ -5,13 +5,15 @@
 # not stored, or when anything acknowledged before a kill -9 is missing afterwards. About 2 minutes
 # here; the figures are not performance figures (debug build), the outcomes are.
 #
-# usage: bench/smoke.sh        (environment: BIN, default target/debug/vetgate; needs wrk)
+# usage: bench/smoke.sh        (environment: BIN, default target/debug/vetgate, and DEV_BIN, default the
+#                              vetgate-dev beside BIN: `cargo test --workspace` builds both; needs wrk)
 # Fuzzing itself (fuzz/smoke.sh) is not part of it: the instrumented build alone takes ~28 min cold.
 # `cargo test` replays the committed corpora through the targets' code instead (tests/api/fuzz_corpus.rs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export BIN=${BIN:-$root/target/debug/vetgate}
+export DEV_BIN=${DEV_BIN:-$(dirname "$BIN")/vetgate-dev}
 command -v wrk >/dev/null || { echo "bench/smoke.sh needs wrk (apt-get install wrk)" >&2; exit 2; }
 started=$(date +%s)
 for backend in sqlite postgres; do

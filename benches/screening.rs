@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use vetgate::checks::{self, Facts};
-use vetgate::cli::dev::Generator;
 use vetgate::crypto::PiiKeys;
 use vetgate::facts::{self, Limits};
 use vetgate::identifiers;
@@ -21,6 +20,7 @@ use vetgate::model::{Application, mrz};
 use vetgate::policy::Policy;
 use vetgate::screening::assess;
 use vetgate::store::PriorKnowledge;
+use vetgate_dev::Generator;
 
 fn example(name: &str) -> Vec<u8> {
     let shared = std::env::var_os("VETGATE_SHARED_DIR")
@@ -206,7 +206,7 @@ fn full(c: &mut Criterion) {
             |b| b.iter(|| full_pipeline(black_box(&body), &world, now)),
         );
     }
-    // The mix of `vetgate dev generate` (30 countries, Hangul/Han/Cyrillic other names, fintech and
+    // The mix of `vetgate-dev generate` (30 countries, Hangul/Han/Cyrillic other names, fintech and
     // crypto payouts, a laptop-farm member every 50th): one application per iteration, in turn.
     let generator = Generator::new(1, 50);
     let mix: Vec<Vec<u8>> = (0..1000)

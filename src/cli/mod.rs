@@ -1,7 +1,5 @@
 //! The `vetgate` command line.
 
-pub mod dev;
-mod fuzz_seeds;
 mod intel;
 mod lists;
 mod screen;
@@ -53,9 +51,6 @@ pub enum Command {
     /// Sanctions-list versions stored in the database.
     #[command(subcommand)]
     Lists(lists::ListsCommand),
-    /// Development tools: synthetic applications for measurements.
-    #[command(subcommand)]
-    Dev(dev::DevCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -89,7 +84,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Geoip(command) => intel::geoip(command),
         Command::Intel(IntelCommand::Status) => intel::status(&settings),
         Command::Lists(command) => block_on(lists::run(settings, command)),
-        Command::Dev(c) => block_on(dev::run(settings, c)),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,4 @@
-//! An application as it arrives, whoever sends it (the API, `vetgate screen`, `vetgate dev
+//! An application as it arrives, whoever sends it (the API, `vetgate screen`, `vetgate-dev
 //! generate`): parsed, checked against the contract, with its canonical JSON.
 
 use sha2::{Digest, Sha256};

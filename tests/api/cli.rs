@@ -377,58 +377,6 @@ fn lists_update_downloads_the_official_files_from_their_publishers() {
     assert_eq!(versions, status["versions"].as_array().unwrap().len());
 }
 
-#[test]
-fn dev_generate_screens_and_stores_synthetic_applications() {
-    let dir = tempfile::tempdir().unwrap();
-    let generate = |extra: &[&str]| {
-        let out = vetgate(dir.path())
-            .env("VETGATE_LOG", "warn")
-            .args(["dev", "generate", "--tenant", "acme", "--count", "50"])
-            .args(["--farm-every", "10", "--concurrency", "1"])
-            .args(extra)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(out.status.success(), "{stderr}");
-        stderr
-    };
-    let stderr = generate(&[]);
-    assert!(
-        stderr.contains("generated 50 applications for tenant acme (indices 0..50, seed 1)"),
-        "{stderr}"
-    );
-    // Farm 0 is indices 0, 10, 20 and 30: the three screened after the first share its device and
-    // payout account under other names.
-    let rejected: u32 = stderr
-        .split("reject ")
-        .nth(1)
-        .and_then(|rest| rest.split(',').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no reject count in {stderr}"));
-    assert!(rejected >= 3, "{stderr}");
-
-    // The series continues where it stopped; the applications printed are the ones stored.
-    let stderr = generate(&["--start", "50"]);
-    assert!(stderr.contains("(indices 50..100, seed 1)"), "{stderr}");
-    let out = vetgate(dir.path())
-        .args([
-            "dev", "generate", "--jsonl", "--count", "2", "--start", "49",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let printed: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(printed.len(), 2);
-    assert_eq!(printed[0]["external_ref"], "dev-1-00000049");
-    for application in &printed {
-        assert_valid_application(application);
-    }
-}
-
 async fn reindex_rebuilds_a_stored_index_on_request_and_says_when_there_is_nothing_to_do(
     backend: Backend,
 ) {

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// Top-level folders whose paths the docs name.
-const ROOTS: [&str; 9] = [
+const ROOTS: [&str; 10] = [
     "src/",
     "tests/",
     "bench/",
@@ -14,6 +14,7 @@ const ROOTS: [&str; 9] = [
     "geoip/",
     "fuzz/",
     ".ci/",
+    "dev/",
 ];
 
 /// What builds and runs write, named in the docs as places to look, not files we keep.

@@ -1,4 +1,4 @@
-//! `vetgate dev fuzz-seeds DIR`: the starting inputs of the cargo-fuzz targets (`fuzz/`), written
+//! `vetgate-dev fuzz-seeds DIR`: the starting inputs of the cargo-fuzz targets (`fuzz/`), written
 //! by the project rather than cut from published data (which may not be copied into the repo).
 //!
 //! - `ofac_csv/`: OFAC legacy CSV sets (`sdn`, `add`, `alt`, `sdn_comments` joined by 0xFF) of
@@ -7,10 +7,10 @@
 //! - `un_xml/`: UN consolidated-list documents of invented individuals and entities with every
 //!   element the parser reads (aliases by quality, exact/approximate/between dates, documents,
 //!   places, addresses, original-script names).
-//! - `mmdb/`: small databases from the project's own writer (`intel::mmdb_writer`) of each kind and
-//!   schema the service reads, IPv4-only and IPv6, 24/28/32-bit records.
-//! - `application/`: `dev generate` applicants (ordinary, immigrants, laptop-farm members) and
-//!   variants with MRZs, crypto and IBAN payouts, listed names, IPv6 sessions.
+//! - `mmdb/`: small databases from the project's own writer (`vetgate::intel::mmdb_writer`) of each
+//!   kind and schema the service reads, IPv4-only and IPv6, 24/28/32-bit records.
+//! - `application/`: `vetgate-dev generate` applicants (ordinary, immigrants, laptop-farm members)
+//!   and variants with MRZs, crypto and IBAN payouts, listed names, IPv6 sessions.
 //!
 //! The output is a pure function of the code: running it twice writes the same bytes.
 
@@ -19,10 +19,11 @@ use std::path::Path;
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use crate::cli::dev::Generator;
-use crate::intel::geoip::OVERLAY_DATABASE_TYPE;
-use crate::intel::mmdb_writer::{Value as Mmdb, Writer};
-use crate::model::mrz;
+use vetgate::intel::geoip::OVERLAY_DATABASE_TYPE;
+use vetgate::intel::mmdb_writer::{Value as Mmdb, Writer};
+use vetgate::model::mrz;
+
+use crate::Generator;
 
 /// Writes every target's seeds under `dir`; returns how many files each target got.
 pub fn write(dir: &Path) -> anyhow::Result<Vec<(&'static str, usize)>> {
@@ -719,14 +720,14 @@ fn json_bytes(value: &Value) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::intel::geoip::Database;
-    use crate::intel::sanctions::{ofac, un};
-    use crate::model::Application;
+    use vetgate::intel::geoip::Database;
+    use vetgate::intel::sanctions::{ofac, un};
+    use vetgate::model::Application;
 
     /// An `ofac_csv` input split as the target splits it, parsed.
     fn parse_ofac(
         input: &[u8],
-    ) -> Result<crate::intel::sanctions::LoadedList, crate::intel::sanctions::LoadError> {
+    ) -> Result<vetgate::intel::sanctions::LoadedList, vetgate::intel::sanctions::LoadError> {
         let mut parts = input.splitn(4, |&b| b == OFAC_SEPARATOR);
         let mut part = || parts.next().unwrap_or_default();
         let (sdn, add, alt, comments) = (part(), part(), part(), part());
