@@ -8,7 +8,7 @@
 # usage: bench/smoke.sh        (environment: BIN, default target/debug/vetgate, and DEV_BIN, default the
 #                              vetgate-dev beside BIN: `cargo test --workspace` builds both; needs wrk)
 # Fuzzing itself (fuzz/smoke.sh) is not part of it: the instrumented build alone takes ~28 min cold.
-# `cargo test` replays the committed corpora through the targets' code instead (tests/api/fuzz_corpus.rs).
+# `cargo test` replays the committed corpora through the targets' code instead (tests/library/fuzz_corpus.rs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
