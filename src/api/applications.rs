@@ -173,18 +173,34 @@ pub async fn get(
 
 #[derive(Serialize, ToSchema)]
 pub struct History {
-    /// Every verdict the application has had, oldest first.
+    /// Verdict versions, oldest first.
     #[schema(value_type = Vec<Verdict>)]
     items: Vec<Box<RawValue>>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
-/// Every verdict an application has had, oldest first. Scope: `verdicts:read`.
+/// Paging of `/history`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryParams {
+    /// Page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
+    cursor: Option<String>,
+}
+
+/// Every verdict an application has had, oldest first, a page at a time. Scope: `verdicts:read`.
 #[utoipa::path(
     get, path = "/v1/applications/{id}/history", tag = "applications",
-    params(("id" = String, Path, description = "The service's application id")),
+    params(("id" = String, Path, description = "The service's application id"), HistoryParams),
     responses(
         (status = 200, body = History),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Unusable query parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application for this tenant", body = Problem, content_type = "application/problem+json"),
         AuthErrors,
     ),
     security(("bearer" = []))
@@ -193,19 +209,57 @@ pub async fn history(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    params: web::Query<HistoryParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(VERDICTS_READ)?;
-    let versions = state
+    let params = params.into_inner();
+    let mut errors = Vec::new();
+    let limit = page_limit(params.limit.as_deref(), &mut errors);
+    let after = match params.cursor.as_deref() {
+        None => 0,
+        Some(cursor) => decode_history_cursor(cursor).unwrap_or_else(|| {
+            errors.push(ParamError {
+                parameter: "cursor".into(),
+                detail: "is not a cursor this service issued".into(),
+            });
+            0
+        }),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::BadQuery(errors));
+    }
+    let (versions, next) = state
         .store
         .tenant(&caller.tenant)
-        .history(&id)
+        .history(&id, after, limit)
         .await?
         .ok_or(ApiError::NotFound)?;
     let items = versions
         .into_iter()
         .map(raw_json)
         .collect::<Result<_, _>>()?;
-    Ok(HttpResponse::Ok().json(History { items }))
+    let next_cursor = next.map(|version| URL_SAFE_NO_PAD.encode(format!("v{version}")));
+    Ok(HttpResponse::Ok().json(History { items, next_cursor }))
+}
+
+fn decode_history_cursor(cursor: &str) -> Option<i64> {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+    text.strip_prefix('v')?.parse().ok().filter(|v| *v > 0)
+}
+
+/// `limit`: a page of 1–200 items, 50 when not given.
+fn page_limit(limit: Option<&str>, errors: &mut Vec<ParamError>) -> u32 {
+    match limit.map(str::parse::<u32>) {
+        None => 50,
+        Some(Ok(n)) if (1..=200).contains(&n) => n,
+        Some(_) => {
+            errors.push(ParamError {
+                parameter: "limit".into(),
+                detail: "must be a whole number from 1 to 200".into(),
+            });
+            50
+        }
+    }
 }
 
 /// HR's verdict query parameters.
@@ -272,6 +326,7 @@ pub async fn list(
 
 fn list_query(params: ListParams) -> Result<ListQuery, ApiError> {
     let mut errors = Vec::new();
+    let limit = page_limit(params.limit.as_deref(), &mut errors);
     let mut bad = |parameter: &str, detail: &str| {
         errors.push(ParamError {
             parameter: parameter.into(),
@@ -299,14 +354,6 @@ fn list_query(params: ListParams) -> Result<ListQuery, ApiError> {
                     None
                 }
             });
-    let limit = match params.limit.as_deref().map(str::parse::<u32>) {
-        None => 50,
-        Some(Ok(n)) if (1..=200).contains(&n) => n,
-        Some(_) => {
-            bad("limit", "must be a whole number from 1 to 200");
-            50
-        }
-    };
     let after = params.cursor.as_deref().and_then(|c| {
         let decoded = decode_cursor(c);
         if decoded.is_none() {

@@ -10,6 +10,7 @@ use super::sql::{Arg, Batch, Column, Conn, micros};
 /// A verdict version, sealed.
 #[derive(sqlx::FromRow)]
 pub(crate) struct SealedVerdict {
+    pub version: i64,
     pub verdict: String,
     pub verdict_enc: Vec<u8>,
 }
@@ -71,7 +72,7 @@ pub(crate) async fn latest(
     id: &str,
 ) -> Result<Option<SealedVerdict>, sqlx::Error> {
     conn.fetch_optional(
-        "select v.verdict, v.verdict_enc from applications a \
+        "select v.version, v.verdict, v.verdict_enc from applications a \
          join verdicts v on v.application_id = a.id and v.version = a.version \
          where a.tenant_id = $1 and a.id = $2",
         &[tenant.into(), id.into()],
@@ -80,17 +81,36 @@ pub(crate) async fn latest(
 }
 
 /// Every verdict version of one of a tenant's applications, oldest first.
+/// Verdict versions after `after_version`, oldest first; `limit` rows at most.
 pub(crate) async fn history(
     conn: &mut Conn<'_>,
     tenant: &str,
     id: &str,
+    after_version: i64,
+    limit: i64,
 ) -> Result<Vec<SealedVerdict>, sqlx::Error> {
     conn.fetch_all(
-        "select verdict, verdict_enc from verdicts where tenant_id = $1 and application_id = $2 \
-         order by version",
-        &[tenant.into(), id.into()],
+        "select version, verdict, verdict_enc from verdicts \
+         where tenant_id = $1 and application_id = $2 and version > $3 \
+         order by version limit $4",
+        &[tenant.into(), id.into(), after_version.into(), limit.into()],
     )
     .await
+}
+
+/// Whether the tenant has this application.
+pub(crate) async fn exists(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Vec<i64> = conn
+        .scalars(
+            "select version from applications where tenant_id = $1 and id = $2",
+            &[tenant.into(), id.into()],
+        )
+        .await?;
+    Ok(!found.is_empty())
 }
 
 /// One page of HR's verdict query, newest first; `limit` rows at most.
@@ -375,7 +395,7 @@ pub(crate) async fn verdict_at(
     version: i64,
 ) -> Result<SealedVerdict, sqlx::Error> {
     conn.fetch_optional(
-        "select verdict, verdict_enc from verdicts \
+        "select version, verdict, verdict_enc from verdicts \
          where tenant_id = $1 and application_id = $2 and version = $3",
         &[tenant.into(), id.into(), version.into()],
     )

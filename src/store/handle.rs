@@ -334,16 +334,42 @@ impl TenantStore<'_> {
 
     /// Every verdict of one of this tenant's applications, oldest first; `None` when there is no
     /// such application for this tenant.
-    pub async fn history(&self, id: &str) -> Result<Option<Vec<Vec<u8>>>, StoreError> {
+    /// One page of an application's verdict versions after `after_version`, oldest first: the
+    /// verdicts (JSON) and the version to continue after when there are more. `None` when the
+    /// tenant has no such application.
+    pub async fn history(
+        &self,
+        id: &str,
+        after_version: i64,
+        limit: u32,
+    ) -> Result<Option<(Vec<Vec<u8>>, Option<i64>)>, StoreError> {
+        let limit = limit.max(1);
         let mut lease = self.store.pools().acquire(Role::Read).await?;
-        let rows = applications::history(&mut lease.conn(), self.tenant.as_str(), id).await?;
-        if rows.is_empty() {
+        let mut rows = applications::history(
+            &mut lease.conn(),
+            self.tenant.as_str(),
+            id,
+            after_version,
+            i64::from(limit) + 1,
+        )
+        .await?;
+        if rows.is_empty()
+            && !applications::exists(&mut lease.conn(), self.tenant.as_str(), id).await?
+        {
             return Ok(None);
         }
-        rows.iter()
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next = if more {
+            rows.last().map(|r| r.version)
+        } else {
+            None
+        };
+        let items = rows
+            .iter()
             .map(|r| self.store.open_sealed(&r.verdict_enc))
-            .collect::<Result<_, _>>()
-            .map(Some)
+            .collect::<Result<_, _>>()?;
+        Ok(Some((items, next)))
     }
 
     /// One page of HR's verdict query.

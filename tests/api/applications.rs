@@ -10,6 +10,7 @@ on_both_backends!(
     another_tenant_can_neither_read_nor_list_an_application,
     metrics_and_readiness_report_the_service,
     concurrent_duplicates_in_one_batch_are_written_in_order,
+    the_history_comes_a_page_at_a_time_oldest_first,
 );
 
 fn with_ref(mut application: Value, external_ref: &str) -> Value {
@@ -124,6 +125,55 @@ async fn resubmitting_an_external_ref_rescreens_under_the_same_id(backend: Backe
     for item in &items {
         assert_valid_verdict(item);
     }
+}
+
+async fn the_history_comes_a_page_at_a_time_oldest_first(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.writer("acme");
+    let mut application = contract_example("clean-us-applicant.json");
+    let id = app.submit(&token, &application).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for i in 0..4 {
+        application["applicant"]["phone"] = json!(format!("+1312555{:04}", 2000 + i));
+        assert_eq!(app.submit(&token, &application).await.status.as_u16(), 200);
+    }
+    let path = format!("/v1/applications/{id}/history");
+    let everything = app.get(&token, &path).await.json();
+    assert_eq!(everything["items"].as_array().unwrap().len(), 5);
+    assert!(everything["next_cursor"].is_null());
+
+    let mut seen = Vec::new();
+    let mut next = format!("{path}?limit=2");
+    loop {
+        let page = app.get(&token, &next).await.json();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2, "{page:#}");
+        seen.extend(items.iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(cursor) => next = format!("{path}?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, everything["items"].as_array().unwrap().clone());
+
+    for (query, parameter) in [
+        ("limit=0", "limit"),
+        ("limit=500", "limit"),
+        ("cursor=abc", "cursor"),
+    ] {
+        let reply = app.get(&token, &format!("{path}?{query}")).await;
+        assert_eq!(
+            reply.problem(400)["parameters"][0]["parameter"],
+            parameter,
+            "{query}"
+        );
+    }
+    let other = app.writer("globex");
+    app.get(&other, &format!("{path}?limit=2"))
+        .await
+        .problem(404);
 }
 
 async fn an_idempotency_key_replays_and_refuses_another_body(backend: Backend) {
