@@ -126,7 +126,8 @@ pub struct LoadResponse {
 /// Load a new version of a sanctions list. Scope: `lists:admin`.
 ///
 /// `multipart/form-data` with a `format` field (`ofac-csv`, `un-xml`, `csv`), a `list` field for
-/// `csv` lists, and the file(s): the four OFAC files by their names (`sdn.csv`, `add.csv`,
+/// `csv` lists, an optional `force` field (`true`: store a global list even when it is empty or
+/// loses more than half of its entries, which is otherwise refused with 422), and the file(s): the four OFAC files by their names (`sdn.csv`, `add.csv`,
 /// `alt.csv`, `sdn_comments.csv`), or one file. Or JSON `{"format": "csv"|"un-xml", "list": …,
 /// "content": "…"}`. The whole file is parsed first: a malformed one is refused (422, naming the
 /// line or element) and the active version stays. Every instance serves the new version within
@@ -162,7 +163,7 @@ pub async fn load(
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let upload = match essence.as_str() {
+    let (upload, force) = match essence.as_str() {
         "multipart/form-data" => {
             read_multipart(Multipart::new(req.headers(), payload.into_inner()), limit).await?
         }
@@ -180,7 +181,7 @@ pub async fn load(
     let loaded_by = format!("api:{}:{}", caller.tenant.as_str(), caller.subject);
     let (info, outcome) = state
         .lists
-        .load(upload, scope.clone(), &loaded_by)
+        .load(upload, scope.clone(), &loaded_by, force)
         .await
         .map_err(load_error)?;
     // This instance serves the new version at once; the others at their next poll.
@@ -215,6 +216,7 @@ fn load_error(err: ListLoadError) -> ApiError {
         ListLoadError::Forbidden(detail) => ApiError::ListForbidden(detail),
         ListLoadError::Store(e) => ApiError::Store(e),
         ListLoadError::Fetch { url, message } => ApiError::ListRefused(format!("{url}: {message}")),
+        err @ ListLoadError::Shrinks { .. } => ApiError::ListRefused(err.to_string()),
     }
 }
 
@@ -233,9 +235,11 @@ pub struct ListUploadJson {
     content: String,
     /// Shown in the parse report.
     file_name: Option<String>,
+    /// Store a global list even when it is empty or loses more than half of its entries.
+    force: Option<bool>,
 }
 
-fn json_upload(value: &Value) -> Result<ListUpload, Vec<FieldError>> {
+fn json_upload(value: &Value) -> Result<(ListUpload, bool), Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut error = |pointer: &str, detail: String| {
         errors.push(FieldError {
@@ -248,7 +252,10 @@ fn json_upload(value: &Value) -> Result<ListUpload, Vec<FieldError>> {
         return Err(errors);
     };
     for key in object.keys() {
-        if !matches!(key.as_str(), "format" | "list" | "content" | "file_name") {
+        if !matches!(
+            key.as_str(),
+            "format" | "list" | "content" | "file_name" | "force"
+        ) {
             error(&format!("/{key}"), "unknown field".into());
         }
     }
@@ -293,30 +300,41 @@ fn json_upload(value: &Value) -> Result<ListUpload, Vec<FieldError>> {
             None
         }
     };
+    let force = match object.get("force") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            error("/force", "must be true or false".into());
+            false
+        }
+    };
     let file_name = object
         .get("file_name")
         .and_then(Value::as_str)
         .unwrap_or("upload")
         .to_owned();
     match (format, content) {
-        (Some(format), Some(content)) if errors.is_empty() => Ok(ListUpload {
-            format,
-            list_name,
-            files: vec![(file_name.clone(), content)],
-            source: format!("upload {file_name}"),
-        }),
+        (Some(format), Some(content)) if errors.is_empty() => Ok((
+            ListUpload {
+                format,
+                list_name,
+                files: vec![(file_name.clone(), content)],
+                source: format!("upload {file_name}"),
+            },
+            force,
+        )),
         _ => Err(errors),
     }
 }
 
-async fn read_multipart(mut form: Multipart, limit: usize) -> Result<ListUpload, ApiError> {
+async fn read_multipart(mut form: Multipart, limit: usize) -> Result<(ListUpload, bool), ApiError> {
     let invalid = |pointer: &str, detail: &str| {
         ApiError::InvalidRequest(vec![FieldError {
             pointer: pointer.into(),
             detail: detail.into(),
         }])
     };
-    let (mut format, mut list_name, mut files) = (None, None, Vec::new());
+    let (mut format, mut list_name, mut files, mut force) = (None, None, Vec::new(), false);
     let mut total = 0usize;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(|_| ApiError::UnreadableBody)?;
@@ -344,6 +362,13 @@ async fn read_multipart(mut form: Multipart, limit: usize) -> Result<ListUpload,
                 );
             }
             ("list", None) => list_name = Some(String::from_utf8_lossy(&data).trim().to_owned()),
+            ("force", None) => {
+                force = match String::from_utf8_lossy(&data).trim() {
+                    "true" | "1" => true,
+                    "false" | "0" | "" => false,
+                    _ => return Err(invalid("/force", "must be true or false")),
+                }
+            }
             (_, Some(file_name)) => files.push((file_name, data)),
             (other, None) => {
                 return Err(invalid(
@@ -370,12 +395,15 @@ async fn read_multipart(mut form: Multipart, limit: usize) -> Result<ListUpload,
             .collect::<Vec<_>>()
             .join(", ")
     );
-    Ok(ListUpload {
-        format,
-        list_name,
-        files,
-        source,
-    })
+    Ok((
+        ListUpload {
+            format,
+            list_name,
+            files,
+            source,
+        },
+        force,
+    ))
 }
 
 #[cfg(test)]

@@ -21,7 +21,11 @@ pub enum ListsCommand {
     Load(LoadArgs),
     /// Download the official OFAC SDN and UN lists (VETGATE_LISTS_OFAC_URL, VETGATE_LISTS_UN_URL)
     /// and store each as a new version.
-    Update,
+    Update {
+        /// Store them even when one is empty or keeps fewer than half of the active entries.
+        #[arg(long)]
+        force: bool,
+    },
     /// Stored versions, entry counts, load times and the re-screen backlog (JSON).
     Status,
 }
@@ -37,6 +41,10 @@ pub struct LoadArgs {
     /// Load as this tenant's own list (screens only its applications) instead of as the operator.
     #[arg(long)]
     tenant: Option<String>,
+    /// Store a global list even when it is empty or keeps fewer than half of the active version's
+    /// entries (refused otherwise: a truncated download or a header-only file).
+    #[arg(long)]
+    force: bool,
     /// The directory (ofac-csv) or file.
     path: PathBuf,
 }
@@ -80,11 +88,11 @@ pub async fn run(settings: Settings, command: ListsCommand) -> anyhow::Result<Ex
                     .context("VETGATE_OPERATOR_TENANT is not a valid tenant id")?,
             };
             let scope = lists::scope_for(&tenant, &settings.operator_tenant, &list_name)?;
-            let (_, outcome) = service.load(upload, scope, "cli").await?;
+            let (_, outcome) = service.load(upload, scope, "cli", args.force).await?;
             print_json(&outcome)?;
             Ok(ExitCode::SUCCESS)
         }
-        ListsCommand::Update => {
+        ListsCommand::Update { force } => {
             let (ofac, un, max) = (
                 settings.lists_ofac_url.clone(),
                 settings.lists_un_url.clone(),
@@ -97,7 +105,7 @@ pub async fn run(settings: Settings, command: ListsCommand) -> anyhow::Result<Ex
             let mut outcomes = Vec::new();
             for upload in uploads {
                 let (_, outcome) = service
-                    .load(upload, ListScope::Global, "cli update")
+                    .load(upload, ListScope::Global, "cli update", force)
                     .await?;
                 outcomes.push(outcome);
             }

@@ -16,7 +16,8 @@ use chrono::Utc;
 
 pub use format::{ListFormat, OFAC_FILES};
 pub use sources::{
-    ListLoadError, ListUpload, LoadOutcome, fetch_official, scope_for, valid_list_name,
+    ListLoadError, ListUpload, LoadOutcome, fetch_official, scope_for, shrink_allowed,
+    valid_list_name,
 };
 
 use crate::intel::lists::{ListInput, ListSummary, Lists, ListsHandle};
@@ -45,12 +46,14 @@ impl ListsService {
     }
 
     /// Parses and stores an upload as the list's new version (which queues every application it
-    /// screens for re-screening).
+    /// screens for re-screening). A global list that would be empty, or lose more than half of
+    /// its entries, is refused unless `force` ([`shrink_allowed`]).
     pub async fn load(
         &self,
         upload: ListUpload,
         scope: ListScope,
         loaded_by: &str,
+        force: bool,
     ) -> Result<(ListVersionInfo, LoadOutcome), ListLoadError> {
         let format = upload.format;
         let source = upload.source.clone();
@@ -61,6 +64,22 @@ impl ListsService {
             .await
             .map_err(|e| ListLoadError::Invalid(format!("parser task failed: {e}")))??;
         let report = &parsed.report;
+        if scope == ListScope::Global && !force {
+            let previous = self
+                .store
+                .list_versions(None)
+                .await?
+                .into_iter()
+                .find(|v| v.active && v.scope == ListScope::Global && v.list_name == list_name)
+                .map_or(0, |v| v.entries);
+            if !shrink_allowed(report.entries, previous) {
+                return Err(ListLoadError::Shrinks {
+                    list: list_name,
+                    entries: report.entries,
+                    previous,
+                });
+            }
+        }
         let report_json = serde_json::to_string(&serde_json::json!({
             "unparsed_fragments": report.unparsed_fragments,
             "unmapped_countries": report.unmapped_countries,
@@ -127,7 +146,10 @@ impl ListsService {
                 Some(v) => v.loaded_by == BUNDLED_LOADER && v.content_sha256[..] != sha[..],
             };
             if needed {
-                let (_, outcome) = self.load(upload, ListScope::Global, BUNDLED_LOADER).await?;
+                // The binary's own lists are what this build screens with, shrunk or not.
+                let (_, outcome) = self
+                    .load(upload, ListScope::Global, BUNDLED_LOADER, true)
+                    .await?;
                 outcomes.push(outcome);
             }
         }

@@ -37,6 +37,17 @@ pub enum ListLoadError {
     Store(#[from] StoreError),
     #[error("cannot fetch {url}: {message}")]
     Fetch { url: String, message: String },
+    /// A global list would lose most of what screens every tenant: a truncated download or a
+    /// header-only file, until the operator says `force`.
+    #[error(
+        "{list}: the new version holds {entries} entries against {previous} in the active one; a \
+         global list that is empty or loses more than half of its entries is stored only with force"
+    )]
+    Shrinks {
+        list: String,
+        entries: usize,
+        previous: i64,
+    },
 }
 
 impl ListUpload {
@@ -103,6 +114,13 @@ impl ListUpload {
         }
         digest.finalize().into()
     }
+}
+
+/// Whether a new version of a global list with `entries` entries may replace one with `previous`
+/// (none stored: 0) without the operator's `force`: never when it is empty, nor when it keeps fewer
+/// than half.
+pub fn shrink_allowed(entries: usize, previous: i64) -> bool {
+    entries > 0 && (entries as i64).saturating_mul(2) >= previous
 }
 
 pub fn valid_list_name(name: &str) -> bool {
@@ -190,4 +208,18 @@ pub fn fetch_official(
             source: un_url.to_owned(),
         },
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_global_list_may_shrink_by_half_at_most_and_never_to_nothing() {
+        assert!(shrink_allowed(1, 0), "a first version");
+        assert!(!shrink_allowed(0, 0), "an empty first version");
+        assert!(!shrink_allowed(0, 1_003));
+        assert!(shrink_allowed(502, 1_003) && !shrink_allowed(501, 1_003));
+        assert!(shrink_allowed(2_000, 1_003), "growing");
+    }
 }

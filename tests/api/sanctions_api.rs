@@ -15,6 +15,7 @@ on_both_backends!(
     a_malformed_list_is_refused_whole_and_the_active_version_stays,
     an_application_turns_reject_when_its_payout_holder_is_added_to_a_list,
     tenant_lists_screen_only_their_tenant_and_reserved_names_are_the_operators,
+    a_global_list_is_not_emptied_or_halved_without_force,
 );
 
 /// A `multipart/form-data` body: text fields, then files.
@@ -268,6 +269,80 @@ async fn official_lists_load_through_the_api_and_search_follows_the_contract(bac
     .problem(403);
 }
 
+/// A header-only file or a truncated download must not silently empty what screens every tenant.
+async fn a_global_list_is_not_emptied_or_halved_without_force(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let operator = app.token("operator", &[ADMIN]);
+    let entries = |status: &Value| -> i64 {
+        status["loaded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["list"] == "VETGATE-DPRK-IT")
+            .map(|l| l["entries"].as_i64().unwrap())
+            .unwrap_or(0)
+    };
+    let before = entries(&app.get(&operator, "/v1/admin/lists").await.json());
+    assert!(before > 10, "the bundled list is loaded: {before}");
+
+    let header = "id,kind,name,aliases,dates_of_birth,nationalities,programs,crypto_addresses,source,source_date,notes\n";
+    let fields = [("format", "csv"), ("list", "VETGATE-DPRK-IT")];
+    let empty = vec![("dprk-it.csv", header.as_bytes().to_vec())];
+    let problem = upload(&app, &operator, &fields, &empty).await.problem(422);
+    assert_eq!(problem["type"], "/problems/list-refused");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("0 entries") && detail.contains("force"),
+        "{detail}"
+    );
+    // One entry of dozens: more than half lost.
+    let one = vec![(
+        "dprk-it.csv",
+        one_person_list("IT-X", "Quentin Marlowe Abernathy"),
+    )];
+    upload(&app, &operator, &fields, &one).await.problem(422);
+    assert_eq!(
+        entries(&app.get(&operator, "/v1/admin/lists").await.json()),
+        before
+    );
+
+    // The operator means it.
+    let forced = [
+        ("format", "csv"),
+        ("list", "VETGATE-DPRK-IT"),
+        ("force", "true"),
+    ];
+    let reply = upload(&app, &operator, &forced, &one).await;
+    assert_eq!(
+        reply.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(
+        entries(&app.get(&operator, "/v1/admin/lists").await.json()),
+        1
+    );
+    // A tenant's own list is its own business.
+    let acme = app.token("acme", &[ADMIN]);
+    let own = [("format", "csv"), ("list", "ACME-WATCH")];
+    let reply = upload(&app, &acme, &own, &one).await;
+    assert_eq!(reply.status, 201);
+    let reply = upload(
+        &app,
+        &acme,
+        &own,
+        &[("acme.csv", header.as_bytes().to_vec())],
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+}
+
 async fn a_malformed_list_is_refused_whole_and_the_active_version_stays(backend: Backend) {
     let app = spawn_app(backend).await;
     let operator = app.token("operator", &[ADMIN]);
@@ -389,10 +464,15 @@ async fn an_application_turns_reject_when_its_payout_holder_is_added_to_a_list(b
     assert_eq!(moved["verdict"], "clear", "{moved:#}");
     let id = moved["id"].as_str().unwrap().to_owned();
 
+    // A one-entry replacement of a global list: the operator says `force`.
     let reply = upload(
         &app,
         &operator,
-        &[("format", "csv"), ("list", "VETGATE-DPRK-IT")],
+        &[
+            ("format", "csv"),
+            ("list", "VETGATE-DPRK-IT"),
+            ("force", "true"),
+        ],
         &[(
             "dprk-it.csv",
             one_entry_list("DPRK-IT-9001", "entity", "OKONKWO-REYES LOGISTICS LTD"),
