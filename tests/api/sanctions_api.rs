@@ -546,6 +546,24 @@ async fn tenant_lists_screen_only_their_tenant_and_reserved_names_are_the_operat
     upload(&app, &acme_admin, &[("format", "ofac-csv")], &ofac_files())
         .await
         .problem(403);
+    // Nor take a name a reader would read as a global one.
+    for lookalike in [
+        "OFAC_SDN",
+        "ofac-sdn",
+        "UN-SC-",
+        "UN.SC",
+        "VETGATE-DPRK-IT2",
+        "VETGATE-TRUSTED",
+    ] {
+        upload(
+            &app,
+            &acme_admin,
+            &[("format", "csv"), ("list", lookalike)],
+            &[("x.csv", one_person_list("X-1", "Someone"))],
+        )
+        .await
+        .problem(403);
+    }
 
     // Its own list, in JSON this time.
     let body = serde_json::to_vec(&json!({

@@ -30,11 +30,18 @@ pub const RESERVED_LIST_NAMES: [&str; 4] = [
     LIST_VETGATE_DPRK_WATCH,
 ];
 
-/// Is `name` one of the reserved (global) list names? Compared case-insensitively.
+/// Is `name` one of the reserved (global) list names, or one a reader would take for it? Compared
+/// on letters alone, case folded (`ofac_sdn`, `UN-SC-`, `VETGATE-DPRK-IT2` are all reserved), and
+/// every name in the project's own `VETGATE` namespace is.
 pub fn is_reserved_list_name(name: &str) -> bool {
-    RESERVED_LIST_NAMES
-        .iter()
-        .any(|r| r.eq_ignore_ascii_case(name.trim()))
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_uppercase())
+            .collect()
+    };
+    let folded = letters(name);
+    folded.starts_with("VETGATE") || RESERVED_LIST_NAMES.iter().any(|r| letters(r) == folded)
 }
 
 /// What kind of party an entry designates.
