@@ -34,6 +34,7 @@ use crate::model;
         model::Verdict,
         model::ScoredSignal,
         model::SanctionsMatch,
+        model::ListScopeLabel,
         model::Category,
         model::Decision,
         model::FieldError,

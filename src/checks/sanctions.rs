@@ -25,7 +25,7 @@ use serde_json::json;
 
 use super::codes::*;
 use super::{Facts, signal};
-use crate::model::{SanctionsMatch, Signal};
+use crate::model::{ListScopeLabel, SanctionsMatch, Signal};
 
 /// What kind of input matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +67,8 @@ pub struct SanctionsHit {
     pub list_class: ListClass,
     /// OFAC-SDN or UN-SC: shown before a curated row for the same person.
     pub official: bool,
+    /// From the tenant's own lists rather than the global ones.
+    pub tenant_list: bool,
     pub entry_id: String,
     pub entry_name: String,
     /// The listed name or identifier that matched.
@@ -117,6 +119,11 @@ impl SanctionsFacts {
                 field: h.field.clone(),
                 score: round3(h.score),
                 programs: h.programs.clone(),
+                scope: if h.tenant_list {
+                    ListScopeLabel::Tenant
+                } else {
+                    ListScopeLabel::Global
+                },
             })
             .collect()
     }

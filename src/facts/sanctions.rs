@@ -184,6 +184,7 @@ fn hit(
         list: entity.list.clone(),
         list_class: list_class(&entity.list, own_list),
         official: entity.list == LIST_OFAC_SDN || entity.list == LIST_UN_SC,
+        tenant_list: own_list,
         entry_id: entity.id.clone(),
         entry_name: entity.primary_name.clone(),
         matched_value,

@@ -18,5 +18,5 @@ pub use identifier_kind::IdentifierKind;
 pub use intake::{Intake, IntakeError};
 pub use ip::{Anonymity, IpFacts, OverlayHit};
 pub use signal::{Category, Signal};
-pub use verdict::{Decision, SanctionsMatch, ScoredSignal, Verdict};
+pub use verdict::{Decision, ListScopeLabel, SanctionsMatch, ScoredSignal, Verdict};
 pub use zone::TimeZoneName;

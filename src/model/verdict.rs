@@ -59,6 +59,20 @@ pub struct SanctionsMatch {
     pub score: f64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub programs: Vec<String>,
+    /// Whose list matched: a global one (official, curated, the operator's) or the tenant's own.
+    #[serde(default)]
+    pub scope: ListScopeLabel,
+}
+
+/// Which lists a match came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ListScopeLabel {
+    /// Screens every tenant (verdicts stored before the field existed read as this).
+    #[default]
+    Global,
+    /// The caller's own list.
+    Tenant,
 }
 
 /// What screening returns (`verdict.schema.json`).

@@ -498,6 +498,7 @@ async fn an_application_turns_reject_when_its_payout_holder_is_added_to_a_list(b
         "{latest:#}"
     );
     assert_eq!(latest["sanctions_matches"][0]["entry_id"], "DPRK-IT-9001");
+    assert_eq!(latest["sanctions_matches"][0]["scope"], "global");
     assert_eq!(
         latest["sanctions_matches"][0]["field"],
         "payout.account_holder_name"
@@ -598,6 +599,14 @@ async fn tenant_lists_screen_only_their_tenant_and_reserved_names_are_the_operat
         .json();
     assert_eq!(acme["verdict"], "review", "{acme:#}");
     assert!(codes(&acme).contains(&"SAN_WATCHLIST_MATCH".to_owned()));
+    assert_eq!(
+        acme["sanctions_matches"][0]["list"], "ACME-BLOCKED",
+        "{acme:#}"
+    );
+    assert_eq!(
+        acme["sanctions_matches"][0]["scope"], "tenant",
+        "a match says whose list it came from"
+    );
     let globex = app
         .submit(
             &app.writer("globex"),
