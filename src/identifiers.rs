@@ -19,7 +19,7 @@ use crate::checks::names::latin_tokens;
 use crate::crypto::PiiKeys;
 use crate::model::IpFacts;
 pub use crate::model::normalise_document_number;
-use crate::model::{Application, IdentifierKind};
+use crate::model::{Application, IdentifierKind, unroutable};
 
 /// The derivation of index keys this build writes. 1: the first one. 2: a shipping address without a
 /// postal code is keyed with its town, and address words fold diacritics; sessions from residential
@@ -153,28 +153,7 @@ fn blocks(phash: u64) -> [u16; 4] {
 /// carrier-grade NAT (100.64.0.0/10), private and special-purpose ranges, and lines a Connection-Type
 /// database calls `Cellular` or `Corporate` (one public address for a whole mobile cell or office).
 pub fn residential(ip: IpAddr, facts: &IpFacts) -> bool {
-    let public = match ip.to_canonical() {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            let carrier_grade_nat = a == 100 && (64..128).contains(&b);
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || carrier_grade_nat
-                || a == 0)
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00 // unique local
-                || (first & 0xffc0) == 0xfe80) // link local
-        }
-    };
+    let public = unroutable(ip).is_none();
     let shared_line = facts
         .connection_type
         .as_deref()

@@ -65,6 +65,7 @@ catalog! {
     NET_CLOCK_CONTRADICTS_TIMEZONE => Network, "The browser's UTC offset does not match the zone it reports.";
     NET_IMPOSSIBLE_TRAVEL => Network, "Two sessions are farther apart than anyone could travel in between.";
     NET_OFF_HOURS_ACTIVITY => Network, "Activity falls in the residence's night and the UTC+8/+9 office day.";
+    NET_SESSIONS_UNLOCATABLE => Network, "Some sessions report private or special-purpose addresses that no IP database can place.";
     ID_DOCUMENT_REUSED => Identity, "The document number appears on applications of another identity.";
     ID_PORTRAIT_REUSED => Identity, "The portrait (identical or near-identical) appears on applications of another identity.";
     PAY_IBAN_INVALID => Payout, "The IBAN fails its ISO 13616 check digits, length or country prefix.";

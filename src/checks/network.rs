@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::codes::*;
 use super::{Facts, clock, signal};
 use crate::model::IpFacts;
-use crate::model::{Application, Country, Session, SessionKind, Signal};
+use crate::model::{Application, Country, Session, SessionKind, Signal, unroutable};
 
 /// The DPRK's own network (Star Joint Venture).
 const DPRK_ASN: u32 = 131_279;
@@ -144,6 +144,7 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     remote_access(app, out);
     webcam(app, out);
     korean_locale(app, out);
+    unlocatable(&sessions, out);
 }
 
 fn describe(session: &Session, ip: &IpFacts) -> Value {
@@ -450,6 +451,25 @@ fn korean_locale(app: &Application, out: &mut Vec<Signal>) {
             NET_KOREAN_LOCALE,
             "The browser prefers Korean, or a Korean keyboard is installed, although nothing else about the applicant is Korean.",
             json!({ "seen": seen }),
+        ));
+    }
+}
+
+/// Sessions whose reported address is private or special-purpose: the network checks could not
+/// place them, which the reviewer should know when the verdict says nothing about the network.
+fn unlocatable(sessions: &[(&Session, &IpFacts)], out: &mut Vec<Signal>) {
+    let hits: Vec<Value> = sessions
+        .iter()
+        .filter_map(|(s, _)| {
+            unroutable(s.ip)
+                .map(|why| json!({ "ip": s.ip.to_string(), "session": s.kind, "address": why }))
+        })
+        .collect();
+    if !hits.is_empty() {
+        out.push(signal(
+            NET_SESSIONS_UNLOCATABLE,
+            "Some sessions report addresses no IP database can place (private, loopback, carrier-grade NAT): the network checks could not judge them.",
+            json!({ "sessions": hits, "of_sessions": sessions.len() }),
         ));
     }
 }

@@ -1,6 +1,8 @@
 //! What the IP databases say about one address: the facts the network checks and the identifier
 //! index read, produced by `intel::geoip` and consumed without knowing which files said it.
 
+use std::net::IpAddr;
+
 use serde::Serialize;
 
 use super::{Country, TimeZoneName};
@@ -71,5 +73,72 @@ impl IpFacts {
         self.overlay
             .as_ref()
             .is_some_and(|o| o.tags.iter().any(|t| t == tag))
+    }
+}
+
+/// Why no database can place `ip`, when it is not a public Internet address: private and
+/// special-purpose ranges, which a session reports from behind a proxy or a misconfigured client.
+pub fn unroutable(ip: IpAddr) -> Option<&'static str> {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            if v4.is_loopback() {
+                Some("loopback")
+            } else if v4.is_private() {
+                Some("private network")
+            } else if a == 100 && (64..128).contains(&b) {
+                Some("carrier-grade NAT")
+            } else if v4.is_link_local() {
+                Some("link-local")
+            } else if v4.is_unspecified() || a == 0 {
+                Some("unspecified")
+            } else if v4.is_broadcast() || v4.is_multicast() {
+                Some("broadcast or multicast")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            if v6.is_loopback() {
+                Some("loopback")
+            } else if (first & 0xfe00) == 0xfc00 {
+                Some("private network")
+            } else if (first & 0xffc0) == 0xfe80 {
+                Some("link-local")
+            } else if v6.is_unspecified() {
+                Some("unspecified")
+            } else if v6.is_multicast() {
+                Some("broadcast or multicast")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_purpose_addresses_are_unroutable_and_public_ones_are_not() {
+        for (ip, why) in [
+            ("10.0.0.1", "private network"),
+            ("192.168.1.20", "private network"),
+            ("127.0.0.1", "loopback"),
+            ("::1", "loopback"),
+            ("::ffff:127.0.0.1", "loopback"),
+            ("100.64.3.4", "carrier-grade NAT"),
+            ("169.254.0.9", "link-local"),
+            ("fe80::1", "link-local"),
+            ("fd00::7", "private network"),
+            ("0.0.0.0", "unspecified"),
+        ] {
+            assert_eq!(unroutable(ip.parse().unwrap()), Some(why), "{ip}");
+        }
+        for ip in ["8.8.8.8", "175.45.176.10", "2001:4860::8888", "100.128.0.1"] {
+            assert_eq!(unroutable(ip.parse().unwrap()), None, "{ip}");
+        }
     }
 }

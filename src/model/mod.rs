@@ -16,7 +16,7 @@ pub use application::*;
 pub use country::{Country, IcaoCode};
 pub use identifier_kind::IdentifierKind;
 pub use intake::{Intake, IntakeError};
-pub use ip::{Anonymity, IpFacts, OverlayHit};
+pub use ip::{Anonymity, IpFacts, OverlayHit, unroutable};
 pub use signal::{Category, Signal};
 pub use verdict::{Decision, ListScopeLabel, SanctionsMatch, ScoredSignal, Verdict};
 pub use zone::TimeZoneName;

@@ -326,7 +326,14 @@ async fn each_network_signal_fires_and_ordinary_lives_stay_clear(backend: Backen
             ]
         }),
     ];
-    let travel: [Case; 2] = [
+    let travel: [Case; 3] = [
+        ("NET_SESSIONS_UNLOCATABLE", "clear", || {
+            vec![
+                session("10.0.0.1", "signup"),
+                session("127.0.0.1", "login"),
+                session("::1", "work"),
+            ]
+        }),
         ("NET_IMPOSSIBLE_TRAVEL", "clear", || {
             vec![
                 json!({"ip": "73.44.12.9", "kind": "signup", "observed_at": "2026-11-20T15:00:00Z"}),
@@ -359,6 +366,13 @@ async fn each_network_signal_fires_and_ordinary_lives_stay_clear(backend: Backen
             "{code}: {reply:#}"
         );
         assert_eq!(reply["verdict"], verdict, "{code}: {:?}", codes(&reply));
+        if code == "NET_SESSIONS_UNLOCATABLE" {
+            // Alone it says why the network checks are silent, and costs nothing.
+            assert_eq!(reply["risk_score"], 0, "{reply:#}");
+            let evidence = &reply["signals"][0]["evidence"];
+            assert_eq!(evidence["sessions"][0]["address"], "private network");
+            assert_eq!(evidence["sessions"][2]["address"], "loopback");
+        }
     }
 
     // Legitimate people: each stays clear.
