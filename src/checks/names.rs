@@ -1,82 +1,12 @@
-//! Name normalisation shared by the checks: the ICAO 9303 idea of a name (upper-case Latin letters,
-//! diacritics dropped, Cyrillic transliterated) split into comparable tokens.
+//! Name comparison shared by the checks: whether two sets of names share one, in ICAO 9303 Latin
+//! ([`crate::translit::icao_words`]), and whether the payout account's holder is the applicant.
 
 use std::collections::BTreeSet;
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
-
 use crate::intel::sanctions::matcher::name_similarity_str;
 use crate::intel::sanctions::matcher::normalize::fold_with;
-use crate::intel::sanctions::matcher::translit::{self, Han, Scheme};
 use crate::model::Application;
-
-/// ICAO 9303 part 3 transliteration of Cyrillic, and the Latin letters that do not decompose.
-fn transliterate(c: char) -> Option<&'static str> {
-    Some(match c {
-        'ß' => "SS",
-        'Æ' | 'æ' => "AE",
-        'Œ' | 'œ' => "OE",
-        'Ø' | 'ø' => "O",
-        'Þ' | 'þ' => "TH",
-        'Ð' | 'ð' | 'Đ' | 'đ' => "D",
-        'Ł' | 'ł' => "L",
-        'ı' => "I",
-        'А' | 'а' => "A",
-        'Б' | 'б' => "B",
-        'В' | 'в' => "V",
-        'Г' | 'г' | 'Ґ' | 'ґ' => "G",
-        'Д' | 'д' => "D",
-        'Е' | 'е' | 'Ё' | 'ё' | 'Э' | 'э' => "E",
-        'Ж' | 'ж' => "ZH",
-        'З' | 'з' => "Z",
-        'И' | 'и' | 'Й' | 'й' | 'І' | 'і' | 'Ї' | 'ї' => "I",
-        'К' | 'к' => "K",
-        'Л' | 'л' => "L",
-        'М' | 'м' => "M",
-        'Н' | 'н' => "N",
-        'О' | 'о' => "O",
-        'П' | 'п' => "P",
-        'Р' | 'р' => "R",
-        'С' | 'с' => "S",
-        'Т' | 'т' => "T",
-        'У' | 'у' => "U",
-        'Ф' | 'ф' => "F",
-        'Х' | 'х' => "KH",
-        'Ц' | 'ц' => "TS",
-        'Ч' | 'ч' => "CH",
-        'Ш' | 'ш' => "SH",
-        'Щ' | 'щ' => "SHCH",
-        'Ъ' | 'ъ' | 'Є' | 'є' => "IE",
-        'Ы' | 'ы' => "Y",
-        'Ь' | 'ь' => "",
-        'Ю' | 'ю' => "IU",
-        'Я' | 'я' => "IA",
-        _ => return None,
-    })
-}
-
-/// A name reduced to upper-case ASCII tokens, or `None` when it is written in a script this module
-/// cannot transliterate (Hangul, Han…): such a name can be neither matched nor contradicted here.
-pub fn latin_tokens(name: &str) -> Option<Vec<String>> {
-    let mut folded = String::with_capacity(name.len());
-    for c in name.chars() {
-        if let Some(t) = transliterate(c) {
-            folded.push_str(t);
-            continue;
-        }
-        for d in c.nfkd().filter(|d| !is_combining_mark(*d)) {
-            if d.is_ascii_alphanumeric() {
-                folded.push(d.to_ascii_uppercase());
-            } else if d.is_alphabetic() {
-                return None;
-            } else {
-                folded.push(' ');
-            }
-        }
-    }
-    Some(folded.split_whitespace().map(str::to_owned).collect())
-}
+use crate::translit::{self, Han, Scheme, icao_words};
 
 /// Tokens worth comparing (initials say too little) plus each pair of neighbours fused, so that
 /// `Yongchol` meets `YONG CHOL` and `Mary-Ann` meets `MARYANN`.
@@ -97,7 +27,7 @@ pub fn share_a_name<'a>(
     let collect = |names: &mut dyn Iterator<Item = &'a str>| -> Option<BTreeSet<String>> {
         let mut any = false;
         let mut set = BTreeSet::new();
-        for tokens in names.filter_map(latin_tokens).filter(|t| !t.is_empty()) {
+        for tokens in names.filter_map(icao_words).filter(|t| !t.is_empty()) {
             any = true;
             set.extend(comparable(&tokens));
         }
@@ -109,7 +39,7 @@ pub fn share_a_name<'a>(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Same person: is the payout account's holder the applicant?
+// Is the payout account's holder the applicant?
 // ---------------------------------------------------------------------------------------------
 
 /// Two names at least this similar ([`name_similarity_str`], after the initials and middle-name
@@ -277,17 +207,6 @@ pub fn holder_similarity(holder: &str, app: &Application) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_fold_to_icao_latin() {
-        assert_eq!(
-            latin_tokens("José Álvarez-Núñez").unwrap(),
-            ["JOSE", "ALVAREZ", "NUNEZ"]
-        );
-        assert_eq!(latin_tokens("Jürgen Weiß").unwrap(), ["JURGEN", "WEISS"]);
-        assert_eq!(latin_tokens("Олег Щукин").unwrap(), ["OLEG", "SHCHUKIN"]);
-        assert_eq!(latin_tokens("김영철"), None);
-    }
 
     /// Left names, right names, expected answer, why.
     type Case = (
