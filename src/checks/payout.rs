@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::codes::*;
-use super::names::SAME_PERSON_MIN;
+use super::same_person::SAME_PERSON_MIN;
 use super::{Facts, signal};
 use crate::intel::sanctions::matcher::normalize::{fold, tokens};
 use crate::model::{Application, Country, Payout, PayoutMethod, Signal};
@@ -58,7 +58,7 @@ pub(crate) fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     let iban = iban.and_then(Result::ok);
     let bic = bic.and_then(Result::ok);
     bank_country(app, payout, iban.as_ref(), bic.as_ref(), out);
-    holder(app, payout, facts.holder_similarity, out);
+    holder(app, payout, facts, out);
     crypto(payout, out);
     if let Some(changes) = payout.changes_last_90_days
         && changes >= FREQUENT_CHANGES_MIN
@@ -437,11 +437,11 @@ fn company_marker(holder: &str, applicants_own: bool) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn holder(app: &Application, payout: &Payout, similarity: Option<f64>, out: &mut Vec<Signal>) {
+fn holder(app: &Application, payout: &Payout, facts: &Facts, out: &mut Vec<Signal>) {
     let Some(holder) = present(&payout.account_holder_name) else {
         return;
     };
-    let own = similarity.is_some_and(|s| s >= SAME_PERSON_MIN);
+    let own = facts.holder_is_applicant();
     // One fact, one signal: a company is not the applicant by name, so the mismatch is not raised
     // for it as well.
     if let Some(marker) = company_marker(holder, own) {
@@ -456,7 +456,7 @@ fn holder(app: &Application, payout: &Payout, similarity: Option<f64>, out: &mut
         ));
         return;
     }
-    if let Some(similarity) = similarity
+    if let Some(similarity) = facts.holder_similarity
         && similarity < SAME_PERSON_MIN
     {
         out.push(signal(

@@ -1,5 +1,12 @@
-//! Name comparison shared by the checks: whether two sets of names share one, in ICAO 9303 Latin
-//! ([`crate::translit::icao_words`]), and whether the payout account's holder is the applicant.
+//! "Is this the same person?": the one place the checks compare a name with the applicant's.
+//!
+//! * [`holder_similarity`] and [`SAME_PERSON_MIN`]: whether the payout account's holder is the
+//!   applicant, worked out once per application ([`super::Facts::holder_is_applicant`]) for the
+//!   payout check and the sanctions screen alike: the sanctions matcher's similarity, after
+//!   courtesy titles, initials and middle names are dealt with.
+//! * [`share_a_name`]: whether two sets of names share one at all, in ICAO 9303 Latin
+//!   ([`crate::translit::icao_words`]): the document's name against the declared one, the shipping
+//!   recipient against the applicant.
 
 use std::collections::BTreeSet;
 
@@ -44,11 +51,12 @@ pub fn share_a_name<'a>(
 
 /// Two names at least this similar ([`name_similarity_str`], after the initials and middle-name
 /// handling of [`pair_similarity`]) are one person's: the one cut-off for "the payout holder is the
-/// applicant", used by the payout check and by the sanctions screen alike. One person's spellings, with a typo or another
-/// romanisation in any word, score 0.9 and up (`Emilly Carter` 0.98, `Li Wie` / `Li Wei` 0.92,
-/// `Gim Yeong-cheol` / `Kim Yong Chol` 0.97), while one wholly different word in a name of up to
-/// four words scores 0.75 at most (`Kim Yong Su` / `Kim Yong Chol` 0.67), and 0.80 for `Le Van Anh`
-/// / `Nguyen Van Anh`, where the matcher weighs the particle `le` as a connective.
+/// applicant", used by the payout check and by the sanctions screen alike. One person's spellings,
+/// with a typo or another romanisation in any word, score 0.9 and up (`Emilly Carter` 0.98, `Li
+/// Wie` / `Li Wei` 0.92, `Gim Yeong-cheol` / `Kim Yong Chol` 0.97), while one wholly different word
+/// in a name of up to four words scores 0.75 at most (`Kim Yong Su` / `Kim Yong Chol` 0.67), and
+/// 0.80 for `Le Van Anh` / `Nguyen Van Anh`, where the matcher weighs the particle `le` as a
+/// connective.
 pub const SAME_PERSON_MIN: f64 = 0.85;
 
 /// Courtesy titles and sole-trader markers (Ukrainian `ФОП`, Russian `ИП`, `СПД`) that come and go
