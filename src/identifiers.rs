@@ -15,11 +15,11 @@ use chrono::{DateTime, Utc};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::checks::names::latin_tokens;
 use crate::crypto::PiiKeys;
 use crate::model::IpFacts;
 pub use crate::model::normalise_document_number;
 use crate::model::{Application, IdentifierKind, unroutable};
+use crate::translit::icao_words;
 
 /// The derivation of index keys this build writes. 1: the first one. 2: a shipping address without a
 /// postal code is keyed with its town, and address words fold diacritics; sessions from residential
@@ -194,7 +194,7 @@ pub fn of(
         }
         _ => app.applicant.full_name.clone(),
     };
-    let normalised = match latin_tokens(&name) {
+    let normalised = match icao_words(&name) {
         Some(mut tokens) => {
             tokens.sort();
             tokens.join(" ")

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::codes::*;
-use super::names::share_a_name;
+use super::same_person::share_a_name;
 use super::{Facts, signal};
 use crate::model::{Application, IcaoCode, Signal};
 

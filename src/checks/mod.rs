@@ -7,9 +7,9 @@ mod consistency;
 mod identity;
 pub mod links;
 mod mrz;
-pub mod names;
 mod network;
 mod payout;
+pub mod same_person;
 pub mod sanctions;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -37,7 +37,7 @@ pub struct Facts {
     /// Sanctions-list entries the applicant's names and payout account resemble.
     pub sanctions: sanctions::SanctionsFacts,
     /// How alike the payout account's holder is to the applicant's own names
-    /// ([`names::holder_similarity`]), worked out once for the payout check and the sanctions
+    /// ([`same_person::holder_similarity`]), worked out once for the payout check and the sanctions
     /// screen; `None` without a holder or when the names cannot be compared.
     pub holder_similarity: Option<f64>,
 }
@@ -57,14 +57,14 @@ impl Facts {
                 .and_then(|p| p.account_holder_name.as_deref())
                 .map(str::trim)
                 .filter(|h| !h.is_empty())
-                .and_then(|holder| names::holder_similarity(holder, app)),
+                .and_then(|holder| same_person::holder_similarity(holder, app)),
         }
     }
 
-    /// Whether the payout holder is the applicant ([`names::SAME_PERSON_MIN`]).
+    /// Whether the payout holder is the applicant ([`same_person::SAME_PERSON_MIN`]).
     pub fn holder_is_applicant(&self) -> bool {
         self.holder_similarity
-            .is_some_and(|s| s >= names::SAME_PERSON_MIN)
+            .is_some_and(|s| s >= same_person::SAME_PERSON_MIN)
     }
 
     pub fn today(&self) -> NaiveDate {

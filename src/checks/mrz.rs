@@ -4,10 +4,10 @@
 use serde_json::{Value, json};
 
 use super::codes::*;
-use super::names::latin_tokens;
 use super::{Facts, signal};
 use crate::model::mrz::{FindingKind, Mrz, Sex as MrzSex};
 use crate::model::{IcaoCode, IdentityDocument, Sex, Signal, normalise_document_number};
+use crate::translit::icao_words;
 
 pub fn check(doc: &IdentityDocument, facts: &Facts, out: &mut Vec<Signal>) {
     let Some(read) = &doc.mrz_read else { return };
@@ -71,7 +71,7 @@ pub fn check(doc: &IdentityDocument, facts: &Facts, out: &mut Vec<Signal>) {
 
 /// Names as the MRZ alphabet writes them: Latin letters, one space between components.
 fn mrz_form(name: &str) -> Option<String> {
-    latin_tokens(name).map(|tokens| tokens.join(" "))
+    icao_words(name).map(|tokens| tokens.join(" "))
 }
 
 fn names_agree(printed: &str, in_zone: &str, truncated: bool) -> bool {

@@ -238,10 +238,7 @@ fn korean_applicant(app: &Application) -> bool {
         })
         || std::iter::once(&applicant.full_name)
             .chain(&applicant.other_names)
-            .any(|n| {
-                n.chars()
-                    .any(crate::intel::sanctions::matcher::translit::is_hangul_syllable)
-            })
+            .any(|n| n.chars().any(crate::translit::is_hangul_syllable))
 }
 
 /// Whether a name carries a legal form or an organisation word (`Ltd`, `Trading`, `Bank`).

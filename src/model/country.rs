@@ -1,10 +1,12 @@
 //! Country codes: ISO 3166-1 alpha-2 for everything the applicant declares, ICAO 9303 codes for documents.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::LazyLock;
 
 use serde::{Serialize, Serializer};
 
-use super::country_table::COUNTRIES;
+use super::country_table::{COUNTRIES, USER_ASSIGNED};
 
 /// An assigned ISO 3166-1 alpha-2 code (plus `XK`, the user-assigned code in general use for Kosovo).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,10 +15,8 @@ pub struct Country([u8; 2]);
 impl Country {
     pub fn parse(code: &str) -> Option<Country> {
         let bytes: [u8; 2] = code.as_bytes().try_into().ok()?;
-        if code == "XK"
-            || COUNTRIES
-                .binary_search_by(|(a2, _, _)| a2.cmp(&code))
-                .is_ok()
+        if COUNTRIES.binary_search_by(|(a2, ..)| a2.cmp(&code)).is_ok()
+            || USER_ASSIGNED.iter().any(|(a2, _)| *a2 == code)
         {
             Some(Country(bytes))
         } else {
@@ -27,8 +27,43 @@ impl Country {
     fn from_alpha3(code: &str) -> Option<Country> {
         COUNTRIES
             .iter()
-            .find(|(_, a3, _)| *a3 == code)
-            .and_then(|(a2, _, _)| Country::parse(a2))
+            .find(|(_, a3, ..)| *a3 == code)
+            .and_then(|(a2, ..)| Country::parse(a2))
+    }
+
+    /// A country by its English name or another name it goes by, as sanctions lists publish them
+    /// (`Korea, North`, `Democratic People's Republic of Korea`, `Russian Federation`, `Burma`,
+    /// `Region: Crimea`, `UK`): case, accents, punctuation and a leading `the` do not matter, nor do
+    /// the lists' qualifiers `possibly` and `Region:`; of several sentences (`Cabo Verde.
+    /// Previously Cape Verde.`) the first names the country. `None` for a name of no current
+    /// country (`Netherlands Antilles`, `Yugoslavia`, `undetermined`).
+    pub fn named(name: &str) -> Option<Country> {
+        static BY_NAME: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+            let countries = COUNTRIES.iter().flat_map(|(a2, _, name, aliases)| {
+                std::iter::once(name)
+                    .chain(aliases.iter())
+                    .map(move |n| (n, a2))
+            });
+            let user_assigned = USER_ASSIGNED.iter().map(|(a2, name)| (name, a2));
+            countries
+                .chain(user_assigned)
+                .map(|(name, a2)| (name_key(name), *a2))
+                .collect()
+        });
+        let mut key = name_key(name);
+        for qualifier in ["possibly ", "region "] {
+            if let Some(rest) = key.strip_prefix(qualifier) {
+                key = rest.to_string();
+            }
+        }
+        if key.is_empty() {
+            return None;
+        }
+        if let Some(a2) = BY_NAME.get(&key) {
+            return Country::parse(a2);
+        }
+        let (first, _) = name.split_once(". ")?;
+        Country::named(first)
     }
 
     pub fn as_str(&self) -> &str {
@@ -37,11 +72,46 @@ impl Country {
     }
 
     pub fn name(&self) -> &'static str {
-        match COUNTRIES.binary_search_by(|(a2, _, _)| a2.cmp(&self.as_str())) {
+        let code = self.as_str();
+        match COUNTRIES.binary_search_by(|(a2, ..)| a2.cmp(&code)) {
             Ok(i) => COUNTRIES[i].2,
-            Err(_) if self.as_str() == "XK" => "Kosovo",
-            Err(_) => "unknown",
+            Err(_) => USER_ASSIGNED
+                .iter()
+                .find(|(a2, _)| *a2 == code)
+                .map_or("unknown", |(_, name)| name),
         }
+    }
+}
+
+/// A country name as a lookup key: lower case, ASCII letters and digits only, single spaces, no
+/// leading "the".
+fn name_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        let c = match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'Á' | 'Å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'Ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' | 'Ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c => c.to_ascii_lowercase(),
+        };
+        if c.is_ascii_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        } else {
+            space = true;
+        }
+    }
+    match out.strip_prefix("the ") {
+        Some(rest) => rest.to_string(),
+        None => out,
     }
 }
 
@@ -181,6 +251,51 @@ mod tests {
     }
 
     #[test]
+    fn countries_are_found_by_their_names_and_aliases() {
+        let named = |name: &str| Country::named(name).map(|c| c.as_str().to_owned());
+        for (name, want) in [
+            ("Korea, North", "KP"),
+            ("Democratic People’s Republic of Korea", "KP"),
+            ("D.P.R.K.", "KP"),
+            ("Republic of Korea", "KR"),
+            ("Burma", "MM"),
+            ("Cote d Ivoire", "CI"),
+            ("Côte d’Ivoire", "CI"),
+            ("The Gambia", "GM"),
+            ("Türkiye", "TR"),
+            ("Kosovo", "XK"),
+            ("UK", "GB"),
+        ] {
+            assert_eq!(named(name).as_deref(), Some(want), "{name}");
+        }
+        for (name, want) in [
+            ("possibly Palestinian", "PS"),
+            ("Region: Crimea", "UA"),
+            ("United Kingdom of Great Britain and Northern Ireland", "GB"),
+            ("Cabo Verde.  Previously Cape Verde.", "CV"),
+        ] {
+            assert_eq!(named(name).as_deref(), Some(want), "{name}");
+        }
+        for nothing in [
+            "Netherlands Antilles",
+            "Yugoslavia",
+            "undetermined",
+            "possibly",
+            "",
+        ] {
+            assert_eq!(named(nothing), None, "{nothing}");
+        }
+        // Every name in the table finds its own row, and no two rows share a name.
+        let mut seen = HashMap::new();
+        for (a2, _, name, aliases) in COUNTRIES {
+            for n in std::iter::once(name).chain(aliases.iter()) {
+                assert_eq!(named(n).as_deref(), Some(*a2), "{n}");
+                assert_eq!(seen.insert(name_key(n), a2), None, "{n} is listed twice");
+            }
+        }
+    }
+
+    #[test]
     fn country_table_matches_debian_iso_codes() {
         let Ok(text) = std::fs::read_to_string("/usr/share/iso-codes/json/iso_3166-1.json") else {
             return; // iso-codes not installed: nothing to compare against
@@ -200,7 +315,7 @@ mod tests {
         codes.sort();
         let ours: Vec<(String, String)> = COUNTRIES
             .iter()
-            .map(|(a2, a3, _)| (a2.to_string(), a3.to_string()))
+            .map(|(a2, a3, ..)| (a2.to_string(), a3.to_string()))
             .collect();
         assert_eq!(
             ours, codes,

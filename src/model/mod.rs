@@ -7,6 +7,7 @@ mod identifier_kind;
 mod intake;
 mod ip;
 pub mod mrz;
+pub mod payout;
 mod signal;
 mod verdict;
 mod zone;

@@ -66,7 +66,7 @@ use std::path::Path;
 use super::model::{
     Alias, AliasKind, AliasQuality, CryptoAddress, DateSpec, Entity, EntityKind, LIST_OFAC_SDN,
     LIST_UN_SC, LIST_VETGATE_DPRK_IT, LIST_VETGATE_DPRK_WATCH, LoadError, LoadedList, ParseReport,
-    PartialDate, is_iso2, parse_iso_partial, read_file,
+    PartialDate, parse_iso_partial, read_file,
 };
 
 /// The required header, in order.
@@ -322,7 +322,7 @@ fn parse_row(
     }
     for n in items(get(5)) {
         let code = n.to_ascii_uppercase();
-        if code.len() != 2 || !is_iso2(&code) {
+        if crate::model::Country::parse(&code).is_none() {
             return Err(format!(
                 "nationality {n:?} is not an ISO 3166-1 alpha-2 code"
             ));

@@ -23,7 +23,7 @@ use super::csv_list::{LineCounter, malformed, unclosed_quote_line};
 use super::model::{
     Address, Alias, AliasKind, AliasQuality, Country, CryptoAddress, DateSpec, DocumentKind,
     Entity, EntityKind, Gender, IdDocument, LIST_OFAC_SDN, LoadError, LoadedList, ParseReport,
-    PartialDate, Place, country_to_iso2, parse_partial_date, read_file,
+    PartialDate, Place, parse_partial_date, read_file,
 };
 
 /// The four files of the set, as raw bytes.
@@ -654,7 +654,7 @@ fn parse_id_value(value: &str) -> IdValue {
     if !core.is_empty() && (lead > 0 || trail > 0) {
         if trail > 0 {
             let words = tokens[tokens.len() - trail..].join(" ");
-            if v.country.is_none() && country_to_iso2(&words).is_some() {
+            if v.country.is_none() && crate::model::Country::named(&words).is_some() {
                 v.country = Some(words);
             } else {
                 v.notes.insert(0, words);

@@ -9,10 +9,10 @@ use serde::Serialize;
 use super::jaro::jaro_winkler;
 use super::normalize::{TokClass, Token, tokens_with};
 use super::score::{self, Side};
-use super::translit::{self, Scheme};
 use crate::intel::sanctions::model::{
     AliasQuality, Entity, EntityKind, PartialDate, is_short_name,
 };
+use crate::translit::{self, Scheme};
 
 /// Default match threshold (see the module documentation for how it was chosen).
 pub const THRESHOLD: f64 = 0.86;

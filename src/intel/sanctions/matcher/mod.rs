@@ -8,7 +8,7 @@
 //! ```
 //!
 //! # Pipeline
-//! 1. **Normalisation** ([`normalize`], [`translit`]): Hangul (RR and
+//! 1. **Normalisation** ([`normalize`], [`crate::translit`]): Hangul (RR and
 //!    McCune-Reischauer), Cyrillic, Greek and a Han table to Latin; NFKD,
 //!    marks, apostrophes and punctuation folded; abbreviations expanded
 //!    (`Co.`, `Ltd`, `SHPG`, `IT`); each word classified (legal-form suffix,
@@ -50,7 +50,6 @@ pub mod index;
 pub mod jaro;
 pub mod normalize;
 pub mod score;
-pub mod translit;
 
 pub use index::{
     Breakdown, Evidence, Index, KindFilter, Match, Query, REVIEW_THRESHOLD, SearchStats, THRESHOLD,

@@ -1,7 +1,7 @@
 //! Folding names into comparable tokens.
 //!
 //! [`fold`] turns any name into lower-case ASCII words: transliteration
-//! ([`super::translit`]), Unicode NFKD with combining marks dropped (the
+//! ([`crate::translit::for_matching`]), Unicode NFKD with combining marks dropped (the
 //! McCune-Reischauer breves of `Ŏ`/`Ŭ`), apostrophes of every kind removed
 //! (`Ku'k-ryo'l`, `RI U’N SO’NG` → `kuk ryol`, `ri un song`), every other
 //! non-alphanumeric character a separator (hyphens included, so `Yong-chol`
@@ -25,7 +25,7 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use super::translit::{self, Scheme};
+use crate::translit::{self, Scheme};
 
 /// Fold a name to lower-case ASCII words separated by single spaces.
 pub fn fold(s: &str) -> String {
@@ -37,7 +37,7 @@ pub fn fold_with(s: &str, scheme: Scheme) -> String {
     let latin: Cow<'_, str> = if s.is_ascii() {
         Cow::Borrowed(s)
     } else {
-        Cow::Owned(translit::to_latin(s, scheme))
+        Cow::Owned(translit::for_matching(s, scheme))
     };
     let mut out = String::with_capacity(latin.len());
     let mut pending_space = false;

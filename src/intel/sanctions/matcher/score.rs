@@ -5,8 +5,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::jaro::jaro_winkler;
 use super::normalize::{COUNTRY_WORDS, TokClass, Token, tokens_with};
-use super::translit::{self, Scheme};
 use crate::intel::sanctions::model::{DateSpec, Entity, PartialDate};
+use crate::translit::{self, Scheme};
 
 /// Pairs of words less similar than this count as unmatched.
 pub const MIN_PAIR: f64 = 0.78;

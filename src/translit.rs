@@ -1,29 +1,38 @@
-//! Transliteration of non-Latin scripts to Latin, before folding.
+//! Transliteration to Latin, in the two schemes the service reads names in. Each script's table is
+//! written once here; a function is named for the use it serves.
 //!
-//! * **Hangul**: syllables are decomposed into jamo arithmetically
-//!   (`syllable = 0xAC00 + (initial * 21 + medial) * 28 + final`) and written
-//!   in Revised Romanisation ([`Hangul::Rr`], `김영철` → `gim yeong cheol`) or
-//!   in McCune-Reischauer without diacritics, the style of the DPRK
-//!   designations ([`Hangul::Mr`], `김영철` → `kim yong chol`). The matcher's
-//!   phonetic keys then bridge the remaining spelling families (`Gim`/`Kim`,
-//!   `Jeong`/`Jong`, `Lee`/`Ri`).
-//! * **Cyrillic**: BGN/PCGN-style (`Андреев` → `andreev`, `ж` → `zh`, `х` → `kh`).
-//! * **Greek**: simple ELOT-style letters.
-//! * **Han**: a small table (≈250 characters): the ~100 commonest Chinese
-//!   surnames, the Hanja of common Korean surnames and given-name syllables
-//!   (金 正 日 成 哲 鐵 永 龍 光 國 男 …) and the characters of the Chinese names
-//!   on the OFAC/UN DPRK entries. Each character has a pinyin and a
-//!   Sino-Korean reading ([`Han::Pinyin`], [`Han::SinoKorean`]): `金正恩` →
-//!   `jin zheng en` / `kim jong un`. Characters outside the table are dropped
-//!   (the coverage is honest, not complete: a Han name with unknown characters
-//!   loses them).
+//! * **ICAO 9303** ([`icao_words`]): a name as a machine-readable zone spells it, upper-case ASCII
+//!   words (Doc 9303 part 3: diacritics dropped, Cyrillic transliterated, `Щукин` → `SHCHUKIN`,
+//!   `Weiß` → `WEISS`). The printed name is compared with the zone in it, names are compared
+//!   across an application in it, and identity name keys are built from it (their stored hashes
+//!   depend on it: its output never changes). A script it has no table for (Hangul, Han, Arabic…)
+//!   makes the name unreadable, never guessed.
+//! * **Matching** ([`for_matching`]): what the sanctions matcher and the "same person" comparison
+//!   fold names from, lower case, every script with a reading:
+//!   * **Hangul**: syllables are decomposed into jamo arithmetically
+//!     (`syllable = 0xAC00 + (initial * 21 + medial) * 28 + final`) and written in Revised
+//!     Romanisation ([`Hangul::Rr`], `김영철` → `gim yeong cheol`) or in McCune-Reischauer without
+//!     diacritics, the style of the DPRK designations ([`Hangul::Mr`], `김영철` →
+//!     `kim yong chol`). The matcher's phonetic keys then bridge the remaining spelling families
+//!     (`Gim`/`Kim`, `Jeong`/`Jong`, `Lee`/`Ri`).
+//!   * **Cyrillic**: BGN/PCGN-style (`Андреев` → `andreev`, `ж` → `zh`, `х` → `kh`, `я` → `ya`
+//!     where ICAO writes `ia`).
+//!   * **Greek**: simple ELOT-style letters.
+//!   * **Han**: a small table (≈250 characters): the ~100 commonest Chinese surnames, the Hanja
+//!     of common Korean surnames and given-name syllables (金 正 日 成 哲 鐵 永 龍 光 國 男 …) and
+//!     the characters of the Chinese names on the OFAC/UN DPRK entries. Each character has a
+//!     pinyin and a Sino-Korean reading ([`Han::Pinyin`], [`Han::SinoKorean`]): `金正恩` →
+//!     `jin zheng en` / `kim jong un`. Characters outside the table are dropped (the coverage is
+//!     honest, not complete: a Han name with unknown characters loses them).
 //!
-//! Runs of up to four Hangul/Han syllables (a personal name) become one token
-//! per syllable; longer runs (an organisation written without spaces) are
-//! fused into one token.
+//!   Runs of up to four Hangul/Han syllables (a personal name) become one token per syllable;
+//!   longer runs (an organisation written without spaces) are fused into one token.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// How Hangul is romanised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,53 +147,55 @@ pub fn romanise_hangul(s: &str, scheme: Hangul) -> String {
     out
 }
 
-/// Cyrillic letter → Latin (BGN/PCGN-style, lower case). `None` for non-Cyrillic.
-pub fn cyrillic(c: char) -> Option<&'static str> {
-    let lc = c.to_lowercase().next().unwrap_or(c);
-    Some(match lc {
-        'а' => "a",
-        'б' => "b",
-        'в' => "v",
-        'г' => "g",
-        'ґ' => "g",
-        'д' => "d",
-        'е' => "e",
-        'ё' => "e",
-        'є' => "ye",
-        'ж' => "zh",
-        'з' => "z",
-        'и' => "i",
-        'і' => "i",
-        'ї' => "yi",
-        'й' => "y",
-        'к' => "k",
-        'л' => "l",
-        'м' => "m",
-        'н' => "n",
-        'о' => "o",
-        'п' => "p",
-        'р' => "r",
-        'с' => "s",
-        'т' => "t",
-        'у' => "u",
-        'ў' => "w",
-        'ф' => "f",
-        'х' => "kh",
-        'ц' => "ts",
-        'ч' => "ch",
-        'ш' => "sh",
-        'щ' => "shch",
-        'ъ' | 'ь' => "",
-        'ы' => "y",
-        'э' => "e",
-        'ю' => "yu",
-        'я' => "ya",
-        _ => return None,
-    })
+/// A Cyrillic letter (either case) in both schemes, lower case: `(ICAO 9303, matching)`. They
+/// differ where Doc 9303 writes `ie`, `iu`, `ia` and BGN/PCGN `ye`, `yu`, `ya`; ICAO has no reading
+/// of `ў`. `None` for anything else.
+fn cyrillic(c: char) -> Option<(Option<&'static str>, &'static str)> {
+    if !('\u{400}'..='\u{4FF}').contains(&c) {
+        return None;
+    }
+    let both = |latin| Some((Some(latin), latin));
+    match c.to_lowercase().next()? {
+        'а' => both("a"),
+        'б' => both("b"),
+        'в' => both("v"),
+        'г' | 'ґ' => both("g"),
+        'д' => both("d"),
+        'е' | 'ё' | 'э' => both("e"),
+        'є' => Some((Some("ie"), "ye")),
+        'ж' => both("zh"),
+        'з' => both("z"),
+        'и' | 'і' => both("i"),
+        'ї' => Some((Some("i"), "yi")),
+        'й' => Some((Some("i"), "y")),
+        'к' => both("k"),
+        'л' => both("l"),
+        'м' => both("m"),
+        'н' => both("n"),
+        'о' => both("o"),
+        'п' => both("p"),
+        'р' => both("r"),
+        'с' => both("s"),
+        'т' => both("t"),
+        'у' => both("u"),
+        'ў' => Some((None, "w")),
+        'ф' => both("f"),
+        'х' => both("kh"),
+        'ц' => both("ts"),
+        'ч' => both("ch"),
+        'ш' => both("sh"),
+        'щ' => both("shch"),
+        'ъ' => Some((Some("ie"), "")),
+        'ь' => both(""),
+        'ы' => both("y"),
+        'ю' => Some((Some("iu"), "yu")),
+        'я' => Some((Some("ia"), "ya")),
+        _ => None,
+    }
 }
 
 /// Greek letter → Latin (lower case). `None` for non-Greek.
-pub fn greek(c: char) -> Option<&'static str> {
+fn greek(c: char) -> Option<&'static str> {
     let lc = c.to_lowercase().next().unwrap_or(c);
     Some(match lc {
         'α' | 'ά' => "a",
@@ -299,10 +310,10 @@ pub fn han_table_len() -> usize {
     HAN.len()
 }
 
-/// Replace every Hangul, Han, Cyrillic and Greek character of `s` by Latin
-/// letters. Syllabic scripts produce one space-separated token per syllable
-/// for runs of at most four syllables, one fused token for longer runs.
-pub fn to_latin(s: &str, scheme: Scheme) -> String {
+/// `s` with every Hangul, Han, Cyrillic and Greek character replaced by Latin letters in the
+/// matching scheme, before the matcher folds it. Syllabic scripts produce one space-separated token
+/// per syllable for runs of at most four syllables, one fused token for longer runs.
+pub fn for_matching(s: &str, scheme: Scheme) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
@@ -330,7 +341,10 @@ pub fn to_latin(s: &str, scheme: Scheme) -> String {
         }
         if matches!(c, 'υ' | 'ύ') && i > 0 && matches!(chars[i - 1], 'ο' | 'Ο' | 'ό') {
             out.push('u'); // Greek ου
-        } else if let Some(r) = cyrillic(c).or_else(|| greek(c)) {
+        } else if let Some(r) = cyrillic(c)
+            .map(|(_, matching)| matching)
+            .or_else(|| greek(c))
+        {
             out.push_str(r);
         } else {
             out.push(c);
@@ -345,6 +359,50 @@ pub fn has_scheme_dependent(s: &str) -> bool {
     s.chars().any(|c| is_hangul_syllable(c) || is_han(c))
 }
 
+// ---------------------------------------------------------------------------------------------
+// ICAO 9303: zones and name keys.
+// ---------------------------------------------------------------------------------------------
+
+/// A letter in ICAO 9303 Latin, lower case: Cyrillic (Doc 9303 part 3), and the Latin letters that
+/// do not decompose under NFKD.
+fn icao_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ß' => "ss",
+        'Æ' | 'æ' => "ae",
+        'Œ' | 'œ' => "oe",
+        'Ø' | 'ø' => "o",
+        'Þ' | 'þ' => "th",
+        'Ð' | 'ð' | 'Đ' | 'đ' => "d",
+        'Ł' | 'ł' => "l",
+        'ı' => "i",
+        _ => return cyrillic(c)?.0,
+    })
+}
+
+/// A name as an ICAO 9303 machine-readable zone spells it: upper-case ASCII words, diacritics
+/// dropped, Cyrillic transliterated. `None` when the name is written in a script without an ICAO
+/// reading here (Hangul, Han, Arabic…): such a name can be neither matched nor contradicted.
+/// Identity name keys are hashed from these words: the output for a given name never changes.
+pub fn icao_words(name: &str) -> Option<Vec<String>> {
+    let mut folded = String::with_capacity(name.len());
+    for c in name.chars() {
+        if let Some(latin) = icao_letter(c) {
+            folded.extend(latin.chars().map(|l| l.to_ascii_uppercase()));
+            continue;
+        }
+        for d in c.nfkd().filter(|d| !is_combining_mark(*d)) {
+            if d.is_ascii_alphanumeric() {
+                folded.push(d.to_ascii_uppercase());
+            } else if d.is_alphabetic() {
+                return None;
+            } else {
+                folded.push(' ');
+            }
+        }
+    }
+    Some(folded.split_whitespace().map(str::to_owned).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,7 +412,7 @@ mod tests {
         assert_eq!(romanise_hangul("김영철", Hangul::Rr), "gimyeongcheol");
         assert_eq!(romanise_hangul("김영철", Hangul::Mr), "kimyongchol");
         assert_eq!(
-            to_latin("김정은", Scheme::DEFAULT)
+            for_matching("김정은", Scheme::DEFAULT)
                 .split_whitespace()
                 .collect::<Vec<_>>(),
             ["gim", "jeong", "eun"]
@@ -364,7 +422,7 @@ mod tests {
             han: Han::SinoKorean,
         };
         assert_eq!(
-            to_latin("정성화", mr)
+            for_matching("정성화", mr)
                 .split_whitespace()
                 .collect::<Vec<_>>(),
             ["chong", "song", "hwa"]
@@ -378,30 +436,67 @@ mod tests {
     #[test]
     fn cyrillic_greek_han() {
         assert_eq!(
-            to_latin("Андреев Виталий", Scheme::DEFAULT),
+            for_matching("Андреев Виталий", Scheme::DEFAULT),
             "andreev vitaliy"
         );
         assert_eq!(
-            to_latin("Щукин Хрущёв", Scheme::DEFAULT),
+            for_matching("Щукин Хрущёв", Scheme::DEFAULT),
             "shchukin khrushchev"
         );
-        assert_eq!(to_latin("Παπαδόπουλος", Scheme::DEFAULT), "papadopoulos");
+        assert_eq!(
+            for_matching("Παπαδόπουλος", Scheme::DEFAULT),
+            "papadopoulos"
+        );
         let ko = Scheme {
             hangul: Hangul::Mr,
             han: Han::SinoKorean,
         };
         assert_eq!(
-            to_latin("金正恩", ko)
+            for_matching("金正恩", ko)
                 .split_whitespace()
                 .collect::<Vec<_>>(),
             ["kim", "jong", "un"]
         );
         assert_eq!(
-            to_latin("金铁三", Scheme::DEFAULT)
+            for_matching("金铁三", Scheme::DEFAULT)
                 .split_whitespace()
                 .collect::<Vec<_>>(),
             ["jin", "tie", "san"]
         );
         assert!(han_table_len() > 200);
+    }
+
+    #[test]
+    fn names_fold_to_icao_latin() {
+        assert_eq!(
+            icao_words("José Álvarez-Núñez").unwrap(),
+            ["JOSE", "ALVAREZ", "NUNEZ"]
+        );
+        assert_eq!(icao_words("Jürgen Weiß").unwrap(), ["JURGEN", "WEISS"]);
+        assert_eq!(icao_words("Олег Щукин").unwrap(), ["OLEG", "SHCHUKIN"]);
+        assert_eq!(
+            icao_words("ØRSTED Þór Łukasz").unwrap(),
+            ["ORSTED", "THOR", "LUKASZ"]
+        );
+        assert_eq!(icao_words("김영철"), None);
+    }
+
+    #[test]
+    fn the_two_schemes_share_one_cyrillic_table_and_differ_where_their_standards_do() {
+        let icao = |s: &str| icao_words(s).unwrap().join(" ");
+        let matching = |s: &str| for_matching(s, Scheme::DEFAULT);
+        for (cyrillic, doc_9303, bgn) in [
+            ("Юлия", "IULIIA", "yuliya"),
+            ("Євгенія", "IEVGENIIA", "yevgeniya"),
+            ("Їжак", "IZHAK", "yizhak"),
+            ("Подъём", "PODIEEM", "podem"),
+            ("Хрущёв", "KHRUSHCHEV", "khrushchev"),
+        ] {
+            assert_eq!(icao(cyrillic), doc_9303, "{cyrillic}");
+            assert_eq!(matching(cyrillic), bgn, "{cyrillic}");
+        }
+        // Doc 9303 has no reading of the Belarusian short u: the name is not guessed at.
+        assert_eq!(icao_words("Ўладзімір"), None);
+        assert_eq!(matching("Ўладзімір"), "wladzimir");
     }
 }

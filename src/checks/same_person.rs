@@ -1,82 +1,19 @@
-//! Name normalisation shared by the checks: the ICAO 9303 idea of a name (upper-case Latin letters,
-//! diacritics dropped, Cyrillic transliterated) split into comparable tokens.
+//! "Is this the same person?": the one place the checks compare a name with the applicant's.
+//!
+//! * [`holder_similarity`] and [`SAME_PERSON_MIN`]: whether the payout account's holder is the
+//!   applicant, worked out once per application ([`super::Facts::holder_is_applicant`]) for the
+//!   payout check and the sanctions screen alike: the sanctions matcher's similarity, after
+//!   courtesy titles, initials and middle names are dealt with.
+//! * [`share_a_name`]: whether two sets of names share one at all, in ICAO 9303 Latin
+//!   ([`crate::translit::icao_words`]): the document's name against the declared one, the shipping
+//!   recipient against the applicant.
 
 use std::collections::BTreeSet;
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
-
 use crate::intel::sanctions::matcher::name_similarity_str;
 use crate::intel::sanctions::matcher::normalize::fold_with;
-use crate::intel::sanctions::matcher::translit::{self, Han, Scheme};
 use crate::model::Application;
-
-/// ICAO 9303 part 3 transliteration of Cyrillic, and the Latin letters that do not decompose.
-fn transliterate(c: char) -> Option<&'static str> {
-    Some(match c {
-        'ß' => "SS",
-        'Æ' | 'æ' => "AE",
-        'Œ' | 'œ' => "OE",
-        'Ø' | 'ø' => "O",
-        'Þ' | 'þ' => "TH",
-        'Ð' | 'ð' | 'Đ' | 'đ' => "D",
-        'Ł' | 'ł' => "L",
-        'ı' => "I",
-        'А' | 'а' => "A",
-        'Б' | 'б' => "B",
-        'В' | 'в' => "V",
-        'Г' | 'г' | 'Ґ' | 'ґ' => "G",
-        'Д' | 'д' => "D",
-        'Е' | 'е' | 'Ё' | 'ё' | 'Э' | 'э' => "E",
-        'Ж' | 'ж' => "ZH",
-        'З' | 'з' => "Z",
-        'И' | 'и' | 'Й' | 'й' | 'І' | 'і' | 'Ї' | 'ї' => "I",
-        'К' | 'к' => "K",
-        'Л' | 'л' => "L",
-        'М' | 'м' => "M",
-        'Н' | 'н' => "N",
-        'О' | 'о' => "O",
-        'П' | 'п' => "P",
-        'Р' | 'р' => "R",
-        'С' | 'с' => "S",
-        'Т' | 'т' => "T",
-        'У' | 'у' => "U",
-        'Ф' | 'ф' => "F",
-        'Х' | 'х' => "KH",
-        'Ц' | 'ц' => "TS",
-        'Ч' | 'ч' => "CH",
-        'Ш' | 'ш' => "SH",
-        'Щ' | 'щ' => "SHCH",
-        'Ъ' | 'ъ' | 'Є' | 'є' => "IE",
-        'Ы' | 'ы' => "Y",
-        'Ь' | 'ь' => "",
-        'Ю' | 'ю' => "IU",
-        'Я' | 'я' => "IA",
-        _ => return None,
-    })
-}
-
-/// A name reduced to upper-case ASCII tokens, or `None` when it is written in a script this module
-/// cannot transliterate (Hangul, Han…): such a name can be neither matched nor contradicted here.
-pub fn latin_tokens(name: &str) -> Option<Vec<String>> {
-    let mut folded = String::with_capacity(name.len());
-    for c in name.chars() {
-        if let Some(t) = transliterate(c) {
-            folded.push_str(t);
-            continue;
-        }
-        for d in c.nfkd().filter(|d| !is_combining_mark(*d)) {
-            if d.is_ascii_alphanumeric() {
-                folded.push(d.to_ascii_uppercase());
-            } else if d.is_alphabetic() {
-                return None;
-            } else {
-                folded.push(' ');
-            }
-        }
-    }
-    Some(folded.split_whitespace().map(str::to_owned).collect())
-}
+use crate::translit::{self, Han, Scheme, icao_words};
 
 /// Tokens worth comparing (initials say too little) plus each pair of neighbours fused, so that
 /// `Yongchol` meets `YONG CHOL` and `Mary-Ann` meets `MARYANN`.
@@ -97,7 +34,7 @@ pub fn share_a_name<'a>(
     let collect = |names: &mut dyn Iterator<Item = &'a str>| -> Option<BTreeSet<String>> {
         let mut any = false;
         let mut set = BTreeSet::new();
-        for tokens in names.filter_map(latin_tokens).filter(|t| !t.is_empty()) {
+        for tokens in names.filter_map(icao_words).filter(|t| !t.is_empty()) {
             any = true;
             set.extend(comparable(&tokens));
         }
@@ -109,16 +46,17 @@ pub fn share_a_name<'a>(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Same person: is the payout account's holder the applicant?
+// Is the payout account's holder the applicant?
 // ---------------------------------------------------------------------------------------------
 
 /// Two names at least this similar ([`name_similarity_str`], after the initials and middle-name
 /// handling of [`pair_similarity`]) are one person's: the one cut-off for "the payout holder is the
-/// applicant", used by the payout check and by the sanctions screen alike. One person's spellings, with a typo or another
-/// romanisation in any word, score 0.9 and up (`Emilly Carter` 0.98, `Li Wie` / `Li Wei` 0.92,
-/// `Gim Yeong-cheol` / `Kim Yong Chol` 0.97), while one wholly different word in a name of up to
-/// four words scores 0.75 at most (`Kim Yong Su` / `Kim Yong Chol` 0.67), and 0.80 for `Le Van Anh`
-/// / `Nguyen Van Anh`, where the matcher weighs the particle `le` as a connective.
+/// applicant", used by the payout check and by the sanctions screen alike. One person's spellings,
+/// with a typo or another romanisation in any word, score 0.9 and up (`Emilly Carter` 0.98, `Li
+/// Wie` / `Li Wei` 0.92, `Gim Yeong-cheol` / `Kim Yong Chol` 0.97), while one wholly different word
+/// in a name of up to four words scores 0.75 at most (`Kim Yong Su` / `Kim Yong Chol` 0.67), and
+/// 0.80 for `Le Van Anh` / `Nguyen Van Anh`, where the matcher weighs the particle `le` as a
+/// connective.
 pub const SAME_PERSON_MIN: f64 = 0.85;
 
 /// Courtesy titles and sole-trader markers (Ukrainian `ФОП`, Russian `ИП`, `СПД`) that come and go
@@ -277,17 +215,6 @@ pub fn holder_similarity(holder: &str, app: &Application) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_fold_to_icao_latin() {
-        assert_eq!(
-            latin_tokens("José Álvarez-Núñez").unwrap(),
-            ["JOSE", "ALVAREZ", "NUNEZ"]
-        );
-        assert_eq!(latin_tokens("Jürgen Weiß").unwrap(), ["JURGEN", "WEISS"]);
-        assert_eq!(latin_tokens("Олег Щукин").unwrap(), ["OLEG", "SHCHUKIN"]);
-        assert_eq!(latin_tokens("김영철"), None);
-    }
 
     /// Left names, right names, expected answer, why.
     type Case = (
