@@ -385,7 +385,7 @@ pub fn shipping_address_value(ship: &crate::model::ShippingAddress) -> Option<St
 
 /// The linkable attributes (docs/signals.md, "Links"), each as a keyed hash.
 fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
-    use crate::intel::sanctions::matcher::normalise_crypto;
+    use crate::model::payout::normalise_crypto;
     if let Some(payout) = &app.payout {
         if let Some(iban) = payout
             .iban
@@ -491,10 +491,10 @@ pub fn open_phash(keys: &PiiKeys, sealed: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testing::application;
+    use crate::model::testing::application;
 
     fn index(app: &Application, keys: &PiiKeys) -> Identifiers {
-        of(app, &[], crate::checks::testing::now(), keys)
+        of(app, &[], crate::model::testing::now(), keys)
     }
 
     fn keys() -> PiiKeys {
@@ -652,7 +652,7 @@ mod tests {
                 )
             });
             let facts = vec![home(7922); ips.len()];
-            of(&app, &facts, crate::checks::testing::now(), &keys())
+            of(&app, &facts, crate::model::testing::now(), &keys())
         };
         let one = at(&["73.44.12.9", "73.44.12.9"]);
         assert_eq!(one.residential.len(), 1, "one address, once");
@@ -689,7 +689,7 @@ mod tests {
         let facts = vec![home(7922); 3];
         let (first, again) = (
             "2026-10-01T08:00:00Z".parse().unwrap(),
-            crate::checks::testing::now(),
+            crate::model::testing::now(),
         );
         let mut redated = of(&app, &facts, again, &keys());
         redated.redate_residential(&app, &facts, first, &keys());

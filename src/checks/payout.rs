@@ -781,31 +781,6 @@ mod tests {
     }
 
     #[test]
-    fn weak_signals_alone_leave_the_applicant_clear() {
-        let policy = crate::policy::Policy::built_in();
-        for code in [
-            PAY_BANK_COUNTRY_MISMATCH,
-            PAY_BANK_COUNTRY_UNRELATED,
-            PAY_HOLDER_IS_COMPANY,
-            PAY_CRYPTO,
-        ] {
-            assert!(policy.points_for(code) <= 15, "{code} is weak");
-        }
-        for code in [
-            PAY_IBAN_INVALID,
-            PAY_BIC_INVALID,
-            PAY_HOLDER_NAME_MISMATCH,
-            PAY_CRYPTO_STABLECOIN_HIGH_RISK_CHAIN,
-            PAY_CRYPTO_ADDRESS_INVALID,
-            PAY_FREQUENT_CHANGES,
-        ] {
-            let points = policy.points_for(code);
-            assert!((20..40).contains(&points), "{code} is medium: {points}");
-        }
-        assert_eq!(policy.points_for(PAY_BANK_COUNTRY_DPRK), 100);
-    }
-
-    #[test]
     fn evidence_never_quotes_account_identifiers() {
         let iban = "DE89370400440532013001";
         let address = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u";

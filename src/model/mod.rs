@@ -9,6 +9,8 @@ mod ip;
 pub mod mrz;
 pub mod payout;
 mod signal;
+#[cfg(test)]
+pub(crate) mod testing;
 mod verdict;
 mod zone;
 mod zone_table;

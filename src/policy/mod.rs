@@ -312,6 +312,32 @@ mod tests {
     }
 
     #[test]
+    fn the_payout_codes_have_the_strength_their_catalog_entries_say() {
+        use crate::checks::codes::*;
+        let policy = Policy::built_in();
+        for code in [
+            PAY_BANK_COUNTRY_MISMATCH,
+            PAY_BANK_COUNTRY_UNRELATED,
+            PAY_HOLDER_IS_COMPANY,
+            PAY_CRYPTO,
+        ] {
+            assert!(policy.points_for(code) <= 15, "{code} is weak");
+        }
+        for code in [
+            PAY_IBAN_INVALID,
+            PAY_BIC_INVALID,
+            PAY_HOLDER_NAME_MISMATCH,
+            PAY_CRYPTO_STABLECOIN_HIGH_RISK_CHAIN,
+            PAY_CRYPTO_ADDRESS_INVALID,
+            PAY_FREQUENT_CHANGES,
+        ] {
+            let points = policy.points_for(code);
+            assert!((20..40).contains(&points), "{code} is medium: {points}");
+        }
+        assert_eq!(policy.points_for(PAY_BANK_COUNTRY_DPRK), 100);
+    }
+
+    #[test]
     fn the_built_in_policy_gives_points_to_every_catalogued_code() {
         let policy = Policy::built_in();
         for info in codes::CATALOG {

@@ -10,7 +10,7 @@ mod crypto;
 mod iban;
 
 pub use bic::{Bic, BicReason, InvalidBic};
-pub use crypto::{Chain, CryptoAddress, CryptoAsset, InvalidAddress};
+pub use crypto::{Chain, CryptoAddress, CryptoAsset, InvalidAddress, normalise_crypto};
 pub use iban::{Iban, IbanReason, InvalidIban};
 
 use super::Country;

@@ -12,6 +12,7 @@ use super::score::{self, Side};
 use crate::intel::sanctions::model::{
     AliasQuality, Entity, EntityKind, PartialDate, is_short_name,
 };
+use crate::model::payout::normalise_crypto;
 use crate::translit::{self, Scheme};
 
 /// Default match threshold (see the module documentation for how it was chosen).
@@ -293,30 +294,6 @@ fn deletion_hashes(key: &str, out: &mut Vec<u64>) {
             out.push(h);
         }
     }
-}
-
-/// Normalise a crypto address for exact lookup: hex (`0x…`, 40/64-hex) and
-/// bech32 (`bc1…`, `ltc1…`, `tb1…`) addresses are case-insensitive and
-/// lower-cased; base58 and other formats (BTC legacy, TRON `T…`, XMR) are case-sensitive and kept.
-pub fn normalise_crypto(address: &str) -> String {
-    let a = address.trim();
-    let lower = a.to_ascii_lowercase();
-    let is_hex = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_hexdigit());
-    if lower.starts_with("0x") && is_hex(&lower[2..]) {
-        return lower;
-    }
-    if is_hex(&lower) && matches!(lower.len(), 40 | 42 | 64) {
-        return lower;
-    }
-    for hrp in ["bc1", "tb1", "ltc1", "bcrt1"] {
-        if lower.starts_with(hrp) && (a == lower || a == a.to_ascii_uppercase()) {
-            return lower;
-        }
-    }
-    if let Some(rest) = lower.strip_prefix("bitcoincash:") {
-        return rest.to_string();
-    }
-    a.to_string()
 }
 
 /// Same chain family for the optional asset filter (`XBT` = `BTC`; tokens such as

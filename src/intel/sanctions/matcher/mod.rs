@@ -53,7 +53,6 @@ pub mod score;
 
 pub use index::{
     Breakdown, Evidence, Index, KindFilter, Match, Query, REVIEW_THRESHOLD, SearchStats, THRESHOLD,
-    normalise_crypto,
 };
 pub use normalize::{fold, tokens};
 pub use score::name_similarity_str;
