@@ -12,6 +12,7 @@ pub mod intel;
 pub mod lists;
 pub mod metrics;
 pub mod model;
+pub mod names;
 pub mod policy;
 pub mod screening;
 pub mod startup;

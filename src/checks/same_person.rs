@@ -10,9 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::intel::sanctions::matcher::name_similarity_str;
-use crate::intel::sanctions::matcher::normalize::fold_with;
 use crate::model::Application;
+use crate::names::normalize::fold_with;
+use crate::names::similarity::name_similarity_str;
 use crate::translit::{self, Han, Scheme, icao_words};
 
 /// Tokens worth comparing (initials say too little) plus each pair of neighbours fused, so that

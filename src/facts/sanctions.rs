@@ -243,6 +243,6 @@ fn korean_applicant(app: &Application) -> bool {
 
 /// Whether a name carries a legal form or an organisation word (`Ltd`, `Trading`, `Bank`).
 fn names_an_organisation(name: &str) -> bool {
-    use crate::intel::sanctions::matcher::normalize::{TokClass, tokens};
+    use crate::names::normalize::{TokClass, tokens};
     tokens(name).iter().any(|t| t.class != TokClass::Name)
 }

@@ -6,13 +6,15 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
-use super::jaro::jaro_winkler;
-use super::normalize::{TokClass, Token, tokens_with};
-use super::score::{self, Side};
+use super::score;
 use crate::intel::sanctions::model::{
     AliasQuality, Entity, EntityKind, PartialDate, is_short_name,
 };
+use crate::model::normalise_document_number;
 use crate::model::payout::normalise_crypto;
+use crate::names::jaro::jaro_winkler;
+use crate::names::normalize::{TokClass, Token, tokens_with};
+use crate::names::similarity::{self, Side};
 use crate::translit::{self, Scheme};
 
 /// Default match threshold (see the module documentation for how it was chosen).
@@ -392,7 +394,7 @@ impl Index {
         for (ni, (ei, src, toks, weak, short)) in raw_names.into_iter().enumerate() {
             let w: Vec<f32> = toks
                 .iter()
-                .map(|t| score::class_weight(t.class) * idf[vocab[&t.loose] as usize])
+                .map(|t| similarity::class_weight(t.class) * idf[vocab[&t.loose] as usize])
                 .collect();
             let side = Side::new(toks, w);
             for f in &side.fused {
@@ -434,7 +436,7 @@ impl Index {
                 emails.entry(m.trim().to_lowercase()).or_default().push(ei);
             }
             for d in &e.documents {
-                let k = score::normalise_document(&d.number);
+                let k = normalise_document_number(&d.number);
                 if k.len() >= 4 {
                     let v = documents.entry(k).or_default();
                     if v.last() != Some(&ei) {
@@ -515,7 +517,7 @@ impl Index {
     /// compared, case-insensitive; numbers under four characters are not indexed).
     pub fn find_document(&self, number: &str) -> Vec<&Entity> {
         self.documents
-            .get(&score::normalise_document(number))
+            .get(&normalise_document_number(number))
             .map(|v| v.iter().map(|&i| &self.entities[i as usize]).collect())
             .unwrap_or_default()
     }
@@ -542,7 +544,7 @@ impl Index {
             let w: Vec<f32> = toks
                 .iter()
                 .map(|t| {
-                    score::class_weight(t.class)
+                    similarity::class_weight(t.class)
                         * self
                             .vocab
                             .get(&t.loose)
@@ -553,12 +555,12 @@ impl Index {
             for ni in self.candidates(&side, q.kind, &mut stats) {
                 let rec = &self.names[ni as usize];
                 stats.names_scored += 1;
-                let mut s = score::name_similarity(&side, &rec.side);
+                let mut s = similarity::name_similarity(&side, &rec.side);
                 if rec.weak {
-                    s *= score::WEAK_ALIAS_FACTOR;
+                    s *= similarity::WEAK_ALIAS_FACTOR;
                 }
                 if rec.short {
-                    s = s.min(score::SHORT_NAME_CAP);
+                    s = s.min(similarity::SHORT_NAME_CAP);
                 }
                 let e = best.entry(rec.entity).or_insert((s, ni));
                 if s > e.0 {
@@ -569,7 +571,7 @@ impl Index {
         let docs: Vec<String> = q
             .documents
             .iter()
-            .map(|d| score::normalise_document(d))
+            .map(|d| normalise_document_number(d))
             .filter(|d| d.len() >= 4)
             .collect();
         // The published name is copied only for the entries returned.
@@ -685,7 +687,7 @@ impl Index {
                     let id = sc.fuzzy[k];
                     let key = &self.vocab_keys[id as usize];
                     if jaro_winkler(key.as_bytes(), t.loose.as_bytes()) >= 0.84
-                        || score::one_transposition(key.as_bytes(), t.loose.as_bytes())
+                        || similarity::one_transposition(key.as_bytes(), t.loose.as_bytes())
                     {
                         // a fuzzy hit ranks below an exact one
                         hit(sc, &self.postings[id as usize], qi, 0.8 * w, stats);
@@ -769,7 +771,7 @@ fn weigh_facts(q: &Query, docs: &[String], e: &Entity, m: &mut Match) {
     if !docs.is_empty()
         && e.documents
             .iter()
-            .any(|d| docs.contains(&score::normalise_document(&d.number)))
+            .any(|d| docs.contains(&normalise_document_number(&d.number)))
     {
         b.documents = score::DOCUMENT_MATCH;
         m.corroborated_by.push(Evidence::DocumentNumber);
