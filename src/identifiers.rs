@@ -18,8 +18,8 @@ use unicode_normalization::char::is_combining_mark;
 use crate::crypto::PiiKeys;
 use crate::model::IpFacts;
 pub use crate::model::normalise_document_number;
+use crate::model::translit::icao_words;
 use crate::model::{Application, IdentifierKind, unroutable};
-use crate::translit::icao_words;
 
 /// The derivation of index keys this build writes. 1: the first one. 2: a shipping address without a
 /// postal code is keyed with its town, and address words fold diacritics; sessions from residential

@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use super::codes::*;
 use super::{Facts, signal};
 use crate::model::mrz::{FindingKind, Mrz, Sex as MrzSex};
+use crate::model::translit::icao_words;
 use crate::model::{IcaoCode, IdentityDocument, Sex, Signal, normalise_document_number};
-use crate::translit::icao_words;
 
 pub fn check(doc: &IdentityDocument, facts: &Facts, out: &mut Vec<Signal>) {
     let Some(read) = &doc.mrz_read else { return };

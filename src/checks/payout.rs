@@ -15,9 +15,9 @@ use serde_json::json;
 use super::codes::*;
 use super::same_person::SAME_PERSON_MIN;
 use super::{Facts, signal};
+use crate::model::names::normalize::{fold, tokens};
 use crate::model::payout::{Bic, Chain, CryptoAddress, CryptoAsset, Iban, banking_country};
 use crate::model::{Application, Country, Payout, PayoutMethod, Signal};
-use crate::names::normalize::{fold, tokens};
 
 /// `changes_last_90_days` at or above this is frequent: one change (a new bank) and a correction
 /// of it are ordinary; a third account within a quarter is not.

@@ -5,15 +5,15 @@
 //!   payout check and the sanctions screen alike: the sanctions matcher's similarity, after
 //!   courtesy titles, initials and middle names are dealt with.
 //! * [`share_a_name`]: whether two sets of names share one at all, in ICAO 9303 Latin
-//!   ([`crate::translit::icao_words`]): the document's name against the declared one, the shipping
+//!   ([`crate::model::translit::icao_words`]): the document's name against the declared one, the shipping
 //!   recipient against the applicant.
 
 use std::collections::BTreeSet;
 
 use crate::model::Application;
-use crate::names::normalize::fold_with;
-use crate::names::similarity::name_similarity_str;
-use crate::translit::{self, Han, Scheme, icao_words};
+use crate::model::names::normalize::fold_with;
+use crate::model::names::similarity::name_similarity_str;
+use crate::model::translit::{self, Han, Scheme, icao_words};
 
 /// Tokens worth comparing (initials say too little) plus each pair of neighbours fused, so that
 /// `Yongchol` meets `YONG CHOL` and `Mary-Ann` meets `MARYANN`.

@@ -238,11 +238,11 @@ fn korean_applicant(app: &Application) -> bool {
         })
         || std::iter::once(&applicant.full_name)
             .chain(&applicant.other_names)
-            .any(|n| n.chars().any(crate::translit::is_hangul_syllable))
+            .any(|n| n.chars().any(crate::model::translit::is_hangul_syllable))
 }
 
 /// Whether a name carries a legal form or an organisation word (`Ltd`, `Trading`, `Bank`).
 fn names_an_organisation(name: &str) -> bool {
-    use crate::names::normalize::{TokClass, tokens};
+    use crate::model::names::normalize::{TokClass, tokens};
     tokens(name).iter().any(|t| t.class != TokClass::Name)
 }

@@ -1,4 +1,6 @@
-//! The domain model: what the service reasons about, built once from the wire format.
+//! The domain model: what the service reasons about, built once from the wire format, and the pure
+//! rules about its values that every layer shares: how scripts are written in Latin (`translit`),
+//! how alike two names are (`names`), how payout identifiers parse (`payout`).
 
 mod application;
 mod country;
@@ -7,10 +9,12 @@ mod identifier_kind;
 mod intake;
 mod ip;
 pub mod mrz;
+pub mod names;
 pub mod payout;
 mod signal;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod translit;
 mod verdict;
 mod zone;
 mod zone_table;

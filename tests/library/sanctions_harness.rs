@@ -11,7 +11,7 @@ use vetgate::intel::sanctions::model::{
     Entity, EntityKind, LIST_VETGATE_DPRK_IT, parse_iso_partial,
 };
 use vetgate::intel::sanctions::{csv_list, ofac, un};
-use vetgate::names::jaro::jaro_winkler;
+use vetgate::model::names::jaro::jaro_winkler;
 
 /// `../shared` beside the checkout, or `VETGATE_SHARED_DIR`.
 pub fn shared_dir() -> PathBuf {

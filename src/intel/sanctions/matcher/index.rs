@@ -10,12 +10,12 @@ use super::score;
 use crate::intel::sanctions::model::{
     AliasQuality, Entity, EntityKind, PartialDate, is_short_name,
 };
+use crate::model::names::jaro::jaro_winkler;
+use crate::model::names::normalize::{TokClass, Token, tokens_with};
+use crate::model::names::similarity::{self, Side};
 use crate::model::normalise_document_number;
 use crate::model::payout::normalise_crypto;
-use crate::names::jaro::jaro_winkler;
-use crate::names::normalize::{TokClass, Token, tokens_with};
-use crate::names::similarity::{self, Side};
-use crate::translit::{self, Scheme};
+use crate::model::translit::{self, Scheme};
 
 /// Default match threshold (see the module documentation for how it was chosen).
 pub const THRESHOLD: f64 = 0.86;

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! # Pipeline
-//! 1. **Normalisation** ([`crate::names::normalize`], [`crate::translit`]): Hangul (RR and
+//! 1. **Normalisation** ([`crate::model::names::normalize`], [`crate::model::translit`]): Hangul (RR and
 //!    McCune-Reischauer), Cyrillic, Greek and a Han table to Latin; NFKD,
 //!    marks, apostrophes and punctuation folded; abbreviations expanded
 //!    (`Co.`, `Ltd`, `SHPG`, `IT`); each word classified (legal-form suffix,
@@ -20,7 +20,7 @@
 //!    adjacent word pairs to names, and trigrams over the key vocabulary for
 //!    typos. A query visits only the postings of its own words (never the whole
 //!    list) and fully scores at most [`index::MAX_CANDIDATES`] names.
-//! 3. **Score** ([`crate::names::similarity`], then [`score`] for the entry's other facts): weighted Dice over a greedy best-pair alignment of
+//! 3. **Score** ([`crate::model::names::similarity`], then [`score`] for the entry's other facts): weighted Dice over a greedy best-pair alignment of
 //!    words (Jaro-Winkler on the folded word and on its keys), with one fusion
 //!    of adjacent words allowed on either side (`Yong Chol` = `Yongchol`);
 //!    word weights: suffix 0.06, generic 0.35, name 1.0, times an IDF factor

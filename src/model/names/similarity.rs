@@ -4,7 +4,7 @@
 
 use super::jaro::jaro_winkler;
 use super::normalize::{COUNTRY_WORDS, TokClass, Token, tokens_with};
-use crate::translit::{self, Scheme};
+use crate::model::translit::{self, Scheme};
 
 /// Pairs of words less similar than this count as unmatched.
 pub const MIN_PAIR: f64 = 0.78;
@@ -433,7 +433,7 @@ pub fn name_similarity_str(a: &str, b: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::names::normalize::tokens;
+    use crate::model::names::normalize::tokens;
 
     fn side(s: &str) -> Side {
         let t = tokens(s);

@@ -1,7 +1,7 @@
 //! Folding names into comparable tokens.
 //!
 //! [`fold`] turns any name into lower-case ASCII words: transliteration
-//! ([`crate::translit::for_matching`]), Unicode NFKD with combining marks dropped (the
+//! ([`crate::model::translit::for_matching`]), Unicode NFKD with combining marks dropped (the
 //! McCune-Reischauer breves of `Ŏ`/`Ŭ`), apostrophes of every kind removed
 //! (`Ku'k-ryo'l`, `RI U’N SO’NG` → `kuk ryol`, `ri un song`), every other
 //! non-alphanumeric character a separator (hyphens included, so `Yong-chol`
@@ -25,7 +25,7 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::translit::{self, Scheme};
+use crate::model::translit::{self, Scheme};
 
 /// Fold a name to lower-case ASCII words separated by single spaces.
 pub fn fold(s: &str) -> String {
