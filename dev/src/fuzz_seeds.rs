@@ -26,6 +26,10 @@ use vetgate::model::mrz;
 use crate::Generator;
 
 /// Writes every target's seeds under `dir`; returns how many files each target got.
+
+/// The build date every seed database carries, so that the seeds are the same bytes on every run.
+const SEED_EPOCH: u64 = 1_764_000_000;
+
 pub fn write(dir: &Path) -> anyhow::Result<Vec<(&'static str, usize)>> {
     let mut written = Vec::new();
     for (target, seeds) in [
@@ -438,6 +442,7 @@ fn database<'a>(
     records: impl IntoIterator<Item = (&'a str, Mmdb)>,
 ) -> anyhow::Result<Writer> {
     let mut writer = Writer::new(database_type, ip_version)?;
+    writer.build_epoch(SEED_EPOCH);
     for (network, value) in records {
         writer.insert(network, value)?;
     }
@@ -497,7 +502,7 @@ fn mmdb_files() -> anyhow::Result<Seeds> {
 
     for bits in [24u16, 28, 32] {
         let mut city = Writer::new("GeoIP2-City", 6)?;
-        city.record_size(bits)?.build_epoch(1_764_000_000);
+        city.record_size(bits)?.build_epoch(SEED_EPOCH);
         for (net, maxmind, _) in &geo {
             city.insert(*net, maxmind.clone())?;
         }
@@ -505,7 +510,7 @@ fn mmdb_files() -> anyhow::Result<Seeds> {
     }
 
     let mut country = Writer::new("GeoLite2-Country", 4)?;
-    country.build_epoch(1_764_000_000);
+    country.build_epoch(SEED_EPOCH);
     for (net, _, _) in geo.iter().filter(|(net, _, _)| !net.contains(':')) {
         country.insert(
             *net,
@@ -515,6 +520,7 @@ fn mmdb_files() -> anyhow::Result<Seeds> {
     add("country-ipv4", &country)?;
 
     let mut flat = Writer::new("ip-location-db city ipvAll", 6)?;
+    flat.build_epoch(SEED_EPOCH);
     for (net, _, flat_record) in &geo {
         flat.insert(*net, flat_record.clone())?;
     }

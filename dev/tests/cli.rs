@@ -94,3 +94,32 @@ fn fuzz_seeds_writes_a_directory_per_target() {
         );
     }
 }
+
+/// The committed corpora are minimised from these seeds: the same bytes on every run, the `.mmdb`
+/// files' build date included.
+#[test]
+fn fuzz_seeds_are_the_same_bytes_on_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let read_all = |name: &str| -> Vec<(String, Vec<u8>)> {
+        let (success, _, stderr) = vetgate_dev(dir.path(), &[], &["fuzz-seeds", name]);
+        assert!(success, "{stderr}");
+        let mut files = Vec::new();
+        for target in std::fs::read_dir(dir.path().join(name)).unwrap() {
+            let target = target.unwrap().path();
+            for file in std::fs::read_dir(&target).unwrap() {
+                let path = file.unwrap().path();
+                let rel = path.strip_prefix(dir.path().join(name)).unwrap();
+                files.push((rel.display().to_string(), std::fs::read(&path).unwrap()));
+            }
+        }
+        files.sort();
+        files
+    };
+    let first = read_all("first");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let second = read_all("second");
+    assert_eq!(first.len(), second.len());
+    for ((name, a), (_, b)) in first.iter().zip(&second) {
+        assert!(a == b, "{name} differs between two runs");
+    }
+}

@@ -165,7 +165,14 @@ pub async fn load(
         .unwrap_or_default();
     let (upload, force) = match essence.as_str() {
         "multipart/form-data" => {
-            read_multipart(Multipart::new(req.headers(), payload.into_inner()), limit).await?
+            // The same deadline as a JSON body: a trickled upload must not hold a worker.
+            let deadline = state.body_timeout;
+            actix_web::rt::time::timeout(
+                deadline,
+                read_multipart(Multipart::new(req.headers(), payload.into_inner()), limit),
+            )
+            .await
+            .map_err(|_| ApiError::BodyTimeout(deadline.as_secs()))??
         }
         "application/json" => {
             let body = read_body(&req, payload, limit, state.body_timeout).await?;

@@ -57,6 +57,39 @@ async fn a_body_that_trickles_in_gets_408_and_the_server_keeps_serving() {
     assert_eq!(reply.status, 201);
 }
 
+/// A list upload as multipart, trickled: cut off like a JSON body, and no version stored.
+#[actix_web::test]
+async fn a_multipart_list_upload_that_trickles_in_gets_408() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.http_body_timeout_seconds = 1).await;
+    let token = app.token("operator", &["lists:admin"]);
+    let boundary = "trickle-7MA4YWxkTrZu0gW";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\ncsv\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"list\"\r\n\r\nOPS-SLOW\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.csv\"\r\n\r\n\
+         id,kind,name,aliases,dates_of_birth,nationalities,programs,crypto_addresses,source,source_date,notes\r\n\
+         S-1,person,Quentin Marlowe Abernathy,,,,,,src,2026-11-20,\r\n--{boundary}--\r\n"
+    );
+    let head = format!(
+        "POST /v1/admin/lists HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut slow = TcpStream::connect(host_port(&app)).await.unwrap();
+    slow.write_all(head.as_bytes()).await.unwrap();
+    slow.write_all(&body.as_bytes()[..60]).await.unwrap();
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    slow.write_all(&body.as_bytes()[60..61]).await.unwrap();
+    let answer = read_until_close(&mut slow, Duration::from_secs(10)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("/problems/request-timeout"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    let status = app.get(&token, "/v1/admin/lists").await.json();
+    assert!(!status.to_string().contains("OPS-SLOW"), "{status:#}");
+}
+
 #[actix_web::test]
 async fn headers_that_never_finish_are_cut_off() {
     let app = spawn_app_with(Backend::Sqlite, |s| s.http_header_timeout_seconds = 1).await;
