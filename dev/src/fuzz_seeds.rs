@@ -25,11 +25,10 @@ use vetgate::model::mrz;
 
 use crate::Generator;
 
-/// Writes every target's seeds under `dir`; returns how many files each target got.
-
 /// The build date every seed database carries, so that the seeds are the same bytes on every run.
 const SEED_EPOCH: u64 = 1_764_000_000;
 
+/// Writes every target's seeds under `dir`; returns how many files each target got.
 pub fn write(dir: &Path) -> anyhow::Result<Vec<(&'static str, usize)>> {
     let mut written = Vec::new();
     for (target, seeds) in [
