@@ -121,14 +121,14 @@ impl Screener {
             canonical_json,
         } = intake;
         let app = &application;
-        let Gathered {
-            facts,
-            identifiers,
-            linked,
-        } = self
+        let gathered = self
             .facts
             .gather(store, app, &app.external_ref, Arrival::New(received_at))
             .await?;
+        let linked = gathered.linked_applications();
+        let Gathered {
+            facts, identifiers, ..
+        } = gathered;
         let started = Instant::now();
         let (verdict, base_verdict) = assess_with_base(app, &facts, &self.policy, received_at);
         self.metrics.observe_screening(started.elapsed());

@@ -26,7 +26,7 @@ pub async fn reload_intel(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(LISTS_ADMIN)?;
-    if caller.tenant.as_str() != state.operator_tenant {
+    if !caller.is_operator_admin(&state.operator_tenant) {
         return Err(ApiError::Forbidden("lists:admin of the operator tenant"));
     }
     let intel = state.screener.facts.intel.clone();

@@ -55,9 +55,16 @@ pub struct Gathered {
     pub facts: Facts,
     /// The keyed identifiers to index the application under.
     pub identifiers: Identifiers,
+    /// What the index returned for them.
+    pub known: PriorKnowledge,
+}
+
+impl Gathered {
     /// The caller's applications of other identities to screen again once this one is stored
-    /// ([`links::linked_applications`]).
-    pub linked: Vec<String>,
+    /// ([`links::linked_applications`]); only a new submission asks.
+    pub fn linked_applications(&self) -> Vec<String> {
+        links::linked_applications(&self.identifiers, &self.known)
+    }
 }
 
 impl FactsStage {
@@ -114,11 +121,10 @@ impl FactsStage {
             first_received,
             self.limits,
         );
-        let linked = links::linked_applications(&ids, &known);
         Ok(Gathered {
             facts,
             identifiers: ids,
-            linked,
+            known,
         })
     }
 }

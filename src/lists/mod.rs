@@ -65,13 +65,8 @@ impl ListsService {
             .map_err(|e| ListLoadError::Invalid(format!("parser task failed: {e}")))??;
         let report = &parsed.report;
         if scope == ListScope::Global && !force {
-            let previous = self
-                .store
-                .list_versions(None)
-                .await?
-                .into_iter()
-                .find(|v| v.active && v.scope == ListScope::Global && v.list_name == list_name)
-                .map_or(0, |v| v.entries);
+            let versions = self.store.list_versions(None).await?;
+            let previous = active_global(&versions, &list_name).map_or(0, |v| v.entries);
             if !shrink_allowed(report.entries, previous) {
                 return Err(ListLoadError::Shrinks {
                     list: list_name,
@@ -138,10 +133,7 @@ impl ListsService {
                 source: format!("bundled with vetgate {}", env!("CARGO_PKG_VERSION")),
             };
             let sha = upload.content_sha256();
-            let active = stored
-                .iter()
-                .find(|v| v.active && v.scope == ListScope::Global && v.list_name == list_name);
-            let needed = match active {
+            let needed = match active_global(&stored, list_name) {
                 None => true,
                 Some(v) => v.loaded_by == BUNDLED_LOADER && v.content_sha256[..] != sha[..],
             };
@@ -191,6 +183,13 @@ impl ListsService {
             }
         }
     }
+}
+
+/// The active version of a global list, among stored versions.
+fn active_global<'a>(versions: &'a [ListVersionInfo], list: &str) -> Option<&'a ListVersionInfo> {
+    versions
+        .iter()
+        .find(|v| v.active && v.scope == ListScope::Global && v.list_name == list)
 }
 
 /// The snapshot of the store's active versions, `seq` being the newest. CPU-bound.
