@@ -474,6 +474,18 @@ async fn read_body_untimed(
     Ok(body)
 }
 
+/// A JSON request body as a value: malformed JSON is a 400, a member sent twice a 422 naming it.
+pub(super) fn json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    crate::model::json::from_slice_strict(body).map_err(|e| match e {
+        crate::model::json::JsonBodyError::Syntax(e) => {
+            ApiError::MalformedJson(json_error_position(&e))
+        }
+        crate::model::json::JsonBodyError::DuplicateKey { pointer } => {
+            ApiError::InvalidRequest(vec![crate::model::FieldError::duplicate(pointer)])
+        }
+    })
+}
+
 /// serde_json's message without echoing input.
 pub(super) fn json_error_position(err: &serde_json::Error) -> String {
     let what = match err.classify() {

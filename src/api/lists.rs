@@ -11,13 +11,14 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::applications::{json_error_position, read_body};
+use super::applications::{json_body, read_body};
 use super::auth::{Caller, LISTS_ADMIN};
 use super::error::{AuthErrors, Problem, Unauthorized, Unavailable};
 use super::{ApiError, AppState};
 use crate::intel::lists::ListSummary;
 use crate::lists::{self, ListFormat, ListLoadError, ListUpload, LoadOutcome};
 use crate::model::FieldError;
+use crate::model::json::member_pointer;
 use crate::store::{ListScope, ListVersionInfo};
 
 /// A stored version as the status page shows it.
@@ -176,8 +177,7 @@ pub async fn load(
         }
         "application/json" => {
             let body = read_body(&req, payload, limit, state.body_timeout).await?;
-            let value: Value = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::MalformedJson(json_error_position(&e)))?;
+            let value = json_body(&body)?;
             json_upload(&value).map_err(ApiError::InvalidRequest)?
         }
         _ => return Err(ApiError::UnsupportedMediaType),
@@ -263,7 +263,7 @@ fn json_upload(value: &Value) -> Result<(ListUpload, bool), Vec<FieldError>> {
             key.as_str(),
             "format" | "list" | "content" | "file_name" | "force"
         ) {
-            error(&format!("/{key}"), "unknown field".into());
+            error(&member_pointer("", key), "unknown field".into());
         }
     }
     let format = match object.get("format").and_then(Value::as_str) {
@@ -379,7 +379,7 @@ async fn read_multipart(mut form: Multipart, limit: usize) -> Result<(ListUpload
             (_, Some(file_name)) => files.push((file_name, data)),
             (other, None) => {
                 return Err(invalid(
-                    &format!("/{other}"),
+                    &member_pointer("", other),
                     "unknown field: send format, list and the file(s)",
                 ));
             }

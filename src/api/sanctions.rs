@@ -6,13 +6,14 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::applications::{json_error_position, read_body, require_json};
+use super::applications::{json_body, read_body, require_json};
 use super::auth::{Caller, VERDICTS_READ};
 use super::error::{Problem, Unauthorized};
 use super::{ApiError, AppState};
 use crate::checks::sanctions::round3;
 use crate::intel::sanctions::matcher::{KindFilter, Query, REVIEW_THRESHOLD, THRESHOLD};
 use crate::intel::sanctions::model::{EntityKind, parse_iso_partial};
+use crate::model::json::member_pointer;
 use crate::model::{Country, FieldError};
 
 /// The request (`sanctions-search.request.schema.json`).
@@ -88,7 +89,7 @@ fn parse_request(value: &Value) -> Result<Query, Vec<FieldError>> {
             key.as_str(),
             "name" | "date_of_birth" | "country" | "kind" | "limit"
         ) {
-            error(&format!("/{key}"), "unknown field");
+            error(&member_pointer("", key), "unknown field");
         }
     }
     let mut query = Query::name("");
@@ -184,8 +185,7 @@ pub async fn search(
     caller.require(VERDICTS_READ)?;
     require_json(&req)?;
     let body = read_body(&req, payload, state.max_body_bytes, state.body_timeout).await?;
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::MalformedJson(json_error_position(&e)))?;
+    let value = json_body(&body)?;
     let query = parse_request(&value).map_err(ApiError::InvalidRequest)?;
 
     let lists = state.screener.facts.lists.current();

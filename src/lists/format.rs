@@ -78,7 +78,7 @@ impl FromStr for ListFormat {
             .find(|f| f.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown list format {s:?}; expected {}",
+                    "unknown list format; expected {}",
                     ListFormat::names(ListFormat::ALL)
                 )
             })

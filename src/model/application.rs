@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Country, IcaoCode, TimeZoneName};
+use super::{Country, IcaoCode, TimeZoneName, contract};
 
 /// One offending field of a request body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -16,6 +16,16 @@ pub struct FieldError {
     /// RFC 6901 JSON Pointer to the field, e.g. `/applicant/residence/country`.
     pub pointer: String,
     pub detail: String,
+}
+
+impl FieldError {
+    /// A member sent twice in one object.
+    pub fn duplicate(pointer: String) -> FieldError {
+        FieldError {
+            pointer,
+            detail: "is sent more than once: an object's members must be unique".into(),
+        }
+    }
 }
 
 /// Why a body could not become an [`Application`].
@@ -40,6 +50,7 @@ pub struct ApplicationDto {
     #[schema(min_length = 1, max_length = 200)]
     pub external_ref: String,
     /// RFC 3339 instant.
+    #[schema(format = DateTime)]
     pub submitted_at: Option<String>,
     pub applicant: ApplicantDto,
     pub identity_document: Option<IdentityDocumentDto>,
@@ -54,17 +65,27 @@ pub struct ApplicationDto {
 #[serde(deny_unknown_fields)]
 #[schema(as = Applicant)]
 pub struct ApplicantDto {
+    #[schema(min_length = 1, max_length = 300)]
     pub full_name: String,
+    /// Former names, names in another script (e.g. Hangul, Cyrillic, Han), nicknames.
     #[serde(default)]
+    #[schema(schema_with = contract::other_names)]
     pub other_names: Vec<String>,
     /// YYYY-MM-DD
+    #[schema(format = Date)]
     pub date_of_birth: Option<String>,
     /// ISO 3166-1 alpha-2
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub nationality: Option<String>,
+    #[schema(max_length = 320)]
     pub email: Option<String>,
+    /// E.164 preferred, e.g. +14155550100
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     pub residence: ResidenceDto,
+    /// GitHub, LinkedIn, portfolio.
     #[serde(default)]
+    #[schema(schema_with = contract::profile_urls)]
     pub profile_urls: Vec<String>,
 }
 
@@ -73,12 +94,18 @@ pub struct ApplicantDto {
 #[schema(as = Residence)]
 pub struct ResidenceDto {
     /// ISO 3166-1 alpha-2
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub country: String,
+    #[schema(max_length = 100)]
     pub region: Option<String>,
+    #[schema(max_length = 100)]
     pub city: Option<String>,
+    #[schema(max_length = 20)]
     pub postal_code: Option<String>,
+    #[schema(max_length = 300)]
     pub address_line: Option<String>,
     /// IANA zone the applicant says they work in, e.g. America/Chicago
+    #[schema(max_length = 64)]
     pub timezone: Option<String>,
 }
 
@@ -104,18 +131,32 @@ pub enum Sex {
 pub struct IdentityDocumentDto {
     pub kind: DocumentKind,
     /// ISO 3166-1 alpha-2, ISO alpha-3 or an ICAO 9303 special code (D, GBD, UNO, XXA…)
+    #[schema(pattern = r"^([A-Z]{2,3}|D)$")]
     pub issuing_country: String,
+    #[schema(min_length = 1, max_length = 40)]
     pub number: String,
+    #[schema(max_length = 200)]
     pub surname: Option<String>,
+    #[schema(max_length = 200)]
     pub given_names: Option<String>,
+    #[schema(format = Date)]
     pub date_of_birth: Option<String>,
     pub sex: Option<Sex>,
+    /// ISO 3166-1 alpha-2, ISO alpha-3 or an ICAO 9303 special code
+    #[schema(pattern = r"^([A-Z]{2,3}|D)$")]
     pub nationality: Option<String>,
+    #[schema(format = Date)]
     pub issue_date: Option<String>,
+    #[schema(format = Date)]
     pub expiry_date: Option<String>,
-    #[serde(default)]
-    pub mrz: Vec<String>,
+    /// Machine-readable zone lines exactly as read: 2 lines of 44 (TD3 passport), 2 of 36 (TD2) or
+    /// 3 of 30 (TD1 ID card).
+    #[schema(schema_with = contract::mrz_lines)]
+    pub mrz: Option<Vec<String>>,
+    #[schema(pattern = r"^[0-9a-f]{64}$")]
     pub portrait_sha256: Option<String>,
+    /// 64-bit perceptual hash of the portrait, hex
+    #[schema(pattern = r"^[0-9a-f]{16}$")]
     pub portrait_phash: Option<String>,
     pub vendor_check: Option<VendorCheckDto>,
 }
@@ -133,9 +174,11 @@ pub enum VendorStatus {
 #[serde(deny_unknown_fields)]
 #[schema(as = VendorCheck)]
 pub struct VendorCheckDto {
+    #[schema(max_length = 100)]
     pub vendor: Option<String>,
     pub status: Option<VendorStatus>,
     pub liveness_passed: Option<bool>,
+    #[schema(minimum = 0, maximum = 1)]
     pub face_match_score: Option<f64>,
 }
 
@@ -155,18 +198,27 @@ pub enum SessionKind {
 #[schema(as = Session)]
 pub struct SessionDto {
     /// IPv4 or IPv6 literal
+    #[schema(schema_with = contract::ip_literal)]
     pub ip: String,
+    #[schema(format = DateTime)]
     pub observed_at: Option<String>,
     pub kind: Option<SessionKind>,
+    #[schema(max_length = 1000)]
     pub user_agent: Option<String>,
+    #[schema(max_length = 64)]
     pub browser_timezone: Option<String>,
     /// Minutes EAST of UTC (+540 Asia/Seoul).
+    #[schema(minimum = -840, maximum = 840)]
     pub utc_offset_minutes: Option<i64>,
+    #[schema(max_length = 200)]
     pub accept_language: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = contract::keyboard_layouts)]
     pub keyboard_layouts: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = contract::remote_access_tools)]
     pub remote_access_tools: Vec<String>,
+    #[schema(max_length = 200)]
     pub device_id: Option<String>,
     pub webcam_enabled: Option<bool>,
 }
@@ -187,16 +239,27 @@ pub enum PayoutMethod {
 #[schema(as = Payout)]
 pub struct PayoutDto {
     pub method: PayoutMethod,
+    #[schema(max_length = 300)]
     pub account_holder_name: Option<String>,
+    #[schema(max_length = 42)]
     pub iban: Option<String>,
+    #[schema(max_length = 11)]
     pub bic: Option<String>,
+    #[schema(max_length = 40)]
     pub account_number: Option<String>,
+    #[schema(max_length = 20)]
     pub routing_number: Option<String>,
+    #[schema(max_length = 200)]
     pub bank_name: Option<String>,
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub bank_country: Option<String>,
+    #[schema(max_length = 320)]
     pub provider_account_id: Option<String>,
+    #[schema(max_length = 20)]
     pub crypto_asset: Option<String>,
+    #[schema(max_length = 128)]
     pub crypto_address: Option<String>,
+    #[schema(minimum = 0)]
     pub changes_last_90_days: Option<u32>,
 }
 
@@ -204,11 +267,17 @@ pub struct PayoutDto {
 #[serde(deny_unknown_fields)]
 #[schema(as = ShippingAddress)]
 pub struct ShippingAddressDto {
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub country: Option<String>,
+    #[schema(max_length = 100)]
     pub region: Option<String>,
+    #[schema(max_length = 100)]
     pub city: Option<String>,
+    #[schema(max_length = 20)]
     pub postal_code: Option<String>,
+    #[schema(max_length = 300)]
     pub address_line: Option<String>,
+    #[schema(max_length = 300)]
     pub recipient_name: Option<String>,
 }
 
@@ -323,11 +392,19 @@ impl Application {
     /// Parses a request body: `Syntax` when it is not JSON, `Fields` with one entry per offending
     /// field when it is JSON that breaks the contract or carries values the service cannot use.
     pub fn parse(body: &[u8]) -> Result<Application, ParseError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(body).map_err(|e| ParseError::Syntax(e.to_string()))?;
+        let value = super::json::from_slice_strict(body).map_err(|e| match e {
+            super::json::JsonBodyError::Syntax(e) => ParseError::Syntax(e.to_string()),
+            super::json::JsonBodyError::DuplicateKey { pointer } => {
+                ParseError::Fields(vec![FieldError::duplicate(pointer)])
+            }
+        })?;
         Application::from_value(&value)
     }
 
+    /// Checks `value` against the contract ([`contract::violations`]), then gives the values their
+    /// meaning (assigned country codes, real time zones). Both report every offending field, one
+    /// item each: the meaning of the fields the contract accepted is checked even when others broke
+    /// it, as long as what is left still has the contract's shape.
     pub fn from_value(value: &serde_json::Value) -> Result<Application, ParseError> {
         if !value.is_object() {
             return Err(ParseError::Fields(vec![FieldError {
@@ -335,51 +412,64 @@ impl Application {
                 detail: "the application must be a JSON object".into(),
             }]));
         }
-        let dto: ApplicationDto = serde_path_to_error::deserialize(value)
-            .map_err(|e| ParseError::Fields(vec![structural_error(e)]))?;
-        let mut errors = Errors::default();
-        let app = errors.application(dto);
-        if errors.0.is_empty() {
-            Ok(app)
+        let violations = contract::check(value);
+        let readable = if violations.is_empty() {
+            None
         } else {
-            Err(ParseError::Fields(errors.0))
+            match violations.set_aside(value) {
+                Some(rest) => Some(rest),
+                None => return Err(ParseError::Fields(violations.errors)),
+            }
+        };
+        let dto: ApplicationDto =
+            match serde_path_to_error::deserialize(readable.as_ref().unwrap_or(value)) {
+                Ok(dto) => dto,
+                Err(e) if violations.is_empty() => {
+                    return Err(ParseError::Fields(vec![structural_error(e)]));
+                }
+                Err(_) => return Err(ParseError::Fields(violations.errors)),
+            };
+        let mut meaning = Errors::default();
+        let app = meaning.application(dto);
+        if violations.is_empty() && meaning.0.is_empty() {
+            return Ok(app);
         }
+        // One item per field: the contract's word, then the meaning of what it accepted.
+        let mut items = Vec::with_capacity(violations.errors.len() + meaning.0.len());
+        for error in meaning.0 {
+            if !violations.covers(&error.pointer)
+                && !items
+                    .iter()
+                    .any(|e: &FieldError| e.pointer == error.pointer)
+            {
+                items.push(error);
+            }
+        }
+        items.extend(violations.errors);
+        items.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        Err(ParseError::Fields(items))
     }
 }
 
-/// Turns serde's first structural error into a field error, naming the unknown or missing field in
-/// the pointer rather than only its parent.
+/// The first structural error serde met, for a body the contract accepted but the wire types do
+/// not (a number beyond what the field holds). serde's own message quotes the value, so it is not
+/// used.
 fn structural_error(err: serde_path_to_error::Error<serde_json::Error>) -> FieldError {
     let mut pointer = String::new();
     for segment in err.path().iter() {
         match segment {
             serde_path_to_error::Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            serde_path_to_error::Segment::Map { key } => push_token(&mut pointer, key),
+            serde_path_to_error::Segment::Map { key } => match super::json::pointer_token(key) {
+                Some(token) => push_token(&mut pointer, token),
+                None => break,
+            },
             serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
         }
     }
-    let message = err.inner().to_string();
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(&message)
-        .to_owned();
-    let named_field = ["unknown field `", "missing field `"]
-        .iter()
-        .find_map(|prefix| message.strip_prefix(prefix))
-        .and_then(|rest| rest.split('`').next());
-    let detail = match named_field {
-        // serde_path_to_error's path already ends at an unknown field, but not at a missing one.
-        Some(_) if message.starts_with("unknown") => {
-            "unknown field (the contract rejects fields it does not define)".to_owned()
-        }
-        Some(field) => {
-            push_token(&mut pointer, field);
-            "this field is required".to_owned()
-        }
-        None => message,
-    };
-    FieldError { pointer, detail }
+    FieldError {
+        pointer,
+        detail: "has a type or a value this field cannot hold".to_owned(),
+    }
 }
 
 fn push_token(pointer: &mut String, token: &str) {
@@ -474,9 +564,12 @@ impl Errors {
 
     fn instant(&mut self, pointer: &str, value: Option<String>) -> Option<DateTime<Utc>> {
         let value = value?;
+        // chrono also takes a space between date and time; RFC 3339's grammar (and JSON Schema's
+        // date-time) does not.
+        let separated = matches!(value.as_bytes().get(10), Some(b'T' | b't'));
         match DateTime::parse_from_rfc3339(&value) {
-            Ok(t) => Some(t.with_timezone(&Utc)),
-            Err(_) => {
+            Ok(t) if separated => Some(t.with_timezone(&Utc)),
+            _ => {
                 self.push(
                     pointer,
                     "must be an RFC 3339 date-time, e.g. 2026-11-20T15:04:05Z",
@@ -578,9 +671,7 @@ impl Errors {
 
     fn document(&mut self, d: IdentityDocumentDto) -> IdentityDocument {
         let p = "/identity_document";
-        if !d.mrz.is_empty() && !(2..=3).contains(&d.mrz.len()) {
-            self.push(&format!("{p}/mrz"), "must have 2 or 3 lines");
-        }
+        let mrz = d.mrz.unwrap_or_default();
         let vendor_check = d.vendor_check.map(|v| {
             let score = v.face_match_score.filter(|s| {
                 let ok = (0.0..=1.0).contains(s);
@@ -614,11 +705,11 @@ impl Errors {
             nationality: self.icao(&format!("{p}/nationality"), d.nationality),
             issue_date: self.date(&format!("{p}/issue_date"), d.issue_date),
             expiry_date: self.date(&format!("{p}/expiry_date"), d.expiry_date),
-            mrz_read: (!d.mrz.is_empty()).then(|| {
-                let lines: Vec<&str> = d.mrz.iter().map(String::as_str).collect();
+            mrz_read: (!mrz.is_empty()).then(|| {
+                let lines: Vec<&str> = mrz.iter().map(String::as_str).collect();
                 super::mrz::parse(&lines)
             }),
-            mrz: self.list(&format!("{p}/mrz"), d.mrz, 3, 44),
+            mrz: self.list(&format!("{p}/mrz"), mrz, 3, 44),
             portrait_sha256: self.hex::<32>(&format!("{p}/portrait_sha256"), d.portrait_sha256),
             portrait_phash: self
                 .hex::<8>(&format!("{p}/portrait_phash"), d.portrait_phash)
@@ -800,6 +891,81 @@ mod tests {
                 "/sessions/1/utc_offset_minutes",
             ]
         );
+    }
+
+    #[test]
+    fn no_detail_repeats_what_was_sent() {
+        let body = r#"{"external_ref":"a","submitted_at":"Kenji Tanaka",
+            "applicant":{"full_name":["Kenji Tanaka"],"nationality":"Kenji Tanaka","Kenji Tanaka":1,
+            "residence":{"country":"US","timezone":"Kenji Tanaka"}},
+            "identity_document":{"kind":"Kenji Tanaka","issuing_country":"US","number":"1"},
+            "sessions":[{"ip":"Kenji Tanaka","observed_at":"Kenji Tanaka"}],
+            "payout":{"method":"wise","changes_last_90_days":"Kenji Tanaka"}}"#;
+        let errors = fields(body);
+        let text = format!("{errors:?}");
+        assert!(!text.contains("Kenji"), "{text}");
+        let mut got: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                // The unknown member whose name is not a field name: pointed at its object.
+                "/applicant",
+                "/applicant/full_name",
+                "/applicant/nationality",
+                "/applicant/residence/timezone",
+                "/identity_document/kind",
+                "/payout/changes_last_90_days",
+                "/sessions/0/ip",
+                "/sessions/0/observed_at",
+                "/submitted_at",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wrong_shape_does_not_hide_the_meaning_of_the_other_fields() {
+        // A wrong type in a required member, an unassigned country beside it.
+        let body = r#"{"external_ref":"a","applicant":{"full_name":7,"residence":{"country":"ZZ"}},
+            "sessions":[{"ip":5},{"ip":"::1","browser_timezone":"Mars/Olympus"}]}"#;
+        assert_eq!(
+            pointers(body),
+            [
+                "/applicant/full_name",
+                "/applicant/residence/country",
+                "/sessions/0/ip",
+                "/sessions/1/browser_timezone",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_contract_forms_chrono_would_also_take_are_refused() {
+        let base = |extra: &str| {
+            format!(
+                r#"{{"external_ref":"a","applicant":{{"full_name":"A","residence":{{"country":"US"}}}}{extra}}}"#
+            )
+        };
+        assert_eq!(
+            pointers(&base(r#","submitted_at":"2026-11-20 15:04:05Z""#)),
+            ["/submitted_at"]
+        );
+        assert_eq!(
+            pointers(&base(
+                r#","identity_document":{"kind":"passport","issuing_country":"US","number":"1","mrz":[]}"#
+            )),
+            ["/identity_document/mrz"]
+        );
+        assert!(
+            Application::parse(base(r#","submitted_at":"2026-11-20T15:04:05Z""#).as_bytes())
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_member_sent_twice_is_refused() {
+        let body = r#"{"external_ref":"a","applicant":{"full_name":"A","residence":{"country":"US","country":"KP"}}}"#;
+        assert_eq!(pointers(body), ["/applicant/residence/country"]);
     }
 
     #[test]

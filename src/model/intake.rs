@@ -4,6 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use super::application::{Application, FieldError, ParseError};
+use super::json::JsonBodyError;
 
 /// A parsed application and its canonical JSON: the keys sorted (serde_json's map keeps them in
 /// order), so the same document is the same bytes however it was spaced. The canonical bytes are
@@ -31,9 +32,14 @@ fn describe(errors: &[FieldError]) -> String {
 }
 
 impl Intake {
+    /// A member sent twice is refused like any other offending field.
     pub fn from_json(body: &[u8]) -> Result<Intake, IntakeError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(body).map_err(IntakeError::NotJson)?;
+        let value = super::json::from_slice_strict(body).map_err(|e| match e {
+            JsonBodyError::Syntax(e) => IntakeError::NotJson(e),
+            JsonBodyError::DuplicateKey { pointer } => {
+                IntakeError::Invalid(vec![FieldError::duplicate(pointer)])
+            }
+        })?;
         Intake::from_value(&value)
     }
 

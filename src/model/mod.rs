@@ -3,11 +3,13 @@
 //! how alike two names are (`names`), how payout identifiers parse (`payout`).
 
 mod application;
+mod contract;
 mod country;
 mod country_table;
 mod identifier_kind;
 mod intake;
 mod ip;
+pub mod json;
 pub mod mrz;
 pub mod names;
 pub mod payout;

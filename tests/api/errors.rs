@@ -37,7 +37,7 @@ async fn bad_applications_are_refused_with_pointers_and_leave_the_database_untou
         f(&mut v);
         serde_json::to_vec(&v).unwrap()
     };
-    let cases: [(&str, Vec<u8>, &[&str]); 9] = [
+    let cases: [(&str, Vec<u8>, &[&str]); 13] = [
         (
             "unknown field",
             edit(|v| v["applicant"]["favourite_colour"] = "blue".into()),
@@ -93,6 +93,36 @@ async fn bad_applications_are_refused_with_pointers_and_leave_the_database_untou
                 "/sessions/0/ip",
             ],
         ),
+        (
+            "four bad fields of every kind: one item each",
+            edit(|v| {
+                v["applicant"]["full_name"] = json!(["Kenji Tanaka"]);
+                v["applicant"]["residence"]["country"] = "ZZ".into();
+                v["applicant"]["Kenji Tanaka"] = true.into();
+                v["sessions"][0]["observed_at"] = "2026-11-20 09:08:07Z".into();
+            }),
+            &[
+                "/applicant",
+                "/applicant/full_name",
+                "/applicant/residence/country",
+                "/sessions/0/observed_at",
+            ],
+        ),
+        (
+            "an empty MRZ",
+            edit(|v| v["identity_document"]["mrz"] = json!([])),
+            &["/identity_document/mrz"],
+        ),
+        (
+            "a date-time with a space",
+            edit(|v| v["submitted_at"] = "2026-11-20 09:08:07Z".into()),
+            &["/submitted_at"],
+        ),
+        (
+            "a member sent twice",
+            br#"{"external_ref":"dup","applicant":{"full_name":"A B","residence":{"country":"US","country":"KP"}}}"#.to_vec(),
+            &["/applicant/residence/country"],
+        ),
     ];
     for (why, body, pointers) in cases {
         let problem = post(body).await.problem(422);
@@ -110,6 +140,19 @@ async fn bad_applications_are_refused_with_pointers_and_leave_the_database_untou
                 error["detail"].as_str().is_some_and(|d| !d.is_empty()),
                 "{why}"
             );
+        }
+        // Say what was wrong, not what was sent: a wrong value may be somebody's name.
+        let text = problem.to_string();
+        for sent in [
+            "Kenji",
+            "ZZ",
+            "09:08:07",
+            "library_card",
+            "three",
+            "73.44.12",
+            "blue",
+        ] {
+            assert!(!text.contains(sent), "{why}: {sent:?} echoed in {problem}");
         }
     }
     let not_an_object = post(b"[1, 2, 3]".to_vec()).await.problem(422);
@@ -200,5 +243,39 @@ async fn a_tenant_over_its_rate_limit_gets_429_with_retry_after_and_others_do_no
     assert_eq!(
         app.send("GET", "/healthz", None, &[], None).await.status,
         200
+    );
+}
+
+#[actix_web::test]
+async fn every_json_route_refuses_a_member_sent_twice_and_repeats_no_unknown_name() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let token = app.writer("acme");
+    let search = |body: &'static [u8]| {
+        let (app, token) = (&app, &token);
+        async move {
+            app.send(
+                "POST",
+                "/v1/sanctions/search",
+                Some(token),
+                &[("Content-Type", "application/json")],
+                Some(body),
+            )
+            .await
+        }
+    };
+    // serde_json alone would search the last name and never say so.
+    let twice = search(br#"{"name":"Kenji Tanaka","name":"Pak Jin Hyok"}"#)
+        .await
+        .problem(422);
+    assert_eq!(twice["errors"][0]["pointer"], "/name", "{twice}");
+    let unknown = search(br#"{"name":"A B","Kenji Tanaka":1}"#)
+        .await
+        .problem(422);
+    assert_eq!(unknown["errors"][0]["pointer"], "", "{unknown}");
+    assert!(!unknown.to_string().contains("Kenji"), "{unknown}");
+    assert_eq!(
+        search(br#"{"name":"Pak Jin Hyok"}"#).await.status.as_u16(),
+        200,
+        "the same search once is fine"
     );
 }
