@@ -39,6 +39,7 @@ pub struct Metrics {
     screening: Histogram,
     intel_reloads: Family<OutcomeLabels, Counter>,
     rescreens: Family<OutcomeLabels, Counter>,
+    erasures: Counter,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -86,6 +87,12 @@ impl Default for Metrics {
             "Stored applications screened again (list changes, links), by whether the verdict changed",
             rescreens.clone(),
         );
+        let erasures = Counter::default();
+        registry.register(
+            "erasures",
+            "Applications erased on request (DELETE /v1/applications/{id})",
+            erasures.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -94,6 +101,7 @@ impl Default for Metrics {
             screening,
             intel_reloads,
             rescreens,
+            erasures,
         }
     }
 }
@@ -130,6 +138,10 @@ impl Metrics {
         self.intel_reloads
             .get_or_create(&OutcomeLabels { outcome })
             .inc();
+    }
+
+    pub fn count_erasure(&self) {
+        self.erasures.inc();
     }
 
     pub fn count_rescreens(&self, done: u64, changed: u64) {

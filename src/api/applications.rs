@@ -115,6 +115,7 @@ pub struct Links {
     responses(
         (status = 200, description = "Linked applications of the same tenant and the attribute kinds shared", body = Links),
         (status = 404, description = "No such application for this tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Erased on request: the problem document carries the tombstone", body = Problem, content_type = "application/problem+json"),
         AuthErrors,
     ),
     security(("bearer" = []))
@@ -125,12 +126,10 @@ pub async fn links(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(VERDICTS_READ)?;
-    let linked = state
-        .store
-        .tenant(&caller.tenant)
-        .links(&id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let store = state.store.tenant(&caller.tenant);
+    let Some(linked) = store.links(&id).await? else {
+        return Err(super::privacy::missing(&store, &id).await);
+    };
     Ok(HttpResponse::Ok().json(Links {
         id: id.into_inner(),
         items: linked
@@ -152,6 +151,7 @@ pub async fn links(
     responses(
         (status = 200, description = "The latest verdict", body = Verdict),
         (status = 404, description = "No such application for this tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Erased on request: the problem document carries the tombstone", body = Problem, content_type = "application/problem+json"),
         AuthErrors,
     ),
     security(("bearer" = []))
@@ -162,12 +162,10 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(VERDICTS_READ)?;
-    let body = state
-        .store
-        .tenant(&caller.tenant)
-        .latest(&id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let store = state.store.tenant(&caller.tenant);
+    let Some(body) = store.latest(&id).await? else {
+        return Err(super::privacy::missing(&store, &id).await);
+    };
     Ok(HttpResponse::Ok().content_type(JSON).body(body))
 }
 
@@ -201,6 +199,7 @@ pub struct HistoryParams {
         (status = 200, body = History),
         (status = 400, description = "Unusable query parameters", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application for this tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Erased on request: the problem document carries the tombstone", body = Problem, content_type = "application/problem+json"),
         AuthErrors,
     ),
     security(("bearer" = []))
@@ -228,12 +227,10 @@ pub async fn history(
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
     }
-    let (versions, next) = state
-        .store
-        .tenant(&caller.tenant)
-        .history(&id, after, limit)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let store = state.store.tenant(&caller.tenant);
+    let Some((versions, next)) = store.history(&id, after, limit).await? else {
+        return Err(super::privacy::missing(&store, &id).await);
+    };
     let items = versions
         .into_iter()
         .map(raw_json)
@@ -397,7 +394,7 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) ->
     ApiError::BadQuery(vec![ParamError { parameter, detail }]).into()
 }
 
-fn raw_json(bytes: Vec<u8>) -> Result<Box<RawValue>, ApiError> {
+pub(super) fn raw_json(bytes: Vec<u8>) -> Result<Box<RawValue>, ApiError> {
     let text =
         String::from_utf8(bytes).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
     RawValue::from_string(text)

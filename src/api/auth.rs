@@ -17,7 +17,17 @@ use crate::store::TenantId;
 pub const APPLICATIONS_WRITE: &str = "applications:write";
 pub const VERDICTS_READ: &str = "verdicts:read";
 pub const LISTS_ADMIN: &str = "lists:admin";
-pub const SCOPES: &[&str] = &[APPLICATIONS_WRITE, VERDICTS_READ, LISTS_ADMIN];
+/// Erasing applicants on request: a privacy officer's, not every integration's.
+pub const APPLICATIONS_ERASE: &str = "applications:erase";
+/// Reading everything stored about an applicant, decrypted (subject-access requests).
+pub const APPLICATIONS_EXPORT: &str = "applications:export";
+pub const SCOPES: &[&str] = &[
+    APPLICATIONS_WRITE,
+    VERDICTS_READ,
+    LISTS_ADMIN,
+    APPLICATIONS_ERASE,
+    APPLICATIONS_EXPORT,
+];
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::model::FieldError;
-use crate::store::StoreError;
+use crate::store::{StoreError, Tombstone};
 
 /// A query-string parameter that could not be used.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -81,6 +81,9 @@ pub struct Problem {
     /// One entry per offending query parameter (400).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<ParamError>>,
+    /// What is kept of an erased application (410).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tombstone: Option<Tombstone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -139,6 +142,9 @@ pub enum ApiError {
     /// 404, also for another tenant's resources.
     #[error("not found")]
     NotFound,
+    /// 410: the application was erased; what is kept of it.
+    #[error("the application was erased")]
+    Erased(Box<Tombstone>),
     /// 405: a path that exists, with a method it does not take; the methods it takes.
     #[error("method not allowed")]
     MethodNotAllowed(String),
@@ -162,6 +168,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => ("unauthorized", "Unauthorized"),
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
             ApiError::NotFound => ("not-found", "Not found"),
+            ApiError::Erased(_) => ("erased", "Application erased"),
             ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             ApiError::InvalidRequest(_) => ("validation-error", "Invalid request"),
             ApiError::RateLimited(_) => ("rate-limited", "Too many requests"),
@@ -189,6 +196,12 @@ impl ApiError {
             }
             // Never say why a token failed: that helps only someone forging one.
             ApiError::Unauthorized(_) => "A valid bearer token is required.".into(),
+            ApiError::Erased(stone) => format!(
+                "The application was erased on request at {}; only its tombstone is kept.",
+                stone
+                    .erased_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
             ApiError::IntelReloadRefused(problems) => format!(
                 "A database was refused; the loaded ones keep serving: {}",
                 problems.join("; ")
@@ -238,6 +251,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::ListForbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Erased(_) => StatusCode::GONE,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::IntelReloadRefused(_) => StatusCode::CONFLICT,
@@ -272,6 +286,10 @@ impl ResponseError for ApiError {
             },
             parameters: match self {
                 ApiError::BadQuery(params) => Some(params.clone()),
+                _ => None,
+            },
+            tombstone: match self {
+                ApiError::Erased(stone) => Some((**stone).clone()),
                 _ => None,
             },
             request_id,

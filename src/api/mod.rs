@@ -8,6 +8,7 @@ mod error;
 mod health;
 pub mod lists;
 pub mod openapi;
+mod privacy;
 pub mod rate_limit;
 mod sanctions;
 
@@ -68,6 +69,16 @@ fn routes() -> Vec<(&'static str, Method, actix_web::Route)> {
             "/v1/applications/{id}",
             Method::GET,
             web::get().to(applications::get),
+        ),
+        (
+            "/v1/applications/{id}",
+            Method::DELETE,
+            web::delete().to(privacy::erase),
+        ),
+        (
+            "/v1/applications/{id}/export",
+            Method::GET,
+            web::get().to(privacy::export),
         ),
         (
             "/v1/applications/{id}/history",

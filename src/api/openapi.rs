@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, applications, error, health, lists, sanctions};
+use super::{admin, applications, error, health, lists, privacy, sanctions};
 use crate::model;
 
 #[derive(OpenApi)]
@@ -19,6 +19,8 @@ use crate::model;
         applications::get,
         applications::history,
         applications::links,
+        privacy::erase,
+        privacy::export,
         applications::list,
         admin::reload_intel,
         lists::status,
@@ -42,6 +44,9 @@ use crate::model;
         error::ParamError,
         applications::Links,
         applications::LinkView,
+        privacy::Export,
+        crate::store::Tombstone,
+        crate::store::ErasedVersion,
         sanctions::SanctionsSearchRequest,
         sanctions::SanctionsSearchResponse,
         sanctions::SearchMatch,

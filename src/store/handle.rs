@@ -138,6 +138,9 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
+                // Deleted content is overwritten, not only unlinked: an erased applicant's bytes
+                // must not survive in the file (store/erasure.rs).
+                .pragma("secure_delete", "on")
                 // Multi-row inserts with `on conflict` keep a statement journal; in a temporary
                 // file it cost the writer a write system call per page.
                 .pragma("temp_store", "memory");

@@ -13,6 +13,7 @@
 //!   the identifier index.
 
 mod applications;
+mod erasure;
 mod error;
 mod handle;
 mod index;
@@ -25,6 +26,7 @@ mod rescreen;
 mod sql;
 mod writer;
 
+pub use erasure::{ErasedVersion, Erasure, Tombstone};
 pub use error::StoreError;
 pub use handle::{Store, StoreOptions, TenantStore, sqlite_database_exists};
 pub use index::{CLUSTER_COUNT_MAX, IDENTIFIER_MATCHES_MAX};

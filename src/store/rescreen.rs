@@ -79,6 +79,45 @@ pub(crate) async fn enqueue_scope(
 }
 
 /// Queues every stored application, whatever its tenant.
+/// Queues some of a tenant's applications for re-screening, on a connection of the caller's.
+pub(crate) async fn enqueue_ids(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    application_ids: &[&str],
+    cause: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    // One row per application: PostgreSQL refuses a statement that updates a row twice.
+    let mut ids = application_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let count = ids.len();
+    let batch = Batch {
+        table: "rescreen_queue",
+        columns: &[
+            "tenant_id",
+            "application_id",
+            "cause",
+            "min_list_seq",
+            "enqueued_at",
+            "claimed_until",
+        ],
+        values: vec![
+            Column::Text(vec![tenant; count]),
+            Column::Text(ids),
+            Column::Text(vec![cause; count]),
+            Column::Int(vec![0; count]),
+            Column::Int(vec![now; count]),
+            Column::Int(vec![0; count]),
+        ],
+        tail: "on conflict (tenant_id, application_id) do update set claimed_until = 0",
+    };
+    conn.insert_batch(&batch).await
+}
+
 pub(crate) async fn enqueue_all(
     conn: &mut Conn<'_>,
     cause: &str,
@@ -122,34 +161,16 @@ impl Store {
         if application_ids.is_empty() {
             return Ok(());
         }
-        // One row per application: PostgreSQL refuses a statement that updates a row twice.
-        let mut ids: Vec<&str> = application_ids.iter().map(String::as_str).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let now = micros(Utc::now());
-        let count = ids.len();
-        let batch = Batch {
-            table: "rescreen_queue",
-            columns: &[
-                "tenant_id",
-                "application_id",
-                "cause",
-                "min_list_seq",
-                "enqueued_at",
-                "claimed_until",
-            ],
-            values: vec![
-                Column::Text(vec![tenant.as_str(); count]),
-                Column::Text(ids),
-                Column::Text(vec![cause; count]),
-                Column::Int(vec![0; count]),
-                Column::Int(vec![now; count]),
-                Column::Int(vec![0; count]),
-            ],
-            tail: "on conflict (tenant_id, application_id) do update set claimed_until = 0",
-        };
+        let ids: Vec<&str> = application_ids.iter().map(String::as_str).collect();
         let mut lease = self.pools().acquire(Role::Write).await?;
-        lease.conn().insert_batch(&batch).await?;
+        enqueue_ids(
+            &mut lease.conn(),
+            tenant.as_str(),
+            &ids,
+            cause,
+            micros(Utc::now()),
+        )
+        .await?;
         Ok(())
     }
 

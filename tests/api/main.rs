@@ -19,6 +19,7 @@ mod links;
 mod network;
 mod openapi;
 mod payout;
+mod privacy;
 mod sanctions_api;
 mod sanctions_lists;
 mod sanctions_signals;

@@ -1,0 +1,263 @@
+//! Erasing an applicant on request: the sealed application, every sealed verdict body, its
+//! Idempotency-Keys and its identifier index rows are deleted in one transaction, and a tombstone
+//! without personal data or evidence is kept (what existed, what was decided, who erased it).
+//! The applications it was linked to are queued for re-screening, so that links to it disappear
+//! from their verdicts too.
+//!
+//! On SQLite every connection runs with `secure_delete`, so deleted content is overwritten in the
+//! database file, and the WAL is truncated after an erasure (best effort: a reader still holding
+//! an older snapshot keeps it until the next erasure or the next checkpoint). PostgreSQL deletes
+//! the rows; their bytes stay in the table files until `VACUUM` reuses the space, and in backups
+//! until they expire (docs/privacy.md).
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::error::{StoreError, from_micros};
+use super::handle::TenantStore;
+use super::index;
+use super::sql::{Arg, Backend, Conn, Role, micros};
+
+/// What is kept of an erased application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Tombstone {
+    pub id: String,
+    pub external_ref: String,
+    pub received_at: DateTime<Utc>,
+    pub erased_at: DateTime<Utc>,
+    /// The `sub` of the token that erased it.
+    pub erased_by: String,
+    /// Each verdict version it had, oldest first: no evidence, no personal data.
+    pub versions: Vec<ErasedVersion>,
+}
+
+/// The answer to an erasure request.
+pub struct Erasure {
+    pub tombstone: Tombstone,
+    /// False when the application had been erased before.
+    pub erased_now: bool,
+}
+
+/// One verdict version of an erased application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErasedVersion {
+    pub version: i64,
+    pub verdict: String,
+    pub risk_score: i64,
+    pub screened_at: DateTime<Utc>,
+    /// The reason codes of its signals.
+    pub reason_codes: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TombstoneRow {
+    id: String,
+    external_ref: String,
+    received_at: i64,
+    erased_at: i64,
+    erased_by: String,
+    versions_json: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+    verdict: String,
+    risk_score: i64,
+    screened_at: i64,
+    verdict_enc: Vec<u8>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ApplicationRow {
+    external_ref: String,
+    received_at: i64,
+}
+
+/// The part of a stored verdict body a tombstone keeps.
+#[derive(Deserialize)]
+struct Codes {
+    #[serde(default)]
+    signals: Vec<Code>,
+}
+
+#[derive(Deserialize)]
+struct Code {
+    code: String,
+}
+
+impl TombstoneRow {
+    fn into_tombstone(self) -> Result<Tombstone, StoreError> {
+        Ok(Tombstone {
+            versions: serde_json::from_str(&self.versions_json)
+                .map_err(|e| StoreError::Corrupt(format!("tombstone {}: {e}", self.id)))?,
+            received_at: from_micros(self.received_at)?,
+            erased_at: from_micros(self.erased_at)?,
+            id: self.id,
+            external_ref: self.external_ref,
+            erased_by: self.erased_by,
+        })
+    }
+}
+
+async fn tombstone(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<TombstoneRow>, sqlx::Error> {
+    conn.fetch_optional(
+        "select id, external_ref, received_at, erased_at, erased_by, versions_json \
+         from tombstones where tenant_id = $1 and id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await
+}
+
+impl TenantStore<'_> {
+    /// The tombstone of an erased application of this tenant.
+    pub async fn tombstone(&self, id: &str) -> Result<Option<Tombstone>, StoreError> {
+        let mut lease = self.store().pools().acquire(Role::Read).await?;
+        tombstone(&mut lease.conn(), self.tenant_id().as_str(), id)
+            .await?
+            .map(TombstoneRow::into_tombstone)
+            .transpose()
+    }
+
+    /// The kinds of identifier one of this tenant's applications is indexed under, sorted.
+    pub async fn indexed_kinds(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        let mut lease = self.store().pools().acquire(Role::Read).await?;
+        Ok(lease
+            .conn()
+            .scalars(
+                "select distinct kind from identifiers where tenant_id = $1 and application_id = $2 \
+                 order by kind",
+                &[self.tenant_id().as_str().into(), id.into()],
+            )
+            .await?)
+    }
+
+    /// Erases one of this tenant's applications and returns its tombstone; erasing it again returns
+    /// the same tombstone (`Erasure::erased_now` false). `None` when the tenant never had it.
+    pub async fn erase(
+        &self,
+        id: &str,
+        erased_by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Erasure>, StoreError> {
+        let tenant = self.tenant_id().as_str();
+        // As stored: the first answer and a repeated one show the same instant.
+        let now = now.trunc_subsecs(6);
+        let mut tx = self.store().pools().begin().await?;
+        let mut conn = tx.conn();
+        if let Some(done) = tombstone(&mut conn, tenant, id).await? {
+            return Ok(Some(Erasure {
+                tombstone: done.into_tombstone()?,
+                erased_now: false,
+            }));
+        }
+        // Locks the row where writers run in parallel: a re-submission waits, then finds no
+        // application under the reference and stores a new one.
+        if super::applications::version_for_update(&mut conn, tenant, id)
+            .await?
+            .is_none()
+        {
+            return Ok(None);
+        }
+        let application: ApplicationRow = conn
+            .fetch_optional(
+                "select external_ref, received_at from applications where tenant_id = $1 and id = $2",
+                &[tenant.into(), id.into()],
+            )
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("application {id} vanished")))?;
+        let rows: Vec<VersionRow> = conn
+            .fetch_all(
+                "select version, verdict, risk_score, screened_at, verdict_enc from verdicts \
+                 where tenant_id = $1 and application_id = $2 order by version",
+                &[tenant.into(), id.into()],
+            )
+            .await?;
+        let mut versions = Vec::with_capacity(rows.len());
+        for row in rows {
+            let body = self.keys().open(&row.verdict_enc)?;
+            let codes: Codes = serde_json::from_slice(&body)
+                .map_err(|e| StoreError::Corrupt(format!("verdict of {id}: {e}")))?;
+            versions.push(ErasedVersion {
+                version: row.version,
+                verdict: row.verdict,
+                risk_score: row.risk_score,
+                screened_at: from_micros(row.screened_at)?,
+                reason_codes: codes.signals.into_iter().map(|c| c.code).collect(),
+            });
+        }
+        let linked: Vec<String> = index::links(&mut conn, tenant, id)
+            .await?
+            .into_iter()
+            .map(|row| row.application_id)
+            .collect();
+        let args: [Arg<'_>; 2] = [tenant.into(), id.into()];
+        for statement in [
+            "delete from identifiers where tenant_id = $1 and application_id = $2",
+            "delete from verdicts where tenant_id = $1 and application_id = $2",
+            "delete from idempotency_keys where tenant_id = $1 and application_id = $2",
+            "delete from rescreen_queue where tenant_id = $1 and application_id = $2",
+            "delete from applications where tenant_id = $1 and id = $2",
+        ] {
+            conn.execute(statement, &args).await?;
+        }
+        let stone = Tombstone {
+            id: id.to_owned(),
+            external_ref: application.external_ref,
+            received_at: from_micros(application.received_at)?,
+            erased_at: now,
+            erased_by: erased_by.to_owned(),
+            versions,
+        };
+        let versions_json = serde_json::to_string(&stone.versions)
+            .map_err(|e| StoreError::Corrupt(format!("tombstone of {id}: {e}")))?;
+        conn.execute(
+            "insert into tombstones (id, tenant_id, external_ref, received_at, erased_at, \
+             erased_by, versions_json) values ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                id.into(),
+                tenant.into(),
+                stone.external_ref.as_str().into(),
+                application.received_at.into(),
+                micros(now).into(),
+                erased_by.into(),
+                versions_json.as_str().into(),
+            ],
+        )
+        .await?;
+        // Their links to it are gone.
+        let linked: Vec<&str> = linked.iter().map(String::as_str).collect();
+        super::rescreen::enqueue_ids(&mut conn, tenant, &linked, "links", micros(now)).await?;
+        tx.commit().await?;
+        self.store().truncate_wal().await;
+        Ok(Some(Erasure {
+            tombstone: stone,
+            erased_now: true,
+        }))
+    }
+}
+
+impl super::handle::Store {
+    /// Starts SQLite's WAL over, so that page images written before an erasure do not outlive it
+    /// there. Nothing to do on PostgreSQL.
+    pub(crate) async fn truncate_wal(&self) {
+        if self.pools().backend() != Backend::Sqlite {
+            return;
+        }
+        let result = match self.pools().acquire(Role::Write).await {
+            Ok(mut lease) => lease
+                .conn()
+                .execute("pragma wal_checkpoint(truncate)", &[])
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(err) = result {
+            tracing::warn!(error = %err, "truncating the WAL after an erasure failed");
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! Data-subject requests: erasure leaves nothing of the applicant behind, export gives back
+//! everything stored.
+
+use serde_json::{Value, json};
+use sqlx::Connection;
+
+use crate::helpers::*;
+use crate::sanctions_api::eventually;
+
+on_both_backends!(an_erased_application_leaves_no_bytes_behind_and_answers_410);
+
+/// The contract's clean example with its own reference, document and contacts.
+fn applicant(external_ref: &str, name: &str, phone: &str) -> Value {
+    let mut a = contract_example("clean-us-applicant.json");
+    a["external_ref"] = external_ref.into();
+    a["applicant"]["full_name"] = name.into();
+    a["applicant"]["phone"] = phone.into();
+    a["applicant"]["email"] = format!("{external_ref}@example.org").into();
+    a["identity_document"]["number"] = format!("X{}", external_ref.len() * 7919).into();
+    a["identity_document"]["surname"] = json!(null);
+    a["identity_document"]["given_names"] = json!(null);
+    let object = a["identity_document"].as_object_mut().unwrap();
+    object.remove("mrz");
+    object.remove("portrait_sha256");
+    object.remove("portrait_phash");
+    a
+}
+
+/// Every sealed or hashed byte string stored for one application: its sealed application and
+/// verdicts, and its index rows' keys and sealed details that no other application shares.
+async fn stored_bytes(url: &str, id: &str) -> Vec<Vec<u8>> {
+    let queries = [
+        "select application_enc from applications where id = $1",
+        "select verdict_enc from verdicts where application_id = $1",
+        "select key_hash from identifiers i where application_id = $1 and not exists \
+         (select 1 from identifiers o where o.key_hash = i.key_hash and o.application_id <> $1)",
+        "select detail_enc from identifiers where application_id = $1 and detail_enc is not null",
+    ];
+    let mut found = Vec::new();
+    if url.starts_with("sqlite") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        for q in queries {
+            found.extend(
+                sqlx::query_scalar::<_, Vec<u8>>(q)
+                    .bind(id)
+                    .fetch_all(&mut conn)
+                    .await
+                    .unwrap(),
+            );
+        }
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        for q in queries {
+            found.extend(
+                sqlx::query_scalar::<_, Vec<u8>>(q)
+                    .bind(id)
+                    .fetch_all(&mut conn)
+                    .await
+                    .unwrap(),
+            );
+        }
+    }
+    found
+}
+
+/// Which of `needles` still appear anywhere: in the SQLite database and WAL files, or in any
+/// binary column of any PostgreSQL table.
+async fn surviving(url: &str, needles: &[Vec<u8>]) -> usize {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let mut haystacks = Vec::new();
+        for suffix in ["", "-wal"] {
+            if let Ok(bytes) = std::fs::read(format!("{path}{suffix}")) {
+                haystacks.push(bytes);
+            }
+        }
+        needles
+            .iter()
+            .filter(|needle| {
+                haystacks
+                    .iter()
+                    .any(|h| h.windows(needle.len()).any(|w| w == needle.as_slice()))
+            })
+            .count()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        let columns: Vec<(String, String)> = sqlx::query_as(
+            "select table_name::text, column_name::text from information_schema.columns \
+             where table_schema = 'public' and data_type = 'bytea'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        assert!(columns.len() >= 5, "{columns:?}");
+        let mut count = 0;
+        for needle in needles {
+            for (table, column) in &columns {
+                let sql = format!(
+                    "select count(*) from {table} where position($1::bytea in {column}) > 0"
+                );
+                let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .bind(needle)
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap();
+                if n > 0 {
+                    count += 1;
+                    break;
+                }
+            }
+        }
+        count
+    }
+}
+
+async fn an_erased_application_leaves_no_bytes_behind_and_answers_410(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    let officer = app.token("acme", &["applications:erase", "applications:export"]);
+
+    // A: rejected (a payout account at a North Korean bank); B: another identity on A's phone.
+    let mut a = applicant("erase-me", "Li Wei", "+1 312 555 0199");
+    a["payout"]["account_holder_name"] = "Li Wei".into();
+    a["payout"]["bank_country"] = json!(null);
+    a["payout"]["bic"] = "FTBDKPPY".into();
+    let a = app.submit(&writer, &a).await.json();
+    assert_eq!(a["verdict"], "reject", "{a:#}");
+    let a_id = a["id"].as_str().unwrap().to_owned();
+    let b = app
+        .submit(
+            &writer,
+            &applicant("linked", "Maria Gonzalez", "+1 312 555 0199"),
+        )
+        .await
+        .json();
+    let b_id = b["id"].as_str().unwrap().to_owned();
+    assert!(
+        codes(&b).contains(&"LNK_LINKED_TO_REJECTED".to_owned()),
+        "{b:#}"
+    );
+
+    // The subject-access export: everything stored, decrypted.
+    let export = app
+        .get(&officer, &format!("/v1/applications/{a_id}/export"))
+        .await
+        .json();
+    assert_eq!(export["application"]["applicant"]["full_name"], "Li Wei");
+    assert_eq!(export["verdicts"].as_array().unwrap().len(), 1);
+    assert!(
+        export["indexed_as"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("phone")),
+        "{export:#}"
+    );
+    // Only the privacy scopes erase and export, and only in the tenant.
+    let path = format!("/v1/applications/{a_id}");
+    app.send("DELETE", &path, Some(&writer), &[], None)
+        .await
+        .problem(403);
+    app.get(&writer, &format!("{path}/export"))
+        .await
+        .problem(403);
+    let outsider = app.token("globex", &["applications:erase", "applications:export"]);
+    app.send("DELETE", &path, Some(&outsider), &[], None)
+        .await
+        .problem(404);
+
+    let before = stored_bytes(&app.db.url, &a_id).await;
+    assert!(before.len() >= 4, "{} byte strings", before.len());
+    assert_eq!(surviving(&app.db.url, &before).await, before.len());
+
+    let erased = app.send("DELETE", &path, Some(&officer), &[], None).await;
+    assert_eq!(
+        erased.status.as_u16(),
+        200,
+        "{}",
+        String::from_utf8_lossy(&erased.body)
+    );
+    let tombstone = erased.json();
+    assert_eq!(tombstone["id"], a_id.as_str());
+    assert_eq!(tombstone["external_ref"], "erase-me");
+    assert_eq!(tombstone["erased_by"], "test");
+    assert_eq!(tombstone["versions"][0]["verdict"], "reject");
+    assert!(
+        tombstone["versions"][0]["reason_codes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("PAY_BANK_COUNTRY_DPRK")),
+        "{tombstone:#}"
+    );
+    assert!(!tombstone.to_string().contains("Li Wei"), "{tombstone:#}");
+
+    // Nothing of it is left in the database files or tables.
+    assert_eq!(
+        surviving(&app.db.url, &before).await,
+        0,
+        "sealed or hashed bytes of the erased application survive"
+    );
+
+    // Idempotent; every read answers 410 with the tombstone.
+    let again = app
+        .send("DELETE", &path, Some(&officer), &[], None)
+        .await
+        .json();
+    assert_eq!(again, tombstone);
+    for read in [
+        path.clone(),
+        format!("{path}/history"),
+        format!("{path}/links"),
+    ] {
+        let gone = app.get(&writer, &read).await.problem(410);
+        assert_eq!(gone["type"], "/problems/erased", "{read}");
+        assert_eq!(gone["tombstone"], tombstone, "{read}");
+    }
+    app.get(&officer, &format!("{path}/export"))
+        .await
+        .problem(410);
+
+    // B no longer links to it: re-screened without the link.
+    eventually(
+        "the linked application is re-screened without the link",
+        || async {
+            let latest = app
+                .get(&writer, &format!("/v1/applications/{b_id}"))
+                .await
+                .json();
+            !codes(&latest).iter().any(|c| c.starts_with("LNK_"))
+        },
+    )
+    .await;
+    let links = app
+        .get(&writer, &format!("/v1/applications/{b_id}/links"))
+        .await
+        .json();
+    assert_eq!(links["items"], json!([]), "{links:#}");
+
+    // The reference is free again: a new application.
+    let mut again = applicant("erase-me", "Li Wei", "+1 312 555 0100");
+    again["applicant"]["email"] = "new@example.org".into();
+    let reply = app.submit(&writer, &again).await;
+    assert_eq!(reply.status.as_u16(), 201);
+    assert_ne!(reply.json()["id"], a_id.as_str());
+
+    let metrics = app.send("GET", "/metrics", None, &[], None).await;
+    let text = String::from_utf8_lossy(&metrics.body);
+    assert!(text.contains("vetgate_erasures_total 1"), "{text}");
+}
