@@ -103,6 +103,10 @@ pub struct Settings {
     pub lists_un_url: String,
     pub lists_max_upload_bytes: usize,
     pub rescreen_batch: usize,
+    pub retention_days: u32,
+    #[serde(deserialize_with = "string_like")]
+    pub retention_tenant_days: String,
+    pub retention_sweep_seconds: u64,
     pub links_cluster_max: usize,
     pub rate_limit_per_minute: u32,
     pub log: String,
@@ -144,6 +148,9 @@ impl Default for Settings {
             lists_un_url: "https://scsanctions.un.org/resources/xml/en/consolidated.xml".into(),
             lists_max_upload_bytes: 64 * 1024 * 1024,
             rescreen_batch: 64,
+            retention_days: 0,
+            retention_tenant_days: String::new(),
+            retention_sweep_seconds: 3600,
             links_cluster_max: 4,
             rate_limit_per_minute: 0,
             log: "info".into(),
@@ -338,6 +345,21 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         help: "Applications one re-screen step claims and stores in one transaction.",
     },
     SettingDoc {
+        env: "VETGATE_RETENTION_DAYS",
+        default: "0 (keep)",
+        help: "Erase applications the platform has not submitted or re-submitted for this many days (docs/privacy.md).",
+    },
+    SettingDoc {
+        env: "VETGATE_RETENTION_TENANT_DAYS",
+        default: "(none)",
+        help: "Per-tenant retention overriding VETGATE_RETENTION_DAYS, e.g. `acme=30,globex=0` (0: keep).",
+    },
+    SettingDoc {
+        env: "VETGATE_RETENTION_SWEEP_SECONDS",
+        default: "3600",
+        help: "How often an instance looks for applications past their retention period.",
+    },
+    SettingDoc {
         env: "VETGATE_RATE_LIMIT_PER_MINUTE",
         default: "0 (off)",
         help: "Requests one tenant may make per minute on one instance (burst: one minute's worth); over it, 429 with Retry-After.",
@@ -451,6 +473,12 @@ impl Settings {
             return Err(ConfigError::Invalid(format!(
                 "VETGATE_SHARED_TENANTS: {bad:?} is not a tenant id"
             )));
+        }
+        crate::retention::RetentionPolicy::from_settings(self)?;
+        if self.retention_sweep_seconds == 0 {
+            return Err(ConfigError::Invalid(
+                "VETGATE_RETENTION_SWEEP_SECONDS must be at least 1".into(),
+            ));
         }
         if self.jwt_secret.is_some() && self.jwt_public_key.is_some() {
             return Err(ConfigError::Invalid(

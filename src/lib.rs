@@ -13,6 +13,7 @@ pub mod lists;
 pub mod metrics;
 pub mod model;
 pub mod policy;
+pub mod retention;
 pub mod screening;
 pub mod startup;
 pub mod store;

@@ -39,7 +39,12 @@ pub struct Metrics {
     screening: Histogram,
     intel_reloads: Family<OutcomeLabels, Counter>,
     rescreens: Family<OutcomeLabels, Counter>,
-    erasures: Counter,
+    erasures: Family<ReasonLabels, Counter>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabels {
+    reason: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -87,10 +92,10 @@ impl Default for Metrics {
             "Stored applications screened again (list changes, links), by whether the verdict changed",
             rescreens.clone(),
         );
-        let erasures = Counter::default();
+        let erasures = Family::<ReasonLabels, Counter>::default();
         registry.register(
             "erasures",
-            "Applications erased on request (DELETE /v1/applications/{id})",
+            "Applications erased, by reason: request (DELETE /v1/applications/{id}) or retention",
             erasures.clone(),
         );
         Metrics {
@@ -140,8 +145,9 @@ impl Metrics {
             .inc();
     }
 
-    pub fn count_erasure(&self) {
-        self.erasures.inc();
+    /// `reason`: `request` or `retention`.
+    pub fn count_erasure(&self, reason: &'static str) {
+        self.erasures.get_or_create(&ReasonLabels { reason }).inc();
     }
 
     pub fn count_rescreens(&self, done: u64, changed: u64) {

@@ -54,6 +54,15 @@ impl Application {
                 settings.rescreen_batch.max(1),
             ),
         ];
+        let retention = crate::retention::RetentionPolicy::from_settings(settings)?;
+        if retention.is_active() {
+            tasks.push(spawn_retention(
+                store.clone(),
+                retention,
+                Duration::from_secs(settings.retention_sweep_seconds),
+                state.metrics.clone(),
+            ));
+        }
         if store.needs_reindex().await? {
             tasks.push(spawn_reindex(store.clone(), state.screener.clone()));
         }
@@ -187,6 +196,31 @@ fn spawn_rescreen_worker(store: Store, screener: Screener, batch: usize) -> Task
                     tracing::debug!(done, changed, "re-screen batch stored");
                 }
                 Err(err) => tracing::warn!(error = %err, "storing re-screen results failed"),
+            }
+        }
+    })
+}
+
+/// Erases applications past their retention period, at start and then every `every`.
+fn spawn_retention(
+    store: Store,
+    policy: crate::retention::RetentionPolicy,
+    every: Duration,
+    metrics: Arc<Metrics>,
+) -> Task {
+    actix_web::rt::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match crate::retention::sweep(&store, &policy, chrono::Utc::now(), &metrics).await {
+                Ok(0) => {}
+                Ok(erased) => {
+                    tracing::info!(erased, "retention: applications past their period erased")
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "retention sweep failed; retrying at the next one")
+                }
             }
         }
     })

@@ -56,7 +56,7 @@ pub async fn erase(
             by = caller.subject,
             "application erased"
         );
-        state.metrics.count_erasure();
+        state.metrics.count_erasure("request");
     }
     Ok(HttpResponse::Ok().json(erasure.tombstone))
 }

@@ -258,6 +258,7 @@ pub(crate) async fn insert_new(
             "version",
             "application_enc",
             "base_verdict",
+            "last_submitted_at",
         ],
         values: vec![
             Column::Text(rows.iter().map(|r| r.id).collect()),
@@ -270,6 +271,7 @@ pub(crate) async fn insert_new(
             Column::Int(vec![1; rows.len()]),
             Column::Blob(rows.iter().map(|r| r.application_enc).collect()),
             Column::Text(rows.iter().map(|r| r.base_verdict).collect()),
+            Column::Int(rows.iter().map(|r| r.received_at).collect()),
         ],
         tail: "on conflict (tenant_id, external_ref) do nothing returning id",
     };
@@ -293,8 +295,9 @@ pub(crate) async fn update_resubmitted(
     row: &Resubmission<'_>,
 ) -> Result<(), sqlx::Error> {
     conn.execute(
-        "update applications set updated_at = $1, verdict = $2, risk_score = $3, version = $4, \
-         application_enc = $5, base_verdict = $6 where tenant_id = $7 and id = $8",
+        "update applications set updated_at = $1, last_submitted_at = $1, verdict = $2, \
+         risk_score = $3, version = $4, application_enc = $5, base_verdict = $6 \
+         where tenant_id = $7 and id = $8",
         &[
             row.updated_at.into(),
             row.verdict.into(),

@@ -242,6 +242,63 @@ impl TenantStore<'_> {
 }
 
 impl super::handle::Store {
+    /// Up to `limit` applications (tenant, id) last submitted before their tenant's cut-off, oldest
+    /// first within each cut-off.
+    pub async fn expired_applications(
+        &self,
+        cutoffs: &crate::retention::Cutoffs,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        let mut conn = lease.conn();
+        let mut found: Vec<(String, String)> = Vec::new();
+        for (tenant, cutoff) in &cutoffs.tenants {
+            let Some(cutoff) = cutoff else { continue };
+            let room = limit - found.len() as i64;
+            if room <= 0 {
+                return Ok(found);
+            }
+            found.extend(
+                conn.fetch_all::<(String, String)>(
+                    "select tenant_id, id from applications \
+                     where tenant_id = $1 and last_submitted_at < $2 \
+                     order by last_submitted_at limit $3",
+                    &[tenant.as_str().into(), micros(*cutoff).into(), room.into()],
+                )
+                .await?,
+            );
+        }
+        let Some(cutoff) = cutoffs.default else {
+            return Ok(found);
+        };
+        let room = limit - found.len() as i64;
+        if room <= 0 {
+            return Ok(found);
+        }
+        // Tenants with a period of their own are not under the default one.
+        let own: Vec<&str> = cutoffs.tenants.iter().map(|(t, _)| t.as_str()).collect();
+        let excluded = if own.is_empty() {
+            String::new()
+        } else {
+            let marks: Vec<String> = (0..own.len()).map(|i| format!("${}", i + 3)).collect();
+            format!(" and tenant_id not in ({})", marks.join(", "))
+        };
+        let sql = format!(
+            "select tenant_id, id from applications where last_submitted_at < $1{excluded} \
+             order by last_submitted_at limit $2"
+        );
+        let args: Vec<Arg<'_>> = [micros(cutoff).into(), room.into()]
+            .into_iter()
+            .chain(own.iter().map(|t| Arg::from(*t)))
+            .collect();
+        // Audited: only numbered placeholders are generated; every value is bound.
+        found.extend(
+            conn.fetch_all::<(String, String)>(sqlx::AssertSqlSafe(sql), &args)
+                .await?,
+        );
+        Ok(found)
+    }
+
     /// Starts SQLite's WAL over, so that page images written before an erasure do not outlive it
     /// there. Nothing to do on PostgreSQL.
     pub(crate) async fn truncate_wal(&self) {

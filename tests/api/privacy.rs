@@ -7,7 +7,10 @@ use sqlx::Connection;
 use crate::helpers::*;
 use crate::sanctions_api::eventually;
 
-on_both_backends!(an_erased_application_leaves_no_bytes_behind_and_answers_410);
+on_both_backends!(
+    an_erased_application_leaves_no_bytes_behind_and_answers_410,
+    applications_past_their_retention_period_are_erased_per_tenant,
+);
 
 /// The contract's clean example with its own reference, document and contacts.
 fn applicant(external_ref: &str, name: &str, phone: &str) -> Value {
@@ -243,5 +246,88 @@ async fn an_erased_application_leaves_no_bytes_behind_and_answers_410(backend: B
 
     let metrics = app.send("GET", "/metrics", None, &[], None).await;
     let text = String::from_utf8_lossy(&metrics.body);
-    assert!(text.contains("vetgate_erasures_total 1"), "{text}");
+    assert!(
+        text.contains("vetgate_erasures_total{reason=\"request\"} 1"),
+        "{text}"
+    );
+}
+
+/// Moves an application's last submission back by `days`.
+async fn age(url: &str, id: &str, days: i64) {
+    let then = (chrono::Utc::now() - chrono::Duration::days(days)).timestamp_micros();
+    let sql = "update applications set last_submitted_at = $1 where id = $2";
+    if url.starts_with("sqlite") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(sql)
+            .bind(then)
+            .bind(id)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(sql)
+            .bind(then)
+            .bind(id)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+}
+
+async fn applications_past_their_retention_period_are_erased_per_tenant(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.retention_days = 30;
+        s.retention_tenant_days = "keeper=0,brief=7".into();
+        s.retention_sweep_seconds = 1;
+    })
+    .await;
+    let mut ids = std::collections::BTreeMap::new();
+    for (tenant, reference, days) in [
+        ("acme", "stale", 31),
+        ("acme", "recent", 29),
+        ("keeper", "stale", 400),
+        ("brief", "stale", 8),
+        ("brief", "recent", 6),
+    ] {
+        let token = app.writer(tenant);
+        let phone = format!("+1 312 555 {:04}", ids.len());
+        let reply = app
+            .submit(&token, &applicant(reference, "Ana Lima", &phone))
+            .await;
+        assert_eq!(reply.status.as_u16(), 201);
+        let id = reply.json()["id"].as_str().unwrap().to_owned();
+        age(&app.db.url, &id, days).await;
+        ids.insert((tenant, reference), id);
+    }
+    let status = |tenant: &'static str, reference: &'static str| {
+        let (app, id) = (&app, ids[&(tenant, reference)].clone());
+        async move {
+            app.get(&app.writer(tenant), &format!("/v1/applications/{id}"))
+                .await
+                .status
+                .as_u16()
+        }
+    };
+    eventually("the stale applications are erased", || async {
+        status("acme", "stale").await == 410 && status("brief", "stale").await == 410
+    })
+    .await;
+    let gone = app
+        .get(
+            &app.writer("acme"),
+            &format!("/v1/applications/{}", ids[&("acme", "stale")]),
+        )
+        .await
+        .problem(410);
+    assert_eq!(gone["tombstone"]["erased_by"], "retention");
+    for (tenant, reference) in [("acme", "recent"), ("keeper", "stale"), ("brief", "recent")] {
+        assert_eq!(status(tenant, reference).await, 200, "{tenant} {reference}");
+    }
+    let metrics = app.send("GET", "/metrics", None, &[], None).await;
+    let text = String::from_utf8_lossy(&metrics.body);
+    assert!(
+        text.contains("vetgate_erasures_total{reason=\"retention\"} 2"),
+        "{text}"
+    );
 }
