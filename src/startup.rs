@@ -329,6 +329,12 @@ fn spawn_reload_on_sighup(state: web::Data<AppState>) -> Task {
             state
                 .metrics
                 .count_intel_reload(matches!(outcome, Ok(Ok(_))));
+            let refused = match &outcome {
+                Ok(Ok(_)) => None,
+                Ok(Err(problems)) => Some(problems.len()),
+                Err(_) => Some(0),
+            };
+            api::audit_intel_reload(&state, "sighup", refused).await;
         }
     })
 }

@@ -245,7 +245,7 @@ fn decode_history_cursor(cursor: &str) -> Option<i64> {
 }
 
 /// `limit`: a page of 1–200 items, 50 when not given.
-fn page_limit(limit: Option<&str>, errors: &mut Vec<ParamError>) -> u32 {
+pub(super) fn page_limit(limit: Option<&str>, errors: &mut Vec<ParamError>) -> u32 {
     match limit.map(str::parse::<u32>) {
         None => 50,
         Some(Ok(n)) if (1..=200).contains(&n) => n,
@@ -373,7 +373,7 @@ fn list_query(params: ListParams) -> Result<ListQuery, ApiError> {
     })
 }
 
-fn decode_cursor(cursor: &str) -> Option<(i64, String)> {
+pub(super) fn decode_cursor(cursor: &str) -> Option<(i64, String)> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
     let (at, id) = text.split_once(':')?;
     Some((

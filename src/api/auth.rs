@@ -21,12 +21,15 @@ pub const LISTS_ADMIN: &str = "lists:admin";
 pub const APPLICATIONS_ERASE: &str = "applications:erase";
 /// Reading everything stored about an applicant, decrypted (subject-access requests).
 pub const APPLICATIONS_EXPORT: &str = "applications:export";
+/// Reading the audit log (operator tenant only).
+pub const AUDIT_READ: &str = "audit:read";
 pub const SCOPES: &[&str] = &[
     APPLICATIONS_WRITE,
     VERDICTS_READ,
     LISTS_ADMIN,
     APPLICATIONS_ERASE,
     APPLICATIONS_EXPORT,
+    AUDIT_READ,
 ];
 
 #[derive(Debug, Serialize, Deserialize)]

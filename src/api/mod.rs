@@ -19,6 +19,7 @@ use actix_web::dev::Service;
 use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 
+pub use admin::audit_intel_reload;
 pub use error::{ApiError, ParamError, Problem};
 
 use crate::metrics::Metrics;
@@ -94,6 +95,11 @@ fn routes() -> Vec<(&'static str, Method, actix_web::Route)> {
             "/v1/admin/intel/reload",
             Method::POST,
             web::post().to(admin::reload_intel),
+        ),
+        (
+            "/v1/admin/audit",
+            Method::GET,
+            web::get().to(admin::audit_log),
         ),
         ("/v1/admin/lists", Method::GET, web::get().to(lists::status)),
         ("/v1/admin/lists", Method::POST, web::post().to(lists::load)),

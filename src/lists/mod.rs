@@ -97,6 +97,7 @@ impl ListsService {
                 report_json,
                 entities_json,
                 loaded_at: Utc::now(),
+                forced: force,
             })
             .await?;
         tracing::info!(

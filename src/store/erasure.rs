@@ -229,6 +229,18 @@ impl TenantStore<'_> {
             ],
         )
         .await?;
+        super::audit::record(
+            &mut conn,
+            &super::audit::NewAuditEntry {
+                at: now,
+                tenant,
+                actor: erased_by,
+                action: super::audit::AuditAction::Erasure,
+                target: id,
+                detail: serde_json::json!({ "versions": stone.versions.len() }),
+            },
+        )
+        .await?;
         // Their links to it are gone.
         let linked: Vec<&str> = linked.iter().map(String::as_str).collect();
         super::rescreen::enqueue_ids(&mut conn, tenant, &linked, "links", micros(now)).await?;

@@ -59,6 +59,8 @@ pub struct NewListVersion {
     /// The normalised entries, JSON; sealed before they are stored.
     pub entities_json: Vec<u8>,
     pub loaded_at: DateTime<Utc>,
+    /// Loaded with `force` (past the empty/halved guard); recorded in the audit log.
+    pub forced: bool,
 }
 
 /// One stored version, without its entries.
@@ -172,6 +174,24 @@ async fn insert_version(
     )
     .await?;
     super::rescreen::enqueue_scope(conn, scope, seq, micros(new.loaded_at)).await?;
+    super::audit::record(
+        conn,
+        &super::audit::NewAuditEntry {
+            at: new.loaded_at,
+            tenant: scope,
+            actor: &new.loaded_by,
+            action: super::audit::AuditAction::ListLoad,
+            target: &new.list_name,
+            detail: serde_json::json!({
+                "seq": seq,
+                "format": new.format,
+                "entries": new.entries,
+                "north_korea_entries": new.north_korea_entries,
+                "forced": new.forced,
+            }),
+        },
+    )
+    .await?;
     Ok(seq)
 }
 

@@ -13,6 +13,7 @@
 //!   the identifier index.
 
 mod applications;
+mod audit;
 mod erasure;
 mod error;
 mod handle;
@@ -26,6 +27,7 @@ mod rescreen;
 mod sql;
 mod writer;
 
+pub use audit::{AuditAction, AuditEntry, AuditPage, NewAuditEntry};
 pub use erasure::{ErasedVersion, Erasure, Tombstone};
 pub use error::StoreError;
 pub use handle::{Store, StoreOptions, TenantStore, sqlite_database_exists};

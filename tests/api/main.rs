@@ -9,6 +9,7 @@
 mod helpers;
 
 mod applications;
+mod audit;
 mod auth;
 mod cli;
 mod errors;
