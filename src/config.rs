@@ -75,6 +75,7 @@ pub struct Settings {
     pub jwt_audience: Option<String>,
     pub jwt_max_lifetime_seconds: u64,
     pub pii_key: Option<Secret>,
+    pub pii_key_previous: Option<Secret>,
     pub policy: Option<PathBuf>,
     pub max_body_bytes: usize,
     pub http_header_timeout_seconds: u64,
@@ -124,6 +125,7 @@ impl Default for Settings {
             jwt_audience: None,
             jwt_max_lifetime_seconds: 7 * 86_400,
             pii_key: None,
+            pii_key_previous: None,
             policy: None,
             max_body_bytes: 256 * 1024,
             http_header_timeout_seconds: 5,
@@ -170,6 +172,7 @@ impl fmt::Debug for Settings {
             .field("jwt_audience", &self.jwt_audience)
             .field("jwt_max_lifetime_seconds", &self.jwt_max_lifetime_seconds)
             .field("pii_key", &self.pii_key)
+            .field("pii_key_previous", &self.pii_key_previous)
             .field("policy", &self.policy)
             .field("max_body_bytes", &self.max_body_bytes)
             .finish_non_exhaustive()
@@ -223,6 +226,11 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         env: "VETGATE_PII_KEY",
         default: "generated beside a SQLite database",
         help: "32+ byte key (hex or base64) that encrypts stored applications and verdicts. Required on PostgreSQL; every instance must share it.",
+    },
+    SettingDoc {
+        env: "VETGATE_PII_KEY_PREVIOUS",
+        default: "-",
+        help: "During a key rotation: the key VETGATE_PII_KEY replaces. Stored data sealed with it still opens while a background job re-seals it; `vetgate keys status` says when it is no longer needed.",
     },
     SettingDoc {
         env: "VETGATE_POLICY",

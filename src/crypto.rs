@@ -1,5 +1,10 @@
 //! PII protection: keyed hashes for identifiers that only need equality, and authenticated encryption
 //! for what is stored as received. Both keys derive from the one operator secret `VETGATE_PII_KEY`.
+//!
+//! Rotation: with `VETGATE_PII_KEY_PREVIOUS` set, what was sealed with the previous secret still
+//! opens (AEAD tags make trying both keys safe), everything new is sealed and hashed with the
+//! current one, and a background job re-seals the stored rows and re-derives the index
+//! (docs/privacy.md, "Rotating the PII key").
 
 use std::fmt;
 
@@ -20,11 +25,14 @@ pub enum CryptoError {
     Decrypt,
 }
 
-/// Keys derived from `VETGATE_PII_KEY`. Debug never shows them.
+/// Keys derived from `VETGATE_PII_KEY`, and during a rotation from the previous secret too. Debug
+/// never shows them.
 #[derive(Clone)]
 pub struct PiiKeys {
     index_key: [u8; 32],
     cipher: XChaCha20Poly1305,
+    /// The previous secret's keys: opens what it sealed; never seals or hashes.
+    previous: Option<Box<PiiKeys>>,
 }
 
 impl fmt::Debug for PiiKeys {
@@ -55,7 +63,36 @@ impl PiiKeys {
         };
         let index_key = derive(b"vetgate/v1/index");
         let cipher = XChaCha20Poly1305::new(&derive(b"vetgate/v1/encrypt").into());
-        Ok(PiiKeys { index_key, cipher })
+        Ok(PiiKeys {
+            index_key,
+            cipher,
+            previous: None,
+        })
+    }
+
+    /// These keys, also opening what `previous` sealed (a rotation in progress).
+    pub fn with_previous(mut self, previous: PiiKeys) -> PiiKeys {
+        self.previous = Some(Box::new(PiiKeys {
+            previous: None,
+            ..previous
+        }));
+        self
+    }
+
+    /// Whether a previous key is configured.
+    pub fn rotating(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// A short public name of the index key (not a secret: an HMAC of a fixed label), recorded with
+    /// the index so that a store indexed under another key is re-indexed.
+    pub fn index_fingerprint(&self) -> String {
+        hex::encode(&self.index_hash("fingerprint", b"vetgate index key")[..8])
+    }
+
+    /// The previous key's fingerprint, during a rotation.
+    pub fn previous_index_fingerprint(&self) -> Option<String> {
+        self.previous.as_ref().map(|p| p.index_fingerprint())
     }
 
     /// A new random secret in the accepted text form.
@@ -86,7 +123,16 @@ impl PiiKeys {
         out
     }
 
+    /// Opens what the current key, or during a rotation the previous one, sealed.
     pub fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        self.open_current(sealed).or_else(|e| match &self.previous {
+            Some(previous) => previous.open_current(sealed),
+            None => Err(e),
+        })
+    }
+
+    /// Opens what the current key sealed, and nothing else.
+    pub fn open_current(&self, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
         if sealed.len() < NONCE_LEN {
             return Err(CryptoError::Decrypt);
         }
@@ -94,6 +140,19 @@ impl PiiKeys {
         self.cipher
             .decrypt(XNonce::from_slice(nonce), ciphertext)
             .map_err(|_| CryptoError::Decrypt)
+    }
+
+    /// `sealed` sealed anew with the current key when the previous one sealed it; `None` when the
+    /// current key already did. An error when neither opens it.
+    pub fn reseal(&self, sealed: &[u8]) -> Result<Option<Vec<u8>>, CryptoError> {
+        if self.open_current(sealed).is_ok() {
+            return Ok(None);
+        }
+        let plain = match &self.previous {
+            Some(previous) => previous.open_current(sealed)?,
+            None => return Err(CryptoError::Decrypt),
+        };
+        Ok(Some(self.seal(&plain)))
     }
 }
 
@@ -127,6 +186,37 @@ mod tests {
         assert_ne!(a.index_hash("doc", b"X1"), a.index_hash("iban", b"X1"));
         let c = PiiKeys::from_secret(&"11".repeat(32)).unwrap();
         assert_ne!(a.index_hash("doc", b"X1"), c.index_hash("doc", b"X1"));
+    }
+
+    #[test]
+    fn during_a_rotation_old_seals_open_and_reseal_under_the_new_key() {
+        let old = PiiKeys::from_secret(&"01".repeat(32)).unwrap();
+        let sealed_old = old.seal(b"P1234567");
+        let new = PiiKeys::from_secret(&"02".repeat(32)).unwrap();
+        assert!(
+            new.open(&sealed_old).is_err(),
+            "the new key alone cannot read it"
+        );
+        let rotating = new.clone().with_previous(old.clone());
+        assert!(rotating.rotating());
+        assert_eq!(rotating.open(&sealed_old).unwrap(), b"P1234567");
+        let resealed = rotating.reseal(&sealed_old).unwrap().expect("resealed");
+        assert_eq!(new.open(&resealed).unwrap(), b"P1234567");
+        assert!(old.open(&resealed).is_err());
+        assert_eq!(rotating.reseal(&resealed).unwrap(), None, "already current");
+        let stranger = PiiKeys::from_secret(&"03".repeat(32)).unwrap().seal(b"x");
+        assert!(rotating.reseal(&stranger).is_err());
+        // Hashes and fingerprints follow the current key only.
+        assert_eq!(
+            rotating.index_hash("doc", b"X"),
+            new.index_hash("doc", b"X")
+        );
+        assert_eq!(rotating.index_fingerprint(), new.index_fingerprint());
+        assert_eq!(
+            rotating.previous_index_fingerprint(),
+            Some(old.index_fingerprint())
+        );
+        assert_ne!(old.index_fingerprint(), new.index_fingerprint());
     }
 
     #[test]

@@ -237,6 +237,11 @@ pub struct ReindexReport {
 /// Applications one re-index step reads, derives and writes in one transaction.
 pub const REINDEX_BATCH: i64 = 256;
 
+/// How long after a re-index the applications submitted during it are queued again: longer than a
+/// screening's lookup can precede its commit (a screening is milliseconds; a statement times out
+/// after 10 s), so that one which met rows not yet rebuilt is screened again against the new ones.
+pub const REINDEX_SETTLE: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl Screener {
     /// Rebuilds the identifier index of every stored application with this build's derivation
     /// ([`identifiers::INDEX_VERSION`]), in batches, then records the version and queues every
@@ -248,6 +253,7 @@ impl Screener {
         mut progress: impl FnMut(u64, u64),
     ) -> Result<ReindexReport, ScreeningError> {
         let total = store.application_count().await?;
+        let started = chrono::Utc::now();
         let mut report = ReindexReport::default();
         let mut after = String::new();
         loop {
@@ -283,6 +289,8 @@ impl Screener {
             progress(report.read, total.max(report.read));
         }
         store.finish_reindex().await?;
+        tokio::time::sleep(REINDEX_SETTLE).await;
+        store.requeue_submitted_since(started).await?;
         Ok(report)
     }
 }

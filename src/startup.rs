@@ -63,6 +63,9 @@ impl Application {
                 state.metrics.clone(),
             ));
         }
+        if store.keys().rotating() {
+            tasks.push(spawn_reseal(store.clone()));
+        }
         if store.needs_reindex().await? {
             tasks.push(spawn_reindex(store.clone(), state.screener.clone()));
         }
@@ -196,6 +199,24 @@ fn spawn_rescreen_worker(store: Store, screener: Screener, batch: usize) -> Task
                     tracing::debug!(done, changed, "re-screen batch stored");
                 }
                 Err(err) => tracing::warn!(error = %err, "storing re-screen results failed"),
+            }
+        }
+    })
+}
+
+/// Re-seals what the previous PII key sealed with the current one, while the service serves
+/// (docs/privacy.md, "Rotating the PII key"). A failure is logged; the next start runs it again.
+fn spawn_reseal(store: Store) -> Task {
+    actix_web::rt::spawn(async move {
+        tracing::info!("key rotation: re-sealing stored data with the current VETGATE_PII_KEY");
+        match store.reseal(true, |_| {}).await {
+            Ok(counts) => tracing::info!(
+                resealed = counts.total(),
+                "key rotation: every stored value is sealed with the current key; once the \
+                 re-index is done too (`vetgate keys status`), VETGATE_PII_KEY_PREVIOUS can go"
+            ),
+            Err(err) => {
+                tracing::error!(error = %err, "key rotation: re-sealing failed; it runs again at the next start")
             }
         }
     })
@@ -368,7 +389,13 @@ pub async fn pii_keys(settings: &Settings) -> anyhow::Result<PiiKeys> {
             bail!("VETGATE_PII_KEY is required with PostgreSQL (every instance must share it)")
         }
     };
-    PiiKeys::from_secret(secret.expose()).context("VETGATE_PII_KEY")
+    let keys = PiiKeys::from_secret(secret.expose()).context("VETGATE_PII_KEY")?;
+    match &settings.pii_key_previous {
+        Some(previous) => Ok(keys.with_previous(
+            PiiKeys::from_secret(previous.expose()).context("VETGATE_PII_KEY_PREVIOUS")?,
+        )),
+        None => Ok(keys),
+    }
 }
 
 /// The token verifier: a public key pins RS256/ES256, otherwise the HS256 secret (on SQLite kept

@@ -1,6 +1,7 @@
 //! The `vetgate` command line.
 
 mod intel;
+mod keys;
 mod lists;
 mod screen;
 mod token;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Sanctions-list versions stored in the database.
     #[command(subcommand)]
     Lists(lists::ListsCommand),
+    /// The PII key rotation (VETGATE_PII_KEY_PREVIOUS).
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +88,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Geoip(command) => intel::geoip(command),
         Command::Intel(IntelCommand::Status) => intel::status(&settings),
         Command::Lists(command) => block_on(lists::run(settings, command)),
+        Command::Keys(command) => block_on(keys::run(settings, command)),
     };
     match result {
         Ok(code) => code,

@@ -44,7 +44,7 @@ struct Inner {
     idempotency_ttl: Duration,
 }
 
-const KEY_CHECK_NAME: &str = "pii_key_check";
+pub(crate) const KEY_CHECK_NAME: &str = "pii_key_check";
 const KEY_CHECK_PLAINTEXT: &[u8] = b"vetgate pii key check v1";
 
 impl Store {
@@ -81,6 +81,7 @@ impl Store {
             }),
         };
         store.init_index_version().await?;
+        store.init_index_key().await?;
         Ok(store)
     }
 

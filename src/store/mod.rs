@@ -24,6 +24,7 @@ mod meta;
 mod model;
 mod reindex;
 mod rescreen;
+mod rotation;
 mod sql;
 mod writer;
 
@@ -47,3 +48,4 @@ pub use reindex::{ReindexSource, Reindexed};
 pub use rescreen::{
     NewVerdictVersion, QueueDepth, RescreenClaim, RescreenResult, StoredApplication,
 };
+pub use rotation::ResealCounts;

@@ -12,7 +12,7 @@ use super::error::{StoreError, from_micros};
 use super::handle::Store;
 use super::index::{self, Indexed};
 use super::sql::{Role, micros};
-use super::{meta, rescreen};
+use super::{meta, rescreen, rotation};
 use crate::identifiers::{INDEX_VERSION, Identifiers};
 
 /// `store_meta` row holding the index version the rows were written with (ASCII digits).
@@ -73,9 +73,33 @@ impl Store {
         .await?)
     }
 
-    /// Whether the index must be rebuilt before it matches this build's derivation.
+    /// Records which key the index was built with, for a store that has not recorded it: an empty
+    /// store's with the current key; one with applications with the previous key during a
+    /// rotation (the rotation is what brought the new one), the current one otherwise.
+    pub(crate) async fn init_index_key(&self) -> Result<(), StoreError> {
+        let mut lease = self.pools().acquire(Role::Write).await?;
+        let mut conn = lease.conn();
+        if rotation::index_key(&mut conn).await?.is_some() {
+            return Ok(());
+        }
+        let keys = self.keys();
+        let fingerprint = match keys.previous_index_fingerprint() {
+            Some(previous) if applications::count(&mut conn).await? > 0 => previous,
+            _ => keys.index_fingerprint(),
+        };
+        Ok(meta::put(&mut conn, rotation::INDEX_KEY_NAME, fingerprint.as_bytes()).await?)
+    }
+
+    /// The fingerprint of the key the stored index rows were built with.
+    pub async fn index_key(&self) -> Result<Option<String>, StoreError> {
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        rotation::index_key(&mut lease.conn()).await
+    }
+
+    /// Whether the index must be rebuilt before it matches this build's derivation and key.
     pub async fn needs_reindex(&self) -> Result<bool, StoreError> {
-        Ok(self.index_version().await? < INDEX_VERSION)
+        Ok(self.index_version().await? < INDEX_VERSION
+            || self.index_key().await?.as_deref() != Some(&self.keys().index_fingerprint()))
     }
 
     /// Applications stored, for progress.
@@ -134,6 +158,20 @@ impl Store {
         Ok(current.len())
     }
 
+    /// Queues again the applications submitted since `since`: one screened while the index was
+    /// being rebuilt may have looked up rows not yet rebuilt and committed after
+    /// [`Store::finish_reindex`] queued everything stored then.
+    pub async fn requeue_submitted_since(&self, since: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut lease = self.pools().acquire(Role::Write).await?;
+        Ok(rescreen::enqueue_submitted_since(
+            &mut lease.conn(),
+            micros(since),
+            "links",
+            micros(Utc::now()),
+        )
+        .await?)
+    }
+
     /// Records that every row now follows this build's derivation, and queues every application for
     /// re-screening: links found or lost under the new keys reach the verdicts.
     pub async fn finish_reindex(&self) -> Result<(), StoreError> {
@@ -144,6 +182,12 @@ impl Store {
             &mut conn,
             INDEX_VERSION_NAME,
             INDEX_VERSION.to_string().as_bytes(),
+        )
+        .await?;
+        meta::put(
+            &mut conn,
+            rotation::INDEX_KEY_NAME,
+            self.keys().index_fingerprint().as_bytes(),
         )
         .await?;
         Ok(tx.commit().await?)

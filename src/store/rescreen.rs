@@ -59,6 +59,23 @@ struct ClaimRow {
 }
 
 /// Queues every application of `scope` (`''`: all tenants) for a list version `seq`.
+/// Queues the applications submitted at or after `since` (µs).
+pub(crate) async fn enqueue_submitted_since(
+    conn: &mut Conn<'_>,
+    since: i64,
+    cause: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    conn.execute(
+        "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
+         select tenant_id, id, $1, 0, $2, 0 from applications where last_submitted_at >= $3 \
+         on conflict (tenant_id, application_id) do update set claimed_until = 0",
+        &[cause.into(), now.into(), since.into()],
+    )
+    .await
+    .map(|_| ())
+}
+
 pub(crate) async fn enqueue_scope(
     conn: &mut Conn<'_>,
     scope: &str,

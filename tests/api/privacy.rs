@@ -10,6 +10,7 @@ use crate::sanctions_api::eventually;
 on_both_backends!(
     an_erased_application_leaves_no_bytes_behind_and_answers_410,
     applications_past_their_retention_period_are_erased_per_tenant,
+    a_rotated_pii_key_reseals_every_row_and_then_starts_alone,
 );
 
 /// The contract's clean example with its own reference, document and contacts.
@@ -19,7 +20,10 @@ fn applicant(external_ref: &str, name: &str, phone: &str) -> Value {
     a["applicant"]["full_name"] = name.into();
     a["applicant"]["phone"] = phone.into();
     a["applicant"]["email"] = format!("{external_ref}@example.org").into();
-    a["identity_document"]["number"] = format!("X{}", external_ref.len() * 7919).into();
+    let number = external_ref
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    a["identity_document"]["number"] = format!("X{:09}", number % 1_000_000_000).into();
     a["identity_document"]["surname"] = json!(null);
     a["identity_document"]["given_names"] = json!(null);
     let object = a["identity_document"].as_object_mut().unwrap();
@@ -329,5 +333,78 @@ async fn applications_past_their_retention_period_are_erased_per_tenant(backend:
     assert!(
         text.contains("vetgate_erasures_total{reason=\"retention\"} 2"),
         "{text}"
+    );
+}
+
+async fn a_rotated_pii_key_reseals_every_row_and_then_starts_alone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    let first = app
+        .submit(
+            &writer,
+            &applicant("rotate-1", "Ana Lima", "+1 312 555 0142"),
+        )
+        .await
+        .json();
+    let id = first["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/applications/{id}");
+    let (db, mut settings) = app.stop().await;
+    let old_key = settings.pii_key.clone().unwrap();
+    let new_key = vetgate::config::Secret::new("5a".repeat(32));
+
+    // The new key alone cannot read what the old one sealed: refused at start.
+    settings.pii_key = Some(new_key.clone());
+    let refused = vetgate::startup::Application::build(&settings).await.err();
+    assert!(
+        format!("{:#}", refused.expect("refused")).contains("VETGATE_PII_KEY"),
+        "a new key alone is refused"
+    );
+
+    // New key, old one as previous: everything still reads, and is re-sealed in the background.
+    settings.pii_key_previous = Some(old_key.clone());
+    let app = start(db, settings.clone()).await;
+    assert_eq!(app.get(&writer, &path).await.json(), first);
+    // Applications stored meanwhile are sealed and indexed with the new key, and link to the old
+    // ones once those are re-indexed.
+    let second = app
+        .submit(
+            &writer,
+            &applicant("rotate-2", "Maria Gonzalez", "+1 312 555 0142"),
+        )
+        .await;
+    assert_eq!(second.status.as_u16(), 201);
+    let second_path = format!("/v1/applications/{}", second.json()["id"].as_str().unwrap());
+    let store = vetgate::startup::open_store(&settings).await.unwrap();
+    eventually("every row is re-sealed and the index rebuilt", || async {
+        store.reseal(false, |_| {}).await.unwrap().total() == 0
+            && store.index_key().await.unwrap() == Some(store.keys().index_fingerprint())
+    })
+    .await;
+    eventually(
+        "the new application links to the re-indexed old one",
+        || async {
+            codes(&app.get(&writer, &second_path).await.json())
+                .contains(&"LNK_SHARED_PHONE".to_owned())
+        },
+    )
+    .await;
+    drop(store);
+    let latest = app.get(&writer, &path).await.json();
+    assert_eq!(latest["id"], first["id"]);
+    let (db, mut settings) = app.stop().await;
+
+    // The new key alone now starts, and reads everything; the old one alone no longer does.
+    settings.pii_key_previous = None;
+    let app = start(db, settings.clone()).await;
+    assert_eq!(app.get(&writer, &path).await.json(), latest);
+    let history = app.get(&writer, &format!("{path}/history")).await.json();
+    assert!(!history["items"].as_array().unwrap().is_empty());
+    let (_db, mut settings) = app.stop().await;
+    settings.pii_key = Some(old_key);
+    assert!(
+        vetgate::startup::Application::build(&settings)
+            .await
+            .is_err(),
+        "the old key alone is refused once the rotation is done"
     );
 }
