@@ -103,6 +103,8 @@ pub struct Settings {
     #[serde(deserialize_with = "string_like")]
     pub lists_un_url: String,
     pub lists_max_upload_bytes: usize,
+    pub lists_tenant_max_entries: usize,
+    pub lists_tenant_max_upload_bytes: usize,
     pub rescreen_batch: usize,
     pub retention_days: u32,
     #[serde(deserialize_with = "string_like")]
@@ -149,6 +151,8 @@ impl Default for Settings {
             lists_ofac_url: "https://www.treasury.gov/ofac/downloads".into(),
             lists_un_url: "https://scsanctions.un.org/resources/xml/en/consolidated.xml".into(),
             lists_max_upload_bytes: 64 * 1024 * 1024,
+            lists_tenant_max_entries: 50_000,
+            lists_tenant_max_upload_bytes: 8 * 1024 * 1024,
             rescreen_batch: 64,
             retention_days: 0,
             retention_tenant_days: String::new(),
@@ -348,6 +352,16 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         help: "Largest list upload `POST /v1/admin/lists` accepts (all files together).",
     },
     SettingDoc {
+        env: "VETGATE_LISTS_TENANT_MAX_ENTRIES",
+        default: "50000",
+        help: "Entries one tenant's own lists may hold together (the operator's global lists are not bounded).",
+    },
+    SettingDoc {
+        env: "VETGATE_LISTS_TENANT_MAX_UPLOAD_BYTES",
+        default: "8388608",
+        help: "Largest list upload a tenant other than the operator may send (413 beyond it).",
+    },
+    SettingDoc {
         env: "VETGATE_RESCREEN_BATCH",
         default: "64",
         help: "Applications one re-screen step claims and stores in one transaction.",
@@ -526,6 +540,14 @@ impl Settings {
             .flatten()
             .cloned()
             .collect(),
+        }
+    }
+
+    /// What one tenant's own lists may take.
+    pub fn tenant_list_quotas(&self) -> crate::lists::TenantQuotas {
+        crate::lists::TenantQuotas {
+            max_entries: self.lists_tenant_max_entries,
+            max_upload_bytes: self.lists_tenant_max_upload_bytes,
         }
     }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -40,6 +41,14 @@ pub struct Metrics {
     intel_reloads: Family<OutcomeLabels, Counter>,
     rescreens: Family<OutcomeLabels, Counter>,
     erasures: Family<ReasonLabels, Counter>,
+    list_entries: Family<ScopeLabels, Gauge>,
+    list_bytes: Family<ScopeLabels, Gauge>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ScopeLabels {
+    /// `global` or `tenants` (all tenants' own lists together: one series, however many tenants).
+    scope: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -98,6 +107,18 @@ impl Default for Metrics {
             "Applications erased, by reason: request (DELETE /v1/applications/{id}) or retention",
             erasures.clone(),
         );
+        let list_entries = Family::<ScopeLabels, Gauge>::default();
+        registry.register(
+            "list_entries",
+            "Sanctions-list entries this instance screens with: the global lists, and all tenants' own together",
+            list_entries.clone(),
+        );
+        let list_bytes = Family::<ScopeLabels, Gauge>::default();
+        registry.register(
+            "list_index_bytes",
+            "Approximate memory of the compiled sanctions-list indexes, global and all tenants' own",
+            list_bytes.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -107,6 +128,8 @@ impl Default for Metrics {
             intel_reloads,
             rescreens,
             erasures,
+            list_entries,
+            list_bytes,
         }
     }
 }
@@ -143,6 +166,16 @@ impl Metrics {
         self.intel_reloads
             .get_or_create(&OutcomeLabels { outcome })
             .inc();
+    }
+
+    /// What the loaded sanctions lists hold and cost: (entries, approximate bytes) of the global
+    /// lists and of all tenants' own.
+    pub fn set_list_footprint(&self, global: (u64, u64), tenants: (u64, u64)) {
+        for (scope, (entries, bytes)) in [("global", global), ("tenants", tenants)] {
+            let labels = ScopeLabels { scope };
+            self.list_entries.get_or_create(&labels).set(entries as i64);
+            self.list_bytes.get_or_create(&labels).set(bytes as i64);
+        }
     }
 
     /// `reason`: `request` or `retention`.

@@ -127,7 +127,8 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     let metrics = Arc::new(Metrics::default());
     let screener = screener(settings, metrics.clone())?;
     let store = open_store(settings).await?;
-    let lists = ListsService::new(store.clone(), screener.facts.lists.clone());
+    let lists = ListsService::new(store.clone(), screener.facts.lists.clone())
+        .with_tenant_quotas(settings.tenant_list_quotas());
     load_lists(settings, &lists).await?;
     Ok(AppState {
         store,

@@ -84,6 +84,11 @@ pub async fn readyz(state: web::Data<AppState>, caller: Option<Caller>) -> HttpR
 /// Prometheus text exposition: requests and latency per route, verdicts, screening time.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "application/openmetrics-text", body = String)))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let (global, tenants) = state.lists.snapshot().current().footprint();
+    state.metrics.set_list_footprint(
+        (global.entries, global.bytes),
+        (tenants.entries, tenants.bytes),
+    );
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(state.metrics.render())

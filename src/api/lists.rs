@@ -156,7 +156,14 @@ pub async fn load(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(LISTS_ADMIN)?;
-    let limit = state.lists_max_upload_bytes;
+    // A tenant's upload stops at its quota: no tenant's upload holds the memory of the operator's.
+    let limit = if caller.tenant.as_str() == state.operator_tenant {
+        state.lists_max_upload_bytes
+    } else {
+        state
+            .lists_max_upload_bytes
+            .min(state.lists.tenant_quotas().max_upload_bytes)
+    };
     let essence = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -223,7 +230,10 @@ fn load_error(err: ListLoadError) -> ApiError {
         ListLoadError::Forbidden(detail) => ApiError::ListForbidden(detail),
         ListLoadError::Store(e) => ApiError::Store(e),
         ListLoadError::Fetch { url, message } => ApiError::ListRefused(format!("{url}: {message}")),
-        err @ ListLoadError::Shrinks { .. } => ApiError::ListRefused(err.to_string()),
+        err @ (ListLoadError::Shrinks { .. } | ListLoadError::OverQuota { .. }) => {
+            ApiError::ListRefused(err.to_string())
+        }
+        ListLoadError::TooLarge { limit } => ApiError::PayloadTooLarge(limit),
     }
 }
 

@@ -52,7 +52,8 @@ pub struct LoadArgs {
 pub async fn run(settings: Settings, command: ListsCommand) -> anyhow::Result<ExitCode> {
     let store = startup::open_store(&settings).await?;
     // The CLI stores versions; running instances compile them at their next poll.
-    let service = ListsService::new(store.clone(), ListsHandle::default());
+    let service = ListsService::new(store.clone(), ListsHandle::default())
+        .with_tenant_quotas(settings.tenant_list_quotas());
     match command {
         ListsCommand::Load(args) => {
             let files = if let Some(set) = args.format.set_files() {

@@ -10,17 +10,18 @@
 mod format;
 mod sources;
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
 pub use format::{ListFormat, OFAC_FILES};
 pub use sources::{
-    ListLoadError, ListUpload, LoadOutcome, fetch_official, scope_for, shrink_allowed,
-    valid_list_name,
+    ListLoadError, ListUpload, LoadOutcome, TenantQuotas, fetch_official, scope_for,
+    shrink_allowed, valid_list_name,
 };
 
-use crate::intel::lists::{ListInput, ListSummary, Lists, ListsHandle};
+use crate::intel::lists::{ListInput, ListSet, ListSummary, Lists, ListsHandle};
 use crate::intel::sanctions::curated;
 use crate::intel::sanctions::model::Entity;
 use crate::store::{ActiveList, ListScope, ListVersionInfo, NewListVersion, Store, StoreError};
@@ -33,11 +34,25 @@ pub const BUNDLED_LOADER: &str = "vetgate (bundled)";
 pub struct ListsService {
     store: Store,
     snapshot: ListsHandle,
+    quotas: TenantQuotas,
 }
 
 impl ListsService {
     pub fn new(store: Store, snapshot: ListsHandle) -> ListsService {
-        ListsService { store, snapshot }
+        ListsService {
+            store,
+            snapshot,
+            quotas: TenantQuotas::default(),
+        }
+    }
+
+    /// The same service with these tenant quotas.
+    pub fn with_tenant_quotas(self, quotas: TenantQuotas) -> ListsService {
+        ListsService { quotas, ..self }
+    }
+
+    pub fn tenant_quotas(&self) -> TenantQuotas {
+        self.quotas
     }
 
     /// The compiled snapshot the facts stage screens with.
@@ -59,11 +74,37 @@ impl ListsService {
         let source = upload.source.clone();
         let content_sha256 = upload.content_sha256();
         let list_name = upload.list_name()?;
+        if let ListScope::Tenant(_) = scope
+            && upload.size() > self.quotas.max_upload_bytes
+        {
+            return Err(ListLoadError::TooLarge {
+                limit: self.quotas.max_upload_bytes,
+            });
+        }
         // Parsing the OFAC set takes ~0.3 s of CPU: off the async workers.
         let parsed = tokio::task::spawn_blocking(move || upload.parse())
             .await
             .map_err(|e| ListLoadError::Invalid(format!("parser task failed: {e}")))??;
         let report = &parsed.report;
+        if let ListScope::Tenant(tenant) = &scope {
+            // The tenant's other lists stay; this one replaces its own active version.
+            let others: i64 = self
+                .store
+                .list_versions(Some(tenant))
+                .await?
+                .iter()
+                .filter(|v| v.active && v.scope == scope && v.list_name != list_name)
+                .map(|v| v.entries)
+                .sum();
+            if others + report.entries as i64 > self.quotas.max_entries as i64 {
+                return Err(ListLoadError::OverQuota {
+                    list: list_name,
+                    entries: report.entries,
+                    others,
+                    limit: self.quotas.max_entries,
+                });
+            }
+        }
         if scope == ListScope::Global && !force {
             let versions = self.store.list_versions(None).await?;
             let previous = active_global(&versions, &list_name).map_or(0, |v| v.entries);
@@ -150,20 +191,61 @@ impl ListsService {
     }
 
     /// Rebuilds the snapshot when the store holds a newer version than it; returns whether it did.
+    /// Only the scopes whose active versions changed are read and compiled again: one tenant's
+    /// upload never rebuilds the global lists or another tenant's.
     pub async fn refresh(&self) -> Result<bool, StoreError> {
         let newest = self.store.newest_list_seq().await?;
-        if newest == self.snapshot.current().seq {
+        // An Arc, not a guard: it is held across the compile.
+        let current = arc_swap::Guard::into_inner(self.snapshot.current());
+        if newest == current.seq {
             return Ok(false);
         }
         let started = Instant::now();
-        let active = self.store.active_lists().await?;
-        let lists = tokio::task::spawn_blocking(move || compile(newest, active))
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("list index build failed: {e}")))??;
+        let mut wanted: BTreeMap<String, Vec<(String, i64)>> = BTreeMap::new();
+        for info in self.store.active_list_infos().await? {
+            wanted
+                .entry(info.scope.as_column().to_owned())
+                .or_default()
+                .push((info.list_name, info.seq));
+        }
+        let mut changed: Vec<String> = current
+            .scopes()
+            .into_iter()
+            .filter(|scope| !wanted.contains_key(scope))
+            .collect();
+        for (scope, versions) in &mut wanted {
+            versions.sort();
+            if current.scope_versions(scope) != *versions {
+                changed.push(scope.clone());
+            }
+        }
+        let mut inputs = BTreeMap::new();
+        for scope in &changed {
+            let active = if wanted.contains_key(scope) {
+                let scope = ListScope::from_column(scope)?;
+                self.store.active_lists_in(Some(&scope)).await?
+            } else {
+                Vec::new()
+            };
+            inputs.insert(scope.clone(), active);
+        }
+        let lists = tokio::task::spawn_blocking(move || -> Result<Lists, StoreError> {
+            let mut compiled = BTreeMap::new();
+            for (scope, active) in inputs {
+                let set = (!active.is_empty())
+                    .then(|| compile(active).map(ListSet::compile))
+                    .transpose()?;
+                compiled.insert(scope, set);
+            }
+            Ok(current.with_scopes(newest, compiled))
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("list index build failed: {e}")))??;
         tracing::info!(
             seq = newest,
             lists = lists.summaries(None).len(),
             tenants = lists.tenant_count(),
+            compiled_scopes = changed.len(),
             version = lists.global_version().unwrap_or("none"),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "sanctions lists loaded"
@@ -193,8 +275,8 @@ fn active_global<'a>(versions: &'a [ListVersionInfo], list: &str) -> Option<&'a 
         .find(|v| v.active && v.scope == ListScope::Global && v.list_name == list)
 }
 
-/// The snapshot of the store's active versions, `seq` being the newest. CPU-bound.
-fn compile(seq: i64, active: Vec<ActiveList>) -> Result<Lists, StoreError> {
+/// The store's active versions as the snapshot compiles them.
+fn compile(active: Vec<ActiveList>) -> Result<Vec<ListInput>, StoreError> {
     let mut inputs = Vec::with_capacity(active.len());
     for list in active {
         let info = list.info;
@@ -215,5 +297,5 @@ fn compile(seq: i64, active: Vec<ActiveList>) -> Result<Lists, StoreError> {
             entities,
         });
     }
-    Ok(Lists::build(seq, inputs))
+    Ok(inputs)
 }

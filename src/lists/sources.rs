@@ -48,6 +48,47 @@ pub enum ListLoadError {
         entries: usize,
         previous: i64,
     },
+    /// A tenant's upload over `VETGATE_LISTS_TENANT_MAX_UPLOAD_BYTES`.
+    #[error("a tenant's list upload may be at most {limit} bytes")]
+    TooLarge { limit: usize },
+    /// A tenant's lists together over `VETGATE_LISTS_TENANT_MAX_ENTRIES`.
+    #[error(
+        "{list}: {entries} entries with the tenant's other lists' {others} would exceed the tenant \
+         quota of {limit} (VETGATE_LISTS_TENANT_MAX_ENTRIES)"
+    )]
+    OverQuota {
+        list: String,
+        entries: usize,
+        others: i64,
+        limit: usize,
+    },
+}
+
+/// What one tenant's own lists may take, so that no tenant's lists cost the others
+/// (`VETGATE_LISTS_TENANT_MAX_ENTRIES`, `VETGATE_LISTS_TENANT_MAX_UPLOAD_BYTES`). The operator's
+/// global lists are not bounded by them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TenantQuotas {
+    /// Entries of all of a tenant's active lists together.
+    pub max_entries: usize,
+    /// Bytes of one upload (all its files).
+    pub max_upload_bytes: usize,
+}
+
+impl Default for TenantQuotas {
+    fn default() -> TenantQuotas {
+        TenantQuotas {
+            max_entries: 50_000,
+            max_upload_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+impl ListUpload {
+    /// Bytes of all its files.
+    pub fn size(&self) -> usize {
+        self.files.iter().map(|(_, data)| data.len()).sum()
+    }
 }
 
 impl ListUpload {

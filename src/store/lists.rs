@@ -34,7 +34,7 @@ impl ListScope {
         }
     }
 
-    fn from_column(scope: &str) -> Result<ListScope, StoreError> {
+    pub(crate) fn from_column(scope: &str) -> Result<ListScope, StoreError> {
         if scope.is_empty() {
             return Ok(ListScope::Global);
         }
@@ -245,15 +245,30 @@ impl Store {
 
     /// The active version of every list in every scope, with entries, for building the index.
     pub async fn active_lists(&self) -> Result<Vec<ActiveList>, StoreError> {
+        self.active_lists_in(None).await
+    }
+
+    /// The active version of every list of one scope (`Some`), or of all (`None`), with entries.
+    pub async fn active_lists_in(
+        &self,
+        scope: Option<&ListScope>,
+    ) -> Result<Vec<ActiveList>, StoreError> {
         let sql = format!(
             "select {LIST_VERSION_COLUMNS}, l.entities_enc from list_versions l \
-             where l.seq = (select max(m.seq) from list_versions m \
+             where ($1 is null or l.scope = $1) \
+               and l.seq = (select max(m.seq) from list_versions m \
                where m.scope = l.scope and m.list_name = l.list_name) \
              order by l.seq"
         );
         let mut lease = self.pools().acquire(Role::Read).await?;
         // Audited: the text is literals of this module.
-        let rows: Vec<ActiveRow> = lease.conn().fetch_all(AssertSqlSafe(sql), &[]).await?;
+        let rows: Vec<ActiveRow> = lease
+            .conn()
+            .fetch_all(
+                AssertSqlSafe(sql),
+                &[scope.map(ListScope::as_column).into()],
+            )
+            .await?;
         rows.into_iter()
             .map(|row| {
                 Ok(ActiveList {
@@ -262,6 +277,21 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The active version of every list of every scope, without entries: what a refresh compares
+    /// with the loaded snapshot.
+    pub async fn active_list_infos(&self) -> Result<Vec<ListVersionInfo>, StoreError> {
+        let sql = format!(
+            "select {LIST_VERSION_COLUMNS} from list_versions l \
+             where l.seq = (select max(m.seq) from list_versions m \
+               where m.scope = l.scope and m.list_name = l.list_name) \
+             order by l.seq"
+        );
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        // Audited: the text is literals of this module.
+        let rows: Vec<ListVersionRow> = lease.conn().fetch_all(AssertSqlSafe(sql), &[]).await?;
+        rows.into_iter().map(ListVersionRow::into_info).collect()
     }
 
     /// The stored versions a caller may see: global lists, and a tenant's own when given.

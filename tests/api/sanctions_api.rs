@@ -16,6 +16,7 @@ on_both_backends!(
     an_application_turns_reject_when_its_payout_holder_is_added_to_a_list,
     tenant_lists_screen_only_their_tenant_and_reserved_names_are_the_operators,
     a_global_list_is_not_emptied_or_halved_without_force,
+    a_tenants_own_lists_stay_within_its_quotas_and_the_operators_do_not,
 );
 
 /// A `multipart/form-data` body: text fields, then files.
@@ -675,4 +676,100 @@ async fn a_second_instance_on_the_same_postgres_picks_up_a_new_version_without_r
         found["matches"][0]["entry_id"] == "OPS-42" && found["matches"][0]["match"] == true
     })
     .await;
+}
+
+/// A project-format list of `n` people.
+fn people_list(prefix: &str, n: usize) -> Vec<u8> {
+    let mut text = String::from(
+        "id,kind,name,aliases,dates_of_birth,nationalities,programs,crypto_addresses,source,source_date,notes\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "{prefix}-{i},person,Quentin Vandersloot{i},,,,DPRK4,,test,2026-11-20,\n"
+        ));
+    }
+    text.into_bytes()
+}
+
+fn metric(text: &str, series: &str) -> Option<i64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+}
+
+async fn a_tenants_own_lists_stay_within_its_quotas_and_the_operators_do_not(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.lists_tenant_max_entries = 3;
+        s.lists_tenant_max_upload_bytes = 2048;
+    })
+    .await;
+    let acme = app.token("acme", &[ADMIN]);
+    let load = |token: &str, list: &str, file: Vec<u8>| {
+        let (app, token, list) = (&app, token.to_owned(), list.to_owned());
+        async move {
+            upload(
+                app,
+                &token,
+                &[("format", "csv"), ("list", &list)],
+                &[("list.csv", file)],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        load(&acme, "ACME-A", people_list("A", 2))
+            .await
+            .status
+            .as_u16(),
+        201
+    );
+    // A second list would take the tenant past 3 entries.
+    let over = load(&acme, "ACME-B", people_list("B", 2))
+        .await
+        .problem(422);
+    assert!(
+        over["detail"]
+            .as_str()
+            .unwrap()
+            .contains("VETGATE_LISTS_TENANT_MAX_ENTRIES"),
+        "{over}"
+    );
+    // Replacing its own list counts only the new version.
+    assert_eq!(
+        load(&acme, "ACME-A", people_list("A", 3))
+            .await
+            .status
+            .as_u16(),
+        201
+    );
+    // An upload over the tenant's byte quota is refused before it is read whole.
+    load(&acme, "ACME-C", people_list("C", 60))
+        .await
+        .problem(413);
+    // The operator's global lists are bounded by neither.
+    let operator = app.token("operator", &[ADMIN]);
+    assert_eq!(
+        load(&operator, "GLOBAL-EXTRA", people_list("G", 60))
+            .await
+            .status
+            .as_u16(),
+        201
+    );
+
+    // What the lists cost, per scope, in /metrics (global: the bundled lists and the extra one).
+    let text = String::from_utf8(
+        app.send("GET", "/metrics", None, &[], None)
+            .await
+            .body
+            .to_vec(),
+    )
+    .unwrap();
+    assert_eq!(
+        metric(&text, "vetgate_list_entries{scope=\"tenants\"}"),
+        Some(3),
+        "{text}"
+    );
+    let global = metric(&text, "vetgate_list_entries{scope=\"global\"}").unwrap();
+    assert!(global >= 60, "{text}");
+    let bytes = metric(&text, "vetgate_list_index_bytes{scope=\"tenants\"}").unwrap();
+    assert!(bytes > 0, "{text}");
 }

@@ -245,6 +245,8 @@ pub struct Index {
     emails: HashMap<String, Vec<u32>>,
     documents: HashMap<String, Vec<u32>>,
     threshold: f64,
+    /// Approximate heap bytes, measured once when built (for `/metrics`).
+    approx_bytes: usize,
 }
 
 #[derive(Default)]
@@ -445,7 +447,7 @@ impl Index {
                 }
             }
         }
-        Index {
+        let mut index = Index {
             entities,
             names,
             vocab,
@@ -458,7 +460,90 @@ impl Index {
             emails,
             documents,
             threshold: THRESHOLD,
-        }
+            approx_bytes: 0,
+        };
+        index.approx_bytes = index.measure();
+        index
+    }
+
+    /// Entities indexed.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// Approximate heap bytes of the index and its entities: what one list costs the process.
+    pub fn approx_bytes(&self) -> usize {
+        self.approx_bytes
+    }
+
+    /// Sums the index's vectors and maps and the entities' strings (allocator overhead aside).
+    fn measure(&self) -> usize {
+        use std::mem::size_of;
+        let strings = |v: &[String]| {
+            v.iter()
+                .map(|s| s.capacity() + size_of::<String>())
+                .sum::<usize>()
+        };
+        let map_of_vecs = |m: &HashMap<String, Vec<u32>>| {
+            m.iter()
+                .map(|(k, v)| k.capacity() + size_of::<String>() + v.capacity() * 4 + 24)
+                .sum::<usize>()
+        };
+        let entities: usize = self
+            .entities
+            .iter()
+            .map(|e| {
+                size_of::<Entity>()
+                    + e.id.capacity()
+                    + e.primary_name.capacity()
+                    + e.remarks.capacity()
+                    + e.aliases
+                        .iter()
+                        .map(|a| size_of_val(a) + a.name.capacity())
+                        .sum::<usize>()
+                    + strings(&e.original_script_names)
+                    + strings(&e.titles)
+                    + strings(&e.programs)
+                    + strings(&e.emails)
+                    + strings(&e.phones)
+                    + strings(&e.websites)
+                    + e.addresses.len() * 128
+                    + e.documents.len() * 96
+                    + e.dates_of_birth.len() * 32
+                    + e.crypto_addresses.len() * 96
+            })
+            .sum();
+        entities
+            + self.names.capacity() * size_of::<NameRec>()
+            + self
+                .vocab
+                .iter()
+                .map(|(k, _)| k.capacity() + size_of::<String>() + 4)
+                .sum::<usize>()
+            + strings(&self.vocab_keys)
+            + self
+                .postings
+                .iter()
+                .map(|p| p.capacity() * 4 + 24)
+                .sum::<usize>()
+            + map_of_vecs(&self.fused_postings)
+            + self
+                .deletions
+                .values()
+                .map(|v| v.capacity() * 4 + 32)
+                .sum::<usize>()
+            + self.idf.capacity() * 4
+            + self
+                .crypto
+                .iter()
+                .map(|(k, v)| k.capacity() + v.capacity() * 8 + 48)
+                .sum::<usize>()
+            + map_of_vecs(&self.emails)
+            + map_of_vecs(&self.documents)
     }
 
     /// Use another match threshold.
