@@ -521,8 +521,8 @@ impl Index {
             + self.names.capacity() * size_of::<NameRec>()
             + self
                 .vocab
-                .iter()
-                .map(|(k, _)| k.capacity() + size_of::<String>() + 4)
+                .keys()
+                .map(|k| k.capacity() + size_of::<String>() + 4)
                 .sum::<usize>()
             + strings(&self.vocab_keys)
             + self
