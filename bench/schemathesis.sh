@@ -29,7 +29,8 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 200); do curl -fs "$url/readyz" >/dev/null 2>&1 && break; sleep 0.05; done
 token=$("$bin" token --tenant operator --scope applications:write --scope verdicts:read \
-  --scope lists:admin --ttl 2h)
+  --scope lists:admin --scope applications:erase --scope applications:export --scope audit:read \
+  --ttl 2h)
 
 status=0
 # Every check but positive_data_acceptance, which expects every schema-valid request to be
