@@ -193,21 +193,19 @@ pub(crate) async fn after(
     .await
 }
 
-/// The application's current version, locked until the transaction ends where the backend has
-/// parallel writers.
+/// The application's current version and base verdict, locked until the transaction ends where the
+/// backend has parallel writers.
 pub(crate) async fn version_for_update(
     conn: &mut Conn<'_>,
     tenant: &str,
     id: &str,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<(i64, String)>, sqlx::Error> {
     let sql = format!(
-        "select version from applications where tenant_id = $1 and id = $2{}",
+        "select version, base_verdict from applications where tenant_id = $1 and id = $2{}",
         conn.for_update()
     );
-    let row: Option<(i64,)> = conn
-        .fetch_optional(AssertSqlSafe(sql), &[tenant.into(), id.into()])
-        .await?;
-    Ok(row.map(|(v,)| v))
+    conn.fetch_optional(AssertSqlSafe(sql), &[tenant.into(), id.into()])
+        .await
 }
 
 /// The application stored under `external_ref`, locked as [`version_for_update`] locks it.

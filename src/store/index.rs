@@ -289,6 +289,8 @@ pub(crate) struct Indexed<'a> {
     pub application_id: &'a str,
     pub tenant: &'a str,
     pub identifiers: &'a Identifiers,
+    /// The application's base verdict, kept on its rows for the rejected rows' index.
+    pub base_verdict: &'a str,
 }
 
 /// Inserts the index rows of several applications in one batch.
@@ -317,6 +319,7 @@ pub(crate) async fn insert(conn: &mut Conn<'_>, apps: &[Indexed<'_>]) -> Result<
             "detail_enc",
             "seen_first",
             "seen_last",
+            "base_verdict",
         ],
         values: vec![
             Column::Blob(rows().map(|(_, _, e)| &e.key[..]).collect()),
@@ -332,11 +335,28 @@ pub(crate) async fn insert(conn: &mut Conn<'_>, apps: &[Indexed<'_>]) -> Result<
             Column::OptBlob(rows().map(|(_, _, e)| e.detail.as_deref()).collect()),
             Column::OptInt(rows().map(|(_, _, e)| e.seen.map(|s| s.first)).collect()),
             Column::OptInt(rows().map(|(_, _, e)| e.seen.map(|s| s.last)).collect()),
+            Column::Text(rows().map(|(a, _, _)| a.base_verdict).collect()),
         ],
         tail: "on conflict (tenant_id, key_hash, name_key, dob_key, application_id) do nothing",
     };
     debug_assert_eq!(batch.rows(), count);
     conn.insert_batch(&batch).await
+}
+
+/// Sets the base verdict kept on one application's index rows, after it changed (a re-screen).
+pub(crate) async fn set_base_verdict(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    application_id: &str,
+    base_verdict: &str,
+) -> Result<(), sqlx::Error> {
+    conn.execute(
+        "update identifiers set base_verdict = $1 \
+         where application_id = $2 and tenant_id = $3 and base_verdict <> $1",
+        &[base_verdict.into(), application_id.into(), tenant.into()],
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Removes one application's index rows.

@@ -139,20 +139,29 @@ impl Store {
         let mut tx = self.pools().begin().await?;
         let mut conn = tx.conn();
         let mut current = Vec::with_capacity(batch.len());
+        let mut base_verdicts = Vec::with_capacity(batch.len());
         for row in batch {
             // The row lock keeps a concurrent re-submission out until commit where writers run in
             // parallel (PostgreSQL).
-            if applications::version_for_update(&mut conn, &row.tenant, &row.id).await?
-                == Some(row.version)
-            {
-                index::delete(&mut conn, &row.tenant, &row.id).await?;
-                current.push(Indexed {
-                    application_id: &row.id,
-                    tenant: &row.tenant,
-                    identifiers: &row.identifiers,
-                });
+            match applications::version_for_update(&mut conn, &row.tenant, &row.id).await? {
+                Some((version, base_verdict)) if version == row.version => {
+                    index::delete(&mut conn, &row.tenant, &row.id).await?;
+                    base_verdicts.push(base_verdict);
+                    current.push(row);
+                }
+                _ => {}
             }
         }
+        let current: Vec<Indexed<'_>> = current
+            .into_iter()
+            .zip(&base_verdicts)
+            .map(|(row, base_verdict)| Indexed {
+                application_id: &row.id,
+                tenant: &row.tenant,
+                identifiers: &row.identifiers,
+                base_verdict,
+            })
+            .collect();
         index::insert(&mut conn, &current).await?;
         tx.commit().await?;
         Ok(current.len())

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::applications::{self, NewVerdict};
 use super::error::{StoreError, from_micros};
 use super::handle::{Store, TenantStore};
+use super::index;
 use super::model::TenantId;
 use super::sql::{Batch, Column, Conn, Role, micros};
 
@@ -274,6 +275,13 @@ impl Store {
                 if applications::advance_rescreened(&mut conn, &row, new.base_verdict.as_str(), now)
                     .await?
                 {
+                    index::set_base_verdict(
+                        &mut conn,
+                        tenant,
+                        &claim.application_id,
+                        new.base_verdict.as_str(),
+                    )
+                    .await?;
                     applications::insert_verdicts(&mut conn, &[row]).await?;
                     written += 1;
                 }

@@ -252,6 +252,7 @@ async fn write_jobs(
             application_id: &jobs[i].submission.verdict.id,
             tenant: jobs[i].tenant.as_str(),
             identifiers: &jobs[i].submission.identifiers,
+            base_verdict: jobs[i].submission.base_verdict.as_str(),
         })
         .collect();
     index::insert(conn, &indexed).await?;
@@ -384,6 +385,7 @@ async fn write_one(
             application_id: &sub.verdict.id,
             tenant,
             identifiers: &sub.identifiers,
+            base_verdict: sub.base_verdict.as_str(),
         }],
     )
     .await?;
