@@ -78,15 +78,21 @@ pub fn reuse_facts(ids: &Identifiers, known: &PriorKnowledge, max_distance: u32)
         Some(distance) if !portrait.exact => ReuseKind::PortraitSimilar { distance },
         _ => ReuseKind::PortraitDigest,
     };
+    let portrait_truncated = known.truncated(IdentifierKind::PortraitDigest)
+        || known.truncated(IdentifierKind::PortraitBlock);
     [
-        (document, ReuseKind::DocumentNumber),
-        (portrait, portrait_kind),
+        (
+            document,
+            ReuseKind::DocumentNumber,
+            known.truncated(IdentifierKind::DocumentNumber),
+        ),
+        (portrait, portrait_kind, portrait_truncated),
     ]
     .into_iter()
-    .filter(|(group, _)| !group.sharers.is_empty())
-    .map(|(group, kind)| Reuse {
+    .filter(|(group, _, _)| !group.sharers.is_empty())
+    .map(|(group, kind, truncated)| Reuse {
         kind,
-        sharing: group.sharers.sharing(known.truncated),
+        sharing: group.sharers.sharing(truncated),
     })
     .collect()
 }
@@ -160,7 +166,7 @@ pub fn link_facts(ids: &Identifiers, known: &PriorKnowledge) -> Vec<Link> {
             .iter()
             .filter(|h| h.kind == kind && other_identity(ids, h))
             .collect();
-        out.extend(link_of(kind, &hits, known.truncated, false));
+        out.extend(link_of(kind, &hits, known.truncated(kind), false));
     }
     out
 }
@@ -237,7 +243,12 @@ fn residential_link(ids: &Identifiers, known: &PriorKnowledge) -> Option<Link> {
         }
     }
     let (_, hits, tools) = best?;
-    link_of(IdentifierKind::ResidentialIp, &hits, known.truncated, tools)
+    link_of(
+        IdentifierKind::ResidentialIp,
+        &hits,
+        known.truncated(IdentifierKind::ResidentialIp),
+        tools,
+    )
 }
 
 #[cfg(test)]

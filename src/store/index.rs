@@ -1,15 +1,42 @@
 //! Queries on the identifier index: the keyed hashes of every application's identifiers, looked up
 //! before each screening and walked for clusters.
 //!
-//! The two lookups every screening runs are the one place where the SQL itself differs by backend.
-//! SQLite plans each statement once, by rule, and takes `$n` lists well. PostgreSQL would plan an
-//! `in ($1, …)` list again on every call (planning took 0.7 ms of a 1 ms lookup under load), and a
-//! cached generic plan made without statistics scans a tenant's whole index range. Its statements
-//! therefore take arrays, are prepared once per connection, run on sessions that keep one generic
-//! plan per statement, and are written so that every plan, generic or not, young table or old, is
-//! one index search per key: `unnest` the keys and look each one up in a `lateral` subquery on the
-//! index's full key. (A `limit` keeps a subquery from being flattened into the join, where a plan
-//! made on an empty table would scan the tenant's range instead.)
+//! **Budgets.** The lookup every screening runs reads a bounded number of index rows for each kind
+//! of identifier ([`LOOKUP_BUDGETS`]), never one cap shared by all kinds: a shared cap let anyone
+//! who made a few hundred applications with one phone number push a payout account shared with a
+//! rejected application out of the answer. Each kind reads at most its budget of rows over all of
+//! its keys and tenants, so the rows of one lookup are at most the sum of the budgets (plus the
+//! rejected rows below), however large a group shares one value, and however many kinds are
+//! crowded at once. The budgets are what the facts need ([`LOOKUP_BUDGETS`]); past a kind's budget,
+//! its counts are lower bounds and the facts say so for that kind alone.
+//!
+//! **Rejected rows.** Inside one kind a crowd of clear applications (their base verdict is all a
+//! padding needs to keep clear) could still push out the one rejected application the key leads to,
+//! and with it `LNK_LINKED_TO_REJECTED`. Ordering by verdict would need every row under the key;
+//! instead each index row carries its application's base verdict (migration 0012) and the rows of
+//! rejected applications have a partial index of their own. Every kind therefore has a second,
+//! small budget ([`REJECTED_BUDGET`]) read through that index: up to that many rejected rows under
+//! its keys, found by an index search like the others, whatever the crowd. Only `reject` gets one:
+//! no fact reads a `review` (the facts ask whether any linked application is rejected, and which).
+//! A row found by both searches counts once.
+//!
+//! **The SQL** is the one place where it differs by backend. SQLite plans each statement once, by
+//! rule, and takes `$n` lists well: one statement for the whole lookup, a `union all` of the
+//! kinds, each kind its keys' numbered placeholders in one `in` list per range of other identities
+//! (each range a search of the primary key with the kind's limit, the kind as a whole the same
+//! limit), and each kind's rejected rows the same over `indexed by identifiers_rejected`. Only
+//! numbered placeholders and the kinds' budgets are generated into the text. PostgreSQL would plan
+//! an `in ($1, …)` list again on every call (planning took 0.7 ms of a 1 ms lookup under load), and
+//! a cached generic plan made without statistics scans a tenant's whole index range. Its statement
+//! therefore takes arrays (the keys, and their kinds beside them), is prepared once per connection,
+//! runs on sessions that keep one generic plan per statement, and is written so that every plan,
+//! generic or not, young table or old, is one index search per key: a `values` list of the kinds
+//! and their budgets, for each kind a `lateral` subquery over its keys (`unnest` of the keys and
+//! kinds) and tenants, limited to the kind's budget, and inside it for each key a `lateral`
+//! subquery on the index's full key per range. (A `limit` keeps a subquery from being flattened
+//! into the join, where a plan made on an empty table would scan the tenant's range instead; a
+//! `limit` may name the kind's budget from the outer row.) The executor pulls rows on demand, so a
+//! kind stops reading at its budget. Rows come kind by kind, strongest first.
 
 use sqlx::AssertSqlSafe;
 
@@ -49,9 +76,49 @@ pub(crate) struct LinkRow {
     pub kind: String,
 }
 
-/// Most index rows one lookup returns: enough evidence for any signal, and a lookup stays O(1) even
-/// for a document shared by thousands of applications.
-pub const IDENTIFIER_MATCHES_MAX: usize = 256;
+/// Index rows one lookup reads per kind of identifier, over all of the kind's keys and tenants; the
+/// strong kinds ([`IdentifierKind::STRONG`]) first, residential addresses last, and rows come back in
+/// this order. What the facts need of a kind is small: one row of another identity for a shared
+/// attribute, two for a farm, four identities for a large cluster, whether one is rejected (that
+/// has [`REJECTED_BUDGET`] besides); the rest is evidence, and `counts_are_lower_bounds` says when
+/// a kind stopped at its budget. The strong kinds get 64, which is also what one hop of the cluster
+/// walk expands ([`CLUSTER_FRONTIER_MAX`]); phones, e-mails and remote-access addresses 32
+/// (families, offices); portrait blocks 128, since they are candidates, 68 keys of one 16-bit block
+/// each, measured afterwards; residential addresses 64, counted per 30-day window. 608 rows in all,
+/// where one cap of 256 was shared before.
+pub const LOOKUP_BUDGETS: [(IdentifierKind, usize); 11] = [
+    (IdentifierKind::PayoutAccount, 64),
+    (IdentifierKind::DeviceId, 64),
+    (IdentifierKind::ShippingAddress, 64),
+    (IdentifierKind::DocumentNumber, 64),
+    (IdentifierKind::PortraitDigest, 32),
+    (IdentifierKind::PortraitBlock, 128),
+    (IdentifierKind::Phone, 32),
+    (IdentifierKind::Email, 32),
+    (IdentifierKind::RemoteAccessIp, 32),
+    (IdentifierKind::RemoteAccessSubnet, 32),
+    (IdentifierKind::ResidentialIp, 64),
+];
+
+/// Rows of rejected applications one lookup reads per kind, beside the kind's budget (see the
+/// module documentation): enough to name them in the evidence.
+pub const REJECTED_BUDGET: usize = 8;
+
+/// The lookup budget of `kind` ([`LOOKUP_BUDGETS`]).
+pub fn lookup_budget(kind: IdentifierKind) -> usize {
+    LOOKUP_BUDGETS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(0, |(_, budget)| *budget)
+}
+
+/// Where `kind` stands in [`LOOKUP_BUDGETS`], the order a lookup reads kinds in.
+pub(crate) fn lookup_rank(kind: IdentifierKind) -> usize {
+    LOOKUP_BUDGETS
+        .iter()
+        .position(|(k, _)| *k == kind)
+        .unwrap_or(LOOKUP_BUDGETS.len())
+}
 
 /// Most applications a cluster walk visits; beyond it the size is reported as at least this.
 pub const CLUSTER_COUNT_MAX: i64 = 1000;
@@ -87,22 +154,26 @@ pub(crate) struct Identity<'a> {
     pub dob_key: Option<&'a [u8]>,
 }
 
-/// The index rows of other identities under `keys` in `tenants`, at most [`IDENTIFIER_MATCHES_MAX`];
-/// the last `widely_shared` keys (residential addresses) only fill what the others leave of that cap.
+/// The index rows of other identities under `keys` (each with its kind, grouped by kind in the
+/// order of [`LOOKUP_BUDGETS`]) in `tenants`: per kind at most its budget, and besides up to
+/// [`REJECTED_BUDGET`] rows of rejected applications; each row once.
 pub(crate) async fn rows_under(
     conn: &mut Conn<'_>,
-    keys: &[[u8; 32]],
-    widely_shared: usize,
+    keys: &[(IdentifierKind, [u8; 32])],
     tenants: &[&str],
     identity: Identity<'_>,
 ) -> Result<Vec<IdentifierRow>, sqlx::Error> {
     if keys.is_empty() || tenants.is_empty() {
         return Ok(Vec::new());
     }
-    match conn.backend() {
-        // One statement: its rows come ordered with the widely shared kinds last.
+    debug_assert!(
+        keys.is_sorted_by_key(|(kind, _)| lookup_rank(*kind)),
+        "keys grouped by kind in budget order"
+    );
+    let rows: Vec<IdentifierRow> = match conn.backend() {
         Backend::Postgres => {
-            let keys: Vec<&[u8]> = keys.iter().map(|k| &k[..]).collect();
+            let kinds: Vec<&str> = keys.iter().map(|(kind, _)| kind.as_str()).collect();
+            let keys: Vec<&[u8]> = keys.iter().map(|(_, k)| &k[..]).collect();
             conn.fetch_all(
                 AssertSqlSafe(pg_identifier_lookup_sql()),
                 &[
@@ -110,45 +181,41 @@ pub(crate) async fn rows_under(
                     Arg::Texts(tenants),
                     identity.name_key.into(),
                     identity.dob_key.into(),
+                    Arg::Texts(&kinds),
                 ],
             )
-            .await
+            .await?
         }
-        // In process, a second statement costs little and bounds each part by itself.
         Backend::Sqlite => {
-            let (first, last) = keys.split_at(keys.len() - widely_shared.min(keys.len()));
-            let mut rows =
-                sqlite_rows_under(conn, first, tenants, identity, IDENTIFIER_MATCHES_MAX).await?;
-            let room = IDENTIFIER_MATCHES_MAX - rows.len();
-            if room > 0 {
-                rows.extend(sqlite_rows_under(conn, last, tenants, identity, room).await?);
-            }
-            Ok(rows)
+            let groups: Vec<(IdentifierKind, usize)> = keys
+                .chunk_by(|a, b| a.0 == b.0)
+                .map(|group| (group[0].0, group.len()))
+                .collect();
+            let sql =
+                sqlite_identifier_lookup_sql(&groups, tenants.len(), identity.dob_key.is_some());
+            let args: Vec<Arg<'_>> = keys
+                .iter()
+                .map(|(_, k)| Arg::from(&k[..]))
+                .chain(tenants.iter().map(|t| Arg::from(*t)))
+                .chain([identity.name_key.into()])
+                .chain(identity.dob_key.map(Arg::from))
+                .collect();
+            // Audited: only numbered placeholders and the budgets are generated; every value is bound.
+            conn.fetch_all(AssertSqlSafe(sql), &args).await?
         }
-    }
-}
-
-async fn sqlite_rows_under(
-    conn: &mut Conn<'_>,
-    keys: &[[u8; 32]],
-    tenants: &[&str],
-    identity: Identity<'_>,
-    limit: usize,
-) -> Result<Vec<IdentifierRow>, sqlx::Error> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql =
-        sqlite_identifier_lookup_sql(keys.len(), tenants.len(), identity.dob_key.is_some(), limit);
-    let args: Vec<Arg<'_>> = keys
-        .iter()
-        .map(|k| Arg::from(&k[..]))
-        .chain(tenants.iter().map(|t| Arg::from(*t)))
-        .chain([identity.name_key.into()])
-        .chain(identity.dob_key.map(Arg::from))
-        .collect();
-    // Audited: only numbered placeholders are generated; every value is bound.
-    conn.fetch_all(AssertSqlSafe(sql), &args).await
+    };
+    // A rejected row within its kind's budget is found by both searches.
+    let mut seen = std::collections::HashSet::with_capacity(rows.len());
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            seen.insert((
+                r.key_hash.clone(),
+                r.tenant_id.clone(),
+                r.application_id.clone(),
+            ))
+        })
+        .collect())
 }
 
 /// The ranges of other identities' rows under one key (see [`Identity`]), as conditions on `x`;
@@ -170,31 +237,54 @@ fn other_identity_ranges(name: &str, dob: &str, empty: &str, dob_known: bool) ->
 const LOOKUP_COLUMNS: &str = "x.key_hash, x.tenant_id, x.application_id, a.external_ref, x.name_key, \
      x.dob_key, x.detail_enc, x.seen_first, x.seen_last, a.base_verdict as verdict";
 
-/// The SQLite lookup for `keys` keys and `tenants` tenants: `$1…` the keys, then the tenants, then
-/// the applicant's name key and birth-date key. Each range of other identities is one search of the
-/// primary key for every (tenant, key) pair, with its own limit.
+/// The SQLite lookup for keys in `groups` (each kind, in [`LOOKUP_BUDGETS`] order, with its number of
+/// keys) and `tenants` tenants: `$1…` the keys, group after group, then the tenants, then the
+/// applicant's name key and birth-date key. For each kind, each range of other identities is one
+/// search of the primary key for every (tenant, key) pair with the kind's budget as limit, and
+/// the kind as a whole has the same limit; then the same over the rejected rows' index with
+/// [`REJECTED_BUDGET`].
 #[doc(hidden)] // public for the plan test in tests/api/store.rs
 pub fn sqlite_identifier_lookup_sql(
-    keys: usize,
+    groups: &[(IdentifierKind, usize)],
     tenants: usize,
     dob_known: bool,
-    limit: usize,
 ) -> String {
+    let keys: usize = groups.iter().map(|(_, n)| n).sum();
     let name = format!("${}", keys + tenants + 1);
     let dob = format!("${}", keys + tenants + 2);
-    let parts: Vec<String> = other_identity_ranges(&name, &dob, "x''", dob_known)
-        .into_iter()
-        .map(|range| {
-            format!(
-                "select * from (select {LOOKUP_COLUMNS} from identifiers x \
-                 join applications a on a.id = x.application_id \
-                 where x.key_hash in ({}) and x.tenant_id in ({}) and {range} limit {limit})",
-                placeholders(1, keys),
-                placeholders(keys + 1, tenants)
-            )
-        })
-        .collect();
-    format!("{} limit {limit}", parts.join(" union all "))
+    let tenants = placeholders(keys + 1, tenants);
+    let ranges = other_identity_ranges(&name, &dob, "x''", dob_known);
+    let mut parts = Vec::with_capacity(groups.len() * 2);
+    let mut first = 1;
+    for &(kind, count) in groups {
+        let keys = placeholders(first, count);
+        first += count;
+        for (index, condition, limit) in [
+            ("", "", lookup_budget(kind)),
+            (
+                " indexed by identifiers_rejected",
+                " and x.base_verdict = 'reject'",
+                REJECTED_BUDGET,
+            ),
+        ] {
+            let searches: Vec<String> = ranges
+                .iter()
+                .map(|range| {
+                    format!(
+                        "select * from (select {LOOKUP_COLUMNS} from identifiers x{index} \
+                         join applications a on a.id = x.application_id \
+                         where x.key_hash in ({keys}) and x.tenant_id in ({tenants}){condition} \
+                         and {range} limit {limit})"
+                    )
+                })
+                .collect();
+            parts.push(format!(
+                "select * from ({} limit {limit})",
+                searches.join(" union all ")
+            ));
+        }
+    }
+    parts.join(" union all ")
 }
 
 /// The applications sharing a strong attribute ([`IdentifierKind::STRONG`]) with any of `ids`, with
@@ -374,33 +464,48 @@ pub(crate) async fn delete(
 }
 
 /// The PostgreSQL lookup: `$1` the keys (`bytea[]`), `$2` the tenants (`text[]`), `$3` the
-/// applicant's name key, `$4` its birth-date key (null when unknown). Each range of other
-/// identities (see [`Identity`]) is an index search per (tenant, key) pair with its own limit.
-/// Residential-address rows sort last, so that the cap drops them before any other (a sort of at
-/// most the per-key caps' rows, however many applications share an address).
+/// applicant's name key, `$4` its birth-date key (null when unknown), `$5` the keys' kinds (`text[]`,
+/// one per key). For each kind of [`LOOKUP_BUDGETS`], its keys in each tenant, each range of other
+/// identities (see [`Identity`]) an index search per (tenant, key) pair, the kind limited to its
+/// budget; then the same over the rejected rows' index, limited to [`REJECTED_BUDGET`] per kind.
 #[doc(hidden)] // public for the plan test in tests/api/store.rs
 pub fn pg_identifier_lookup_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
-        let ranges: Vec<String> = other_identity_ranges("$3", "$4", "'\\x'::bytea", true)
-            .into_iter()
-            .map(|range| {
-                format!(
-                    "(select {LOOKUP_COLUMNS}, x.kind from identifiers x \
-                     join applications a on a.id = x.application_id \
-                     where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash and {range} \
-                     limit {IDENTIFIER_MATCHES_MAX})"
-                )
-            })
+        let budgets: Vec<String> = LOOKUP_BUDGETS
+            .iter()
+            .map(|(kind, budget)| format!("('{}', {budget})", kind.as_str()))
             .collect();
+        let part = |condition: &str, limit: &str| {
+            let ranges: Vec<String> = other_identity_ranges("$3", "$4", "'\\x'::bytea", true)
+                .into_iter()
+                .map(|range| {
+                    format!(
+                        "(select {LOOKUP_COLUMNS} from identifiers x \
+                         join applications a on a.id = x.application_id \
+                         where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash{condition} \
+                         and {range} limit {limit})"
+                    )
+                })
+                .collect();
+            format!(
+                "select i.* from (values {}) as b(kind, budget) \
+                 cross join lateral (select r.* \
+                   from unnest($1::bytea[], $5::text[]) as k(key_hash, kind) \
+                   cross join unnest($2::text[]) as t(tenant_id) \
+                   cross join lateral ({}) r \
+                   where k.kind = b.kind limit {limit}) i",
+                budgets.join(", "),
+                ranges.join(" union all ")
+            )
+        };
         format!(
-            "select i.key_hash, i.tenant_id, i.application_id, i.external_ref, i.name_key, i.dob_key, \
-             i.detail_enc, i.seen_first, i.seen_last, i.verdict \
-             from unnest($2::text[]) as t(tenant_id) cross join unnest($1::bytea[]) as k(key_hash) \
-             cross join lateral ({}) i \
-             order by i.kind = 'residential_ip' \
-             limit {IDENTIFIER_MATCHES_MAX}",
-            ranges.join(" union all ")
+            "{} union all {}",
+            part("", "b.budget"),
+            part(
+                " and x.base_verdict = 'reject'",
+                &REJECTED_BUDGET.to_string()
+            )
         )
     })
 }
@@ -422,4 +527,37 @@ pub fn pg_strong_neighbours_sql() -> &'static str {
             strong_kinds()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_budget_and_one_place_in_the_order() {
+        let kinds = [
+            IdentifierKind::DocumentNumber,
+            IdentifierKind::PortraitDigest,
+            IdentifierKind::PortraitBlock,
+        ]
+        .into_iter()
+        .chain(IdentifierKind::LINKS);
+        let mut ranks: Vec<usize> = kinds
+            .map(|kind| {
+                assert!(lookup_budget(kind) > 0, "{kind:?}");
+                lookup_rank(kind)
+            })
+            .collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        assert_eq!(ranks, (0..LOOKUP_BUDGETS.len()).collect::<Vec<_>>());
+        // The strong kinds come first, residential addresses last.
+        for kind in IdentifierKind::STRONG {
+            assert!(lookup_rank(kind) < IdentifierKind::STRONG.len(), "{kind:?}");
+        }
+        assert_eq!(
+            lookup_rank(IdentifierKind::ResidentialIp),
+            LOOKUP_BUDGETS.len() - 1
+        );
+    }
 }

@@ -10,7 +10,7 @@ use super::handle::TenantStore;
 use super::index::{self, CLUSTER_COUNT_MAX};
 use super::model::{Owner, PriorKnowledge, SharedIdentifier, TenantId};
 use super::sql::{Conn, Role};
-use crate::identifiers::{Identifiers, Probe};
+use crate::identifiers::Identifiers;
 use crate::model::{Decision, IdentifierKind};
 
 /// Hops of the cluster walk beyond the applications an application links to directly.
@@ -47,32 +47,30 @@ impl TenantStore<'_> {
                     .filter(|t| *t != tenant),
             );
         }
-        // Residential addresses last: many applications may share one (a household, a building), and
-        // their rows must not crowd the others out of the capped lookup.
-        let widely_shared = |p: &&Probe| p.kind == IdentifierKind::ResidentialIp;
-        let keys: Vec<[u8; 32]> = probes
-            .iter()
-            .filter(|p| !widely_shared(p))
-            .chain(probes.iter().filter(widely_shared))
-            .map(|p| p.key)
-            .collect();
-        let last = probes.iter().filter(widely_shared).count();
+        // Kind by kind, strongest first: each kind has its own budget (index::LOOKUP_BUDGETS), so
+        // a crowd behind one attribute (a phone, a building's address) never hides another.
+        let mut keys: Vec<(IdentifierKind, [u8; 32])> =
+            probes.iter().map(|p| (p.kind, p.key)).collect();
+        keys.sort_by_key(|(kind, _)| index::lookup_rank(*kind));
         let identity = index::Identity {
             name_key,
             dob_key: ids.dob_key.as_ref().map(|k| &k[..]),
         };
-        let rows = index::rows_under(&mut conn, &keys, last, &tenants, identity).await?;
-        let truncated = rows.len() >= index::IDENTIFIER_MATCHES_MAX;
+        let rows = index::rows_under(&mut conn, &keys, &tenants, identity).await?;
         let keys = self.keys();
         let mut shared_identifiers = Vec::with_capacity(rows.len());
+        let mut read = [0usize; index::LOOKUP_BUDGETS.len()];
         for row in rows {
+            let Some(probe) = probes.iter().find(|p| p.key[..] == row.key_hash[..]) else {
+                continue;
+            };
+            if let Some(n) = read.get_mut(index::lookup_rank(probe.kind)) {
+                *n += 1;
+            }
             let own_tenant = row.tenant_id == tenant;
             if own_tenant && row.external_ref == external_ref {
                 continue; // the application itself, submitted before
             }
-            let Some(probe) = probes.iter().find(|p| p.key[..] == row.key_hash[..]) else {
-                continue;
-            };
             let verdict = Decision::parse(&row.verdict)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown verdict {:?}", row.verdict)))?;
             shared_identifiers.push(SharedIdentifier {
@@ -96,6 +94,12 @@ impl TenantStore<'_> {
                 verdict,
             });
         }
+        let truncated_kinds = index::LOOKUP_BUDGETS
+            .iter()
+            .zip(read)
+            .filter(|((_, budget), read)| read >= budget)
+            .map(|((kind, _), _)| *kind)
+            .collect();
         let prior = prior
             .map(|r| from_micros(r.received_at).map(|t| (r.id, t)))
             .transpose()?;
@@ -103,7 +107,7 @@ impl TenantStore<'_> {
         Ok(PriorKnowledge {
             prior,
             shared_identifiers,
-            truncated,
+            truncated_kinds,
             cluster,
         })
     }

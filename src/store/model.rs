@@ -47,11 +47,19 @@ pub struct PriorKnowledge {
     /// The application's id and first reception, when its `external_ref` was seen before.
     pub prior: Option<(String, DateTime<Utc>)>,
     pub shared_identifiers: Vec<SharedIdentifier>,
-    /// The lookup stopped at its cap: counts built from `shared_identifiers` are lower bounds.
-    pub truncated: bool,
+    /// The kinds whose lookup stopped at its budget (`LOOKUP_BUDGETS`): counts built from their
+    /// `shared_identifiers` are lower bounds.
+    pub truncated_kinds: Vec<IdentifierKind>,
     /// Other identities of the tenant in the cluster this one joins through strong attributes;
     /// `None` when it shares no strong attribute.
     pub cluster: Option<usize>,
+}
+
+impl PriorKnowledge {
+    /// Whether the lookup of `kind` stopped at its budget.
+    pub fn truncated(&self, kind: IdentifierKind) -> bool {
+        self.truncated_kinds.contains(&kind)
+    }
 }
 
 /// Whose application an index hit is. Another tenant's ids and name never leave the store: its

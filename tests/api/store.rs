@@ -310,9 +310,10 @@ async fn postgres_generic_plans_of_the_lookups_are_index_probes() {
         .unwrap();
     let statements = [
         (
-            "lookup(bytea[], text[], bytea, bytea)",
+            "lookup(bytea[], text[], bytea, bytea, text[])",
             vetgate::store::pg_identifier_lookup_sql(),
-            "lookup('{\"\\\\x00\",\"\\\\x01\"}', '{acme}', '\\x02', '\\x03')",
+            "lookup('{\"\\\\x00\",\"\\\\x01\",\"\\\\x02\"}', '{acme,globex}', '\\x02', '\\x03', \
+             '{payout_account,phone,phone}')",
         ),
         (
             "walk(text, text[])",
@@ -339,6 +340,33 @@ async fn postgres_generic_plans_of_the_lookups_are_index_probes() {
         assert!(!plan.contains("Seq Scan"), "{plan}");
         assert!(!plan.contains("Bitmap"), "{plan}");
         assert!(plan.contains("Index Scan"), "{plan}");
+        if signature.starts_with("lookup") {
+            // Every search of the index is on the full key; the rejected rows' through their own
+            // index, never the primary key with the verdict as a filter over a crowd.
+            let searches: Vec<&str> = plan
+                .lines()
+                .filter(|l| l.contains(" on identifiers x"))
+                .collect();
+            assert_eq!(searches.len(), 8, "four ranges, twice: {plan}");
+            for search in &searches {
+                assert!(search.contains("Index Scan"), "{plan}");
+            }
+            assert_eq!(
+                searches
+                    .iter()
+                    .filter(|l| l.contains("using identifiers_rejected"))
+                    .count(),
+                4,
+                "{plan}"
+            );
+            let conditions = plan
+                .lines()
+                .filter(|l| {
+                    l.contains("Index Cond: ((tenant_id = t") && l.contains(" AND (key_hash = k")
+                })
+                .count();
+            assert_eq!(conditions, 8, "{plan}");
+        }
     }
 }
 
@@ -354,12 +382,26 @@ async fn sqlite_plans_of_the_index_queries_search_by_key_or_application() {
     let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db.url)
         .await
         .unwrap();
+    use vetgate::model::IdentifierKind;
+    let lookup = |dob_known| {
+        vetgate::store::sqlite_identifier_lookup_sql(
+            &[
+                (IdentifierKind::PayoutAccount, 1),
+                (IdentifierKind::Phone, 2),
+                (IdentifierKind::ResidentialIp, 1),
+            ],
+            2,
+            dob_known,
+        )
+    };
     let statements = [
         (
             "cluster walk",
             vetgate::store::sqlite_strong_neighbours_sql(3),
         ),
         ("links", vetgate::store::SQLITE_LINKS_SQL.to_owned()),
+        ("lookup", lookup(true)),
+        ("lookup without a birth date", lookup(false)),
     ];
     for (name, sql) in statements {
         let plan: Vec<(i64, i64, i64, String)> =
@@ -373,12 +415,25 @@ async fn sqlite_plans_of_the_index_queries_search_by_key_or_application() {
             .filter(|d| d.contains(" i1 ") || d.contains(" i2 ") || d.contains(" x "))
             .collect();
         assert!(!searches.is_empty(), "{name}: {plan:?}");
-        for detail in searches {
+        for detail in &searches {
             assert!(
                 detail.starts_with("SEARCH")
                     && (detail.contains("key_hash=?") || detail.contains("application_id=?")),
                 "{name} reads the identifier index by tenant alone: {detail}"
             );
+        }
+        if name.starts_with("lookup") {
+            // Three kinds, each its ranges of other identities twice: all rows, then the rejected
+            // rows through their own index.
+            let ranges = if name.ends_with("date") { 2 } else { 4 };
+            assert_eq!(searches.len(), 3 * 2 * ranges, "{name}: {plan:?}");
+            let rejected = searches
+                .iter()
+                .filter(|d| {
+                    d.contains("USING INDEX identifiers_rejected (tenant_id=? AND key_hash=?")
+                })
+                .count();
+            assert_eq!(rejected, 3 * ranges, "{name}: {plan:?}");
         }
     }
 }

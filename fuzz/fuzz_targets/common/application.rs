@@ -142,7 +142,8 @@ pub fn application_input(data: &[u8]) {
     let known = PriorKnowledge {
         prior: None,
         shared_identifiers: shared,
-        truncated: ids.probes.len().is_multiple_of(3),
+        // Some kinds stopped at their budget: the facts say so for those alone.
+        truncated_kinds: ids.probes.iter().step_by(3).map(|p| p.kind).collect(),
         cluster: Some(ids.probes.len()),
     };
     let facts = facts::assemble(&app, sessions, &ids, &known, &lists, world.now, LIMITS);
