@@ -460,7 +460,7 @@ pub fn connection_type_database(path: &std::path::Path) {
     c.write_file_atomically(path).unwrap();
 }
 
-async fn spawn_with_residential_geoip(backend: Backend, connection_type: bool) -> TestApp {
+pub async fn spawn_with_residential_geoip(backend: Backend, connection_type: bool) -> TestApp {
     let root = tempfile::tempdir().unwrap().keep();
     let (dir, connection) = residential_geoip(&root);
     spawn_app_with(backend, |s| {
