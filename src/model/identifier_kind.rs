@@ -75,14 +75,20 @@ impl IdentifierKind {
         IdentifierKind::DocumentNumber,
     ];
 
+    /// Every kind: the identity document's three, then [`IdentifierKind::LINKS`].
+    pub const ALL: [IdentifierKind; 11] = {
+        let mut all = [IdentifierKind::DocumentNumber; 11];
+        all[1] = IdentifierKind::PortraitDigest;
+        all[2] = IdentifierKind::PortraitBlock;
+        let mut i = 0;
+        while i < IdentifierKind::LINKS.len() {
+            all[3 + i] = IdentifierKind::LINKS[i];
+            i += 1;
+        }
+        all
+    };
+
     pub fn parse(s: &str) -> Option<IdentifierKind> {
-        [
-            IdentifierKind::DocumentNumber,
-            IdentifierKind::PortraitDigest,
-            IdentifierKind::PortraitBlock,
-        ]
-        .into_iter()
-        .chain(IdentifierKind::LINKS)
-        .find(|k| k.as_str() == s)
+        IdentifierKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }

@@ -535,14 +535,8 @@ mod tests {
 
     #[test]
     fn every_kind_has_a_budget_and_one_place_in_the_order() {
-        let kinds = [
-            IdentifierKind::DocumentNumber,
-            IdentifierKind::PortraitDigest,
-            IdentifierKind::PortraitBlock,
-        ]
-        .into_iter()
-        .chain(IdentifierKind::LINKS);
-        let mut ranks: Vec<usize> = kinds
+        let mut ranks: Vec<usize> = IdentifierKind::ALL
+            .into_iter()
             .map(|kind| {
                 assert!(lookup_budget(kind) > 0, "{kind:?}");
                 lookup_rank(kind)

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use vetgate::model::IdentifierKind;
 
 use crate::helpers::*;
-use crate::links::{person, spawn_with_residential_geoip};
-use crate::sanctions_api::{ADMIN, eventually, one_entry_list, upload};
+use crate::links::{NAMES, person, spawn_with_residential_geoip};
+use crate::sanctions_api::{ADMIN, eventually, replace_dprk_it_list};
 
 on_both_backends!(
     padding_one_attribute_hides_no_rejected_link_through_another,
@@ -28,25 +28,10 @@ const CROWD_TOOLS_IP: &str = "198.51.100.7"; // a cloud: remote-access tools, no
 const CROWD_PHASH: &str = "9c3a5e71d2b4f608";
 const CROWD_SHA: &str = "5f1d0c6b0b7e2a4c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c";
 
-/// Every kind of identifier the index knows.
-const KINDS: [IdentifierKind; 11] = [
-    IdentifierKind::DocumentNumber,
-    IdentifierKind::PortraitDigest,
-    IdentifierKind::PortraitBlock,
-    IdentifierKind::PayoutAccount,
-    IdentifierKind::DeviceId,
-    IdentifierKind::Phone,
-    IdentifierKind::Email,
-    IdentifierKind::ShippingAddress,
-    IdentifierKind::RemoteAccessIp,
-    IdentifierKind::RemoteAccessSubnet,
-    IdentifierKind::ResidentialIp,
-];
-
 #[test]
 fn the_crowd_is_larger_than_every_budget_and_the_old_cap() {
     assert!(
-        KINDS
+        IdentifierKind::ALL
             .iter()
             .all(|kind| vetgate::store::lookup_budget(*kind) > 0),
         "a budget for every kind"
@@ -68,20 +53,9 @@ fn name_key(app: &TestApp, a: &Value) -> [u8; 32] {
     vetgate::identifiers::of(&parsed, &[], chrono::Utc::now(), &keys).name_key
 }
 
-const CANDIDATES: [(&str, &str, &str); 8] = [
-    ("Daniel", "Brooks", "1991-04-02"),
-    ("Aisha", "Rahman", "1988-11-19"),
-    ("Marco", "Bianchi", "1993-07-07"),
-    ("Olivia", "Nguyen", "1995-01-30"),
-    ("Samuel", "Okafor", "1986-09-12"),
-    ("Hannah", "Schmidt", "1990-12-01"),
-    ("Lucas", "Moreau", "1992-03-23"),
-    ("Priya", "Natarajan", "1989-06-15"),
-];
-
 /// Three identities whose name keys sort crowd < applicant < rejected.
 fn identities(app: &TestApp) -> [(&'static str, &'static str, &'static str); 3] {
-    let mut by_key: Vec<_> = CANDIDATES
+    let mut by_key: Vec<_> = NAMES[..8]
         .iter()
         .map(|&(g, s, d)| (name_key(app, &person(0, g, s, d)), (g, s, d)))
         .collect();
@@ -215,7 +189,7 @@ async fn padding_one_attribute_hides_no_rejected_link_through_another(backend: B
     .await;
 
     let mut hidden = Vec::new();
-    for (i, kind) in KINDS.into_iter().enumerate() {
+    for (i, kind) in IdentifierKind::ALL.into_iter().enumerate() {
         let (through, code) = if kind == IdentifierKind::ShippingAddress {
             (IdentifierKind::PayoutAccount, "LNK_SHARED_PAYOUT_ACCOUNT")
         } else {
@@ -313,26 +287,8 @@ async fn an_application_rejected_by_a_later_list_is_found_behind_a_crowd(backend
     assert_eq!(front["verdict"], "clear", "{front:#}");
     let path = format!("/v1/applications/{}", front["id"].as_str().unwrap());
 
-    let reply = upload(
-        &app,
-        &app.token("operator", &[ADMIN]),
-        &[
-            ("format", "csv"),
-            ("list", "VETGATE-DPRK-IT"),
-            ("force", "true"),
-        ],
-        &[(
-            "dprk-it.csv",
-            one_entry_list("DPRK-IT-9001", "entity", "OKONKWO-REYES LOGISTICS LTD"),
-        )],
-    )
-    .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    let operator = app.token("operator", &[ADMIN]);
+    replace_dprk_it_list(&app, &operator, "entity", "OKONKWO-REYES LOGISTICS LTD").await;
     eventually("the re-screen rejects the front", || async {
         app.get(&writer, &path).await.json()["verdict"] == "reject"
     })

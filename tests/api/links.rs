@@ -46,7 +46,7 @@ pub fn person(i: usize, given: &str, surname: &str, dob: &str) -> Value {
     a
 }
 
-const NAMES: [(&str, &str, &str); 10] = [
+pub const NAMES: [(&str, &str, &str); 10] = [
     ("Daniel", "Brooks", "1991-04-02"),
     ("Aisha", "Rahman", "1988-11-19"),
     ("Marco", "Bianchi", "1993-07-07"),

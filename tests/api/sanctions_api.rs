@@ -441,6 +441,28 @@ fn with_holder(external_ref: &str, holder: &str) -> Value {
     app
 }
 
+/// Replaces the curated DPRK IT-worker list with one entry (`DPRK-IT-9001`), as the operator, who
+/// says `force` for a list that shrinks that much.
+pub async fn replace_dprk_it_list(app: &TestApp, operator: &str, kind: &str, name: &str) {
+    let reply = upload(
+        app,
+        operator,
+        &[
+            ("format", "csv"),
+            ("list", "VETGATE-DPRK-IT"),
+            ("force", "true"),
+        ],
+        &[("dprk-it.csv", one_entry_list("DPRK-IT-9001", kind, name))],
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+}
+
 async fn an_application_turns_reject_when_its_payout_holder_is_added_to_a_list(backend: Backend) {
     let app = spawn_app(backend).await;
     let writer = app.writer("acme");
@@ -465,27 +487,7 @@ async fn an_application_turns_reject_when_its_payout_holder_is_added_to_a_list(b
     assert_eq!(moved["verdict"], "clear", "{moved:#}");
     let id = moved["id"].as_str().unwrap().to_owned();
 
-    // A one-entry replacement of a global list: the operator says `force`.
-    let reply = upload(
-        &app,
-        &operator,
-        &[
-            ("format", "csv"),
-            ("list", "VETGATE-DPRK-IT"),
-            ("force", "true"),
-        ],
-        &[(
-            "dprk-it.csv",
-            one_entry_list("DPRK-IT-9001", "entity", "OKONKWO-REYES LOGISTICS LTD"),
-        )],
-    )
-    .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    replace_dprk_it_list(&app, &operator, "entity", "OKONKWO-REYES LOGISTICS LTD").await;
 
     let path = format!("/v1/applications/{id}");
     eventually("the re-screen rejects the application", || async {
