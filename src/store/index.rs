@@ -14,29 +14,31 @@
 //! padding needs to keep clear) could still push out the one rejected application the key leads to,
 //! and with it `LNK_LINKED_TO_REJECTED`. Ordering by verdict would need every row under the key;
 //! instead each index row carries its application's base verdict (migration 0012) and the rows of
-//! rejected applications have a partial index of their own. Every kind therefore has a second,
-//! small budget ([`REJECTED_BUDGET`]) read through that index: up to that many rejected rows under
-//! its keys, found by an index search like the others, whatever the crowd. Only `reject` gets one:
-//! no fact reads a `review` (the facts ask whether any linked application is rejected, and which).
-//! A row found by both searches counts once.
+//! rejected applications have a partial index of their own. A kind that reached its budget
+//! therefore has a second, small one ([`REJECTED_BUDGET`]), read through that index by a second
+//! statement: up to that many rejected rows under its keys, found by an index search like the
+//! others, whatever the crowd. A kind below its budget needs none (all of its rows are there, the
+//! rejected ones with them), so the lookup of an ordinary application is one statement, exactly as
+//! many index searches as before. Only `reject` gets a budget: no fact reads a `review` (the facts
+//! ask whether any linked application is rejected, and which). A row found twice counts once.
 //!
 //! **The SQL** is the one place where it differs by backend. SQLite plans each statement once, by
-//! rule, and takes `$n` lists well: one statement for the whole lookup, a `union all` of the
-//! kinds, each kind its keys' numbered placeholders in one `in` list per range of other identities
-//! (each range a search of the primary key with the kind's limit, the kind as a whole the same
-//! limit), and each kind's rejected rows the same over `indexed by identifiers_rejected`. Only
-//! numbered placeholders and the kinds' budgets are generated into the text. PostgreSQL would plan
-//! an `in ($1, …)` list again on every call (planning took 0.7 ms of a 1 ms lookup under load), and
-//! a cached generic plan made without statistics scans a tenant's whole index range. Its statement
-//! therefore takes arrays (the keys, and their kinds beside them), is prepared once per connection,
-//! runs on sessions that keep one generic plan per statement, and is written so that every plan,
-//! generic or not, young table or old, is one index search per key: a `values` list of the kinds
-//! and their budgets, for each kind a `lateral` subquery over its keys (`unnest` of the keys and
-//! kinds) and tenants, limited to the kind's budget, and inside it for each key a `lateral`
-//! subquery on the index's full key per range. (A `limit` keeps a subquery from being flattened
-//! into the join, where a plan made on an empty table would scan the tenant's range instead; a
-//! `limit` may name the kind's budget from the outer row.) The executor pulls rows on demand, so a
-//! kind stops reading at its budget. Rows come kind by kind, strongest first.
+//! rule, and takes `$n` lists well: a `union all` of the kinds, each kind its keys' numbered
+//! placeholders in one `in` list per range of other identities (each range a search of the primary
+//! key with the kind's limit, the kind as a whole the same limit); the rejected rows the same over
+//! `indexed by identifiers_rejected`. Only numbered placeholders and the limits are generated into
+//! the text. PostgreSQL would plan an `in ($1, …)` list again on every call (planning took 0.7 ms
+//! of a 1 ms lookup under load), and a cached generic plan made without statistics scans a
+//! tenant's whole index range. Its two statements therefore take arrays (the keys, and their kinds
+//! beside them), are prepared once per connection, run on sessions that keep one generic plan per
+//! statement, and are written so that every plan, generic or not, young table or old, is one index
+//! search per key: a `values` list of the kinds and their limits, for each kind a `lateral`
+//! subquery over its keys (`unnest` of the keys and kinds) and tenants, limited to the kind's
+//! limit, and inside it for each key a `lateral` subquery on the index's full key per range. (A
+//! `limit` keeps a subquery from being flattened into the join, where a plan made on an empty table
+//! would scan the tenant's range instead; a `limit` may name the kind's limit from the outer row.)
+//! The executor pulls rows on demand, so a kind stops reading at its limit. Rows come kind by
+//! kind, strongest first.
 
 use sqlx::AssertSqlSafe;
 
@@ -154,28 +156,105 @@ pub(crate) struct Identity<'a> {
     pub dob_key: Option<&'a [u8]>,
 }
 
+/// What one lookup found: the rows, each once, and the kinds that stopped at their budget.
+pub(crate) struct Found {
+    pub rows: Vec<IdentifierRow>,
+    pub truncated: Vec<IdentifierKind>,
+}
+
+/// Which rows a lookup statement reads under each kind's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[doc(hidden)] // public for the plan test in tests/api/store.rs
+pub enum Part {
+    /// Any rows, at most the kind's budget ([`LOOKUP_BUDGETS`]).
+    Budget,
+    /// The rows of rejected applications, at most [`REJECTED_BUDGET`], through their own index.
+    Rejected,
+}
+
+impl Part {
+    fn limit(self, kind: IdentifierKind) -> usize {
+        match self {
+            Part::Budget => lookup_budget(kind),
+            Part::Rejected => REJECTED_BUDGET,
+        }
+    }
+}
+
 /// The index rows of other identities under `keys` (each with its kind, grouped by kind in the
-/// order of [`LOOKUP_BUDGETS`]) in `tenants`: per kind at most its budget, and besides up to
-/// [`REJECTED_BUDGET`] rows of rejected applications; each row once.
+/// order of [`LOOKUP_BUDGETS`]) in `tenants`: per kind at most its budget, and for a kind that
+/// reached it, up to [`REJECTED_BUDGET`] rows of rejected applications besides (a second
+/// statement; below its budget a kind's rows are all there, the rejected ones with them).
 pub(crate) async fn rows_under(
     conn: &mut Conn<'_>,
     keys: &[(IdentifierKind, [u8; 32])],
     tenants: &[&str],
     identity: Identity<'_>,
-) -> Result<Vec<IdentifierRow>, sqlx::Error> {
+) -> Result<Found, sqlx::Error> {
+    let mut found = Found {
+        rows: Vec::new(),
+        truncated: Vec::new(),
+    };
     if keys.is_empty() || tenants.is_empty() {
-        return Ok(Vec::new());
+        return Ok(found);
     }
     debug_assert!(
         keys.is_sorted_by_key(|(kind, _)| lookup_rank(*kind)),
         "keys grouped by kind in budget order"
     );
-    let rows: Vec<IdentifierRow> = match conn.backend() {
+    found.rows = rows_of(conn, Part::Budget, keys, tenants, identity).await?;
+    let kind_of = |row: &IdentifierRow| {
+        keys.iter()
+            .find(|(_, key)| key[..] == row.key_hash[..])
+            .map(|(kind, _)| *kind)
+    };
+    let mut read = [0usize; LOOKUP_BUDGETS.len()];
+    for kind in found.rows.iter().filter_map(kind_of) {
+        read[lookup_rank(kind)] += 1;
+    }
+    found.truncated = LOOKUP_BUDGETS
+        .iter()
+        .zip(read)
+        .filter(|((_, budget), read)| read >= budget)
+        .map(|((kind, _), _)| *kind)
+        .collect();
+    if found.truncated.is_empty() {
+        return Ok(found);
+    }
+    let crowded: Vec<(IdentifierKind, [u8; 32])> = keys
+        .iter()
+        .filter(|(kind, _)| found.truncated.contains(kind))
+        .copied()
+        .collect();
+    let rejected = rows_of(conn, Part::Rejected, &crowded, tenants, identity).await?;
+    // A rejected row within its kind's budget was read already.
+    for row in rejected {
+        let known = found.rows.iter().any(|r| {
+            r.application_id == row.application_id
+                && r.key_hash == row.key_hash
+                && r.tenant_id == row.tenant_id
+        });
+        if !known {
+            found.rows.push(row);
+        }
+    }
+    Ok(found)
+}
+
+/// One statement of a lookup (see [`rows_under`]).
+async fn rows_of(
+    conn: &mut Conn<'_>,
+    part: Part,
+    keys: &[(IdentifierKind, [u8; 32])],
+    tenants: &[&str],
+    identity: Identity<'_>,
+) -> Result<Vec<IdentifierRow>, sqlx::Error> {
+    match conn.backend() {
         Backend::Postgres => {
             let kinds: Vec<&str> = keys.iter().map(|(kind, _)| kind.as_str()).collect();
             let keys: Vec<&[u8]> = keys.iter().map(|(_, k)| &k[..]).collect();
             conn.fetch_all(
-                AssertSqlSafe(pg_identifier_lookup_sql()),
+                AssertSqlSafe(pg_identifier_lookup_sql(part)),
                 &[
                     Arg::Blobs(&keys),
                     Arg::Texts(tenants),
@@ -184,15 +263,19 @@ pub(crate) async fn rows_under(
                     Arg::Texts(&kinds),
                 ],
             )
-            .await?
+            .await
         }
         Backend::Sqlite => {
             let groups: Vec<(IdentifierKind, usize)> = keys
                 .chunk_by(|a, b| a.0 == b.0)
                 .map(|group| (group[0].0, group.len()))
                 .collect();
-            let sql =
-                sqlite_identifier_lookup_sql(&groups, tenants.len(), identity.dob_key.is_some());
+            let sql = sqlite_identifier_lookup_sql(
+                part,
+                &groups,
+                tenants.len(),
+                identity.dob_key.is_some(),
+            );
             let args: Vec<Arg<'_>> = keys
                 .iter()
                 .map(|(_, k)| Arg::from(&k[..]))
@@ -201,21 +284,9 @@ pub(crate) async fn rows_under(
                 .chain(identity.dob_key.map(Arg::from))
                 .collect();
             // Audited: only numbered placeholders and the budgets are generated; every value is bound.
-            conn.fetch_all(AssertSqlSafe(sql), &args).await?
+            conn.fetch_all(AssertSqlSafe(sql), &args).await
         }
-    };
-    // A rejected row within its kind's budget is found by both searches.
-    let mut seen = std::collections::HashSet::with_capacity(rows.len());
-    Ok(rows
-        .into_iter()
-        .filter(|r| {
-            seen.insert((
-                r.key_hash.clone(),
-                r.tenant_id.clone(),
-                r.application_id.clone(),
-            ))
-        })
-        .collect())
+    }
 }
 
 /// The ranges of other identities' rows under one key (see [`Identity`]), as conditions on `x`;
@@ -240,11 +311,12 @@ const LOOKUP_COLUMNS: &str = "x.key_hash, x.tenant_id, x.application_id, a.exter
 /// The SQLite lookup for keys in `groups` (each kind, in [`LOOKUP_BUDGETS`] order, with its number of
 /// keys) and `tenants` tenants: `$1…` the keys, group after group, then the tenants, then the
 /// applicant's name key and birth-date key. For each kind, each range of other identities is one
-/// search of the primary key for every (tenant, key) pair with the kind's budget as limit, and
-/// the kind as a whole has the same limit; then the same over the rejected rows' index with
-/// [`REJECTED_BUDGET`].
+/// search of the primary key for every (tenant, key) pair with the kind's limit, and the kind as
+/// a whole the same limit; for [`Part::Rejected`], of `identifiers_rejected` (`indexed by`: the
+/// planner would otherwise filter the primary key's rows, the whole crowd).
 #[doc(hidden)] // public for the plan test in tests/api/store.rs
 pub fn sqlite_identifier_lookup_sql(
+    part: Part,
     groups: &[(IdentifierKind, usize)],
     tenants: usize,
     dob_known: bool,
@@ -254,19 +326,20 @@ pub fn sqlite_identifier_lookup_sql(
     let dob = format!("${}", keys + tenants + 2);
     let tenants = placeholders(keys + 1, tenants);
     let ranges = other_identity_ranges(&name, &dob, "x''", dob_known);
-    let mut parts = Vec::with_capacity(groups.len() * 2);
+    let (index, condition) = match part {
+        Part::Budget => ("", ""),
+        Part::Rejected => (
+            " indexed by identifiers_rejected",
+            " and x.base_verdict = 'reject'",
+        ),
+    };
     let mut first = 1;
-    for &(kind, count) in groups {
-        let keys = placeholders(first, count);
-        first += count;
-        for (index, condition, limit) in [
-            ("", "", lookup_budget(kind)),
-            (
-                " indexed by identifiers_rejected",
-                " and x.base_verdict = 'reject'",
-                REJECTED_BUDGET,
-            ),
-        ] {
+    let kinds: Vec<String> = groups
+        .iter()
+        .map(|&(kind, count)| {
+            let keys = placeholders(first, count);
+            first += count;
+            let limit = part.limit(kind);
             let searches: Vec<String> = ranges
                 .iter()
                 .map(|range| {
@@ -278,13 +351,13 @@ pub fn sqlite_identifier_lookup_sql(
                     )
                 })
                 .collect();
-            parts.push(format!(
+            format!(
                 "select * from ({} limit {limit})",
                 searches.join(" union all ")
-            ));
-        }
-    }
-    parts.join(" union all ")
+            )
+        })
+        .collect();
+    kinds.join(" union all ")
 }
 
 /// The applications sharing a strong attribute ([`IdentifierKind::STRONG`]) with any of `ids`, with
@@ -467,45 +540,41 @@ pub(crate) async fn delete(
 /// applicant's name key, `$4` its birth-date key (null when unknown), `$5` the keys' kinds (`text[]`,
 /// one per key). For each kind of [`LOOKUP_BUDGETS`], its keys in each tenant, each range of other
 /// identities (see [`Identity`]) an index search per (tenant, key) pair, the kind limited to its
-/// budget; then the same over the rejected rows' index, limited to [`REJECTED_BUDGET`] per kind.
+/// budget ([`Part::Budget`]) or to [`REJECTED_BUDGET`] over the rejected rows' partial index
+/// ([`Part::Rejected`]; the condition is a literal, so a generic plan can use it).
 #[doc(hidden)] // public for the plan test in tests/api/store.rs
-pub fn pg_identifier_lookup_sql() -> &'static str {
-    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SQL.get_or_init(|| {
+pub fn pg_identifier_lookup_sql(part: Part) -> &'static str {
+    static BUDGET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static REJECTED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let (cell, condition) = match part {
+        Part::Budget => (&BUDGET, ""),
+        Part::Rejected => (&REJECTED, " and x.base_verdict = 'reject'"),
+    };
+    cell.get_or_init(|| {
         let budgets: Vec<String> = LOOKUP_BUDGETS
             .iter()
-            .map(|(kind, budget)| format!("('{}', {budget})", kind.as_str()))
+            .map(|(kind, _)| format!("('{}', {})", kind.as_str(), part.limit(*kind)))
             .collect();
-        let part = |condition: &str, limit: &str| {
-            let ranges: Vec<String> = other_identity_ranges("$3", "$4", "'\\x'::bytea", true)
-                .into_iter()
-                .map(|range| {
-                    format!(
-                        "(select {LOOKUP_COLUMNS} from identifiers x \
-                         join applications a on a.id = x.application_id \
-                         where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash{condition} \
-                         and {range} limit {limit})"
-                    )
-                })
-                .collect();
-            format!(
-                "select i.* from (values {}) as b(kind, budget) \
-                 cross join lateral (select r.* \
-                   from unnest($1::bytea[], $5::text[]) as k(key_hash, kind) \
-                   cross join unnest($2::text[]) as t(tenant_id) \
-                   cross join lateral ({}) r \
-                   where k.kind = b.kind limit {limit}) i",
-                budgets.join(", "),
-                ranges.join(" union all ")
-            )
-        };
+        let ranges: Vec<String> = other_identity_ranges("$3", "$4", "'\\x'::bytea", true)
+            .into_iter()
+            .map(|range| {
+                format!(
+                    "(select {LOOKUP_COLUMNS} from identifiers x \
+                     join applications a on a.id = x.application_id \
+                     where x.tenant_id = t.tenant_id and x.key_hash = k.key_hash{condition} \
+                     and {range} limit b.budget)"
+                )
+            })
+            .collect();
         format!(
-            "{} union all {}",
-            part("", "b.budget"),
-            part(
-                " and x.base_verdict = 'reject'",
-                &REJECTED_BUDGET.to_string()
-            )
+            "select i.* from (values {}) as b(kind, budget) \
+             cross join lateral (select r.* \
+               from unnest($1::bytea[], $5::text[]) as k(key_hash, kind) \
+               cross join unnest($2::text[]) as t(tenant_id) \
+               cross join lateral ({}) r \
+               where k.kind = b.kind limit b.budget) i",
+            budgets.join(", "),
+            ranges.join(" union all ")
         )
     })
 }

@@ -56,21 +56,17 @@ impl TenantStore<'_> {
             name_key,
             dob_key: ids.dob_key.as_ref().map(|k| &k[..]),
         };
-        let rows = index::rows_under(&mut conn, &keys, &tenants, identity).await?;
+        let found = index::rows_under(&mut conn, &keys, &tenants, identity).await?;
         let keys = self.keys();
-        let mut shared_identifiers = Vec::with_capacity(rows.len());
-        let mut read = [0usize; index::LOOKUP_BUDGETS.len()];
-        for row in rows {
-            let Some(probe) = probes.iter().find(|p| p.key[..] == row.key_hash[..]) else {
-                continue;
-            };
-            if let Some(n) = read.get_mut(index::lookup_rank(probe.kind)) {
-                *n += 1;
-            }
+        let mut shared_identifiers = Vec::with_capacity(found.rows.len());
+        for row in found.rows {
             let own_tenant = row.tenant_id == tenant;
             if own_tenant && row.external_ref == external_ref {
                 continue; // the application itself, submitted before
             }
+            let Some(probe) = probes.iter().find(|p| p.key[..] == row.key_hash[..]) else {
+                continue;
+            };
             let verdict = Decision::parse(&row.verdict)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown verdict {:?}", row.verdict)))?;
             shared_identifiers.push(SharedIdentifier {
@@ -94,12 +90,6 @@ impl TenantStore<'_> {
                 verdict,
             });
         }
-        let truncated_kinds = index::LOOKUP_BUDGETS
-            .iter()
-            .zip(read)
-            .filter(|((_, budget), read)| read >= budget)
-            .map(|((kind, _), _)| *kind)
-            .collect();
         let prior = prior
             .map(|r| from_micros(r.received_at).map(|t| (r.id, t)))
             .transpose()?;
@@ -107,7 +97,7 @@ impl TenantStore<'_> {
         Ok(PriorKnowledge {
             prior,
             shared_identifiers,
-            truncated_kinds,
+            truncated_kinds: found.truncated,
             cluster,
         })
     }
