@@ -4,6 +4,7 @@
 //! payout identifiers parse (`payout`).
 
 mod application;
+mod calling_code_table;
 mod contract;
 mod country;
 mod country_table;
