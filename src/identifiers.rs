@@ -16,16 +16,23 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::crypto::PiiKeys;
-use crate::model::IpFacts;
 pub use crate::model::normalise_document_number;
+use crate::model::text;
 use crate::model::translit::icao_words;
-use crate::model::{Application, IdentifierKind, unroutable};
+use crate::model::{Application, Country, IdentifierKind, IpFacts, unroutable};
 
 /// The derivation of index keys this build writes. 1: the first one. 2: a shipping address without a
 /// postal code is keyed with its town, and address words fold diacritics; sessions from residential
-/// addresses are indexed ([`IdentifierKind::ResidentialIp`]). Raise it whenever a key changes: a
-/// store written with an older version is re-indexed when the service starts.
-pub const INDEX_VERSION: i64 = 2;
+/// addresses are indexed ([`IdentifierKind::ResidentialIp`]). 3: every value goes through the one
+/// normaliser first ([`crate::model::text`]): invisible (default-ignorable) characters are dropped
+/// and NFKC applied to document numbers, IBANs, account and routing numbers, provider ids, crypto
+/// addresses, e-mails, phones, device ids and address words (full-width digits are digits);
+/// names keyed for "another identity" are read through the name normaliser (look-alike letters of
+/// another script inside a word folded); a phone written without `+` or `00` is read in the
+/// numbering plan of the country of residence ([`normalise_phone`]) instead of kept as written.
+/// Raise it whenever a key changes: a store written with an older version is re-indexed when the
+/// service starts.
+pub const INDEX_VERSION: i64 = 3;
 
 /// One row of the identifier index.
 #[derive(Debug, Clone)]
@@ -199,8 +206,7 @@ pub fn of(
             tokens.sort();
             tokens.join(" ")
         }
-        None => name
-            .to_lowercase()
+        None => text::fold(&text::name(&name))
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" "),
@@ -305,16 +311,18 @@ fn document(ids: &mut Identifiers, doc: &crate::model::IdentityDocument, keys: &
 }
 
 fn alnum_upper(s: &str) -> String {
-    s.chars()
+    text::clean(s)
+        .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
         .collect()
 }
 
 /// `John.Smith+jobs@GoogleMail.com` → `johnsmith@gmail.com`; other providers keep their dots, and
-/// lose `+tags` (sub-addressing reaches the same mailbox almost everywhere).
+/// lose `+tags` (sub-addressing reaches the same mailbox almost everywhere). Invisible characters
+/// are dropped and NFKC applied first ([`text::fold`]).
 pub fn normalise_email(email: &str) -> Option<String> {
-    let email = email.trim().to_lowercase();
+    let email = text::fold(email.trim()).trim().to_owned();
     let (local, domain) = email.rsplit_once('@')?;
     let local = local.split('+').next().unwrap_or(local);
     let (local, domain) = match domain {
@@ -324,29 +332,62 @@ pub fn normalise_email(email: &str) -> Option<String> {
     (!local.is_empty() && !domain.is_empty()).then(|| format!("{local}@{domain}"))
 }
 
-/// Digits with the international prefix: `+1 (312) 555-0142` and `001 312 555 0142` are the same.
-/// Numbers without a country prefix are kept as written (digits only); under 7 digits, none.
-pub fn normalise_phone(phone: &str) -> Option<String> {
+/// A phone number as E.164 digits after `+`, so that one line written several ways is one key:
+/// `+82 10 1234 5678`, `0082 10 1234 5678`, `82 10 1234 5678` and, from someone who lives in South
+/// Korea, `010-1234-5678`. Invisible characters are dropped and NFKC applied first (full-width
+/// digits are digits), then:
+/// 1. written with `+` or `00` (`011` in the North American plan), the number is international as
+///    written;
+/// 2. otherwise it is read in the numbering plan of `country` (the country of residence): a number
+///    starting with that country's trunk prefix (`0` in most of the world, `8` in Russia, `06` in
+///    Hungary, `1` in the North American plan) is national, and its trunk prefix gives way to the
+///    calling code (`010-1234-5678` in KR → `+821012345678`; Italy has no trunk prefix and keeps
+///    its `0`);
+/// 3. one starting with the calling code and at least 7 more digits already carries it
+///    (`82 10 1234 5678` in KR);
+/// 4. any other is national without its trunk prefix and gets the calling code (`312 555 0142` in
+///    the US → `+13125550142`).
+///
+/// Without a country, or for one without a numbering plan, a number with no prefix is kept as
+/// written (digits only). Under 7 digits, none.
+pub fn normalise_phone(phone: &str, country: Option<Country>) -> Option<String> {
+    let phone = text::clean(phone);
     let trimmed = phone.trim();
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-    let international = trimmed.starts_with('+');
-    let digits = match digits.strip_prefix("00") {
-        Some(rest) if !international => rest.to_owned(),
-        _ => digits,
+    if digits.len() < 7 {
+        return None;
+    }
+    let plan = country.and_then(|c| c.calling_code());
+    let international = |d: &str| (d.len() >= 7).then(|| format!("+{d}"));
+    if trimmed.starts_with('+') {
+        return international(&digits);
+    }
+    if let Some(rest) = digits.strip_prefix("00") {
+        return international(rest);
+    }
+    let Some((code, trunk)) = plan else {
+        return Some(digits);
     };
-    (digits.len() >= 7).then(|| {
-        if international || trimmed.starts_with("00") {
-            format!("+{digits}")
-        } else {
-            digits
+    if code == 1
+        && let Some(rest) = digits.strip_prefix("011")
+    {
+        return international(rest);
+    }
+    let code = code.to_string();
+    let national = match digits.strip_prefix(trunk).filter(|_| !trunk.is_empty()) {
+        Some(national) => national,
+        None if digits.starts_with(&code) && digits.len() >= code.len() + 7 => {
+            return international(&digits);
         }
-    })
+        None => &digits,
+    };
+    Some(format!("+{code}{national}"))
 }
 
 /// Lower-case words of letters and digits without diacritics, for addresses typed many ways:
 /// `1, Rue Jean-Jaurès` and `1 rue jean jaures` are the same words.
 pub fn address_words(s: &str) -> String {
-    let folded: String = s
+    let folded: String = text::clean(s)
         .nfkd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -417,7 +458,8 @@ fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
             );
         }
         if let Some(provider) = payout.provider_account_id.as_deref() {
-            let id = normalise_email(provider).unwrap_or_else(|| provider.trim().to_lowercase());
+            let id = normalise_email(provider)
+                .unwrap_or_else(|| text::fold(provider.trim()).trim().to_owned());
             if !id.is_empty() {
                 ids.exact(
                     keys,
@@ -429,9 +471,9 @@ fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
         if let Some(address) = payout
             .crypto_address
             .as_deref()
-            .filter(|a| !a.trim().is_empty())
+            .map(normalise_crypto)
+            .filter(|a| !a.is_empty())
         {
-            let address = normalise_crypto(address);
             ids.exact(
                 keys,
                 IdentifierKind::PayoutAccount,
@@ -443,10 +485,10 @@ fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
         if let Some(device) = session
             .device_id
             .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
+            .map(text::clean)
+            .filter(|d| !d.trim().is_empty())
         {
-            ids.exact(keys, IdentifierKind::DeviceId, device.as_bytes());
+            ids.exact(keys, IdentifierKind::DeviceId, device.trim().as_bytes());
         }
         if !session.remote_access_tools.is_empty() {
             ids.exact(
@@ -467,7 +509,12 @@ fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
             ids.exact(keys, IdentifierKind::RemoteAccessSubnet, subnet.as_bytes());
         }
     }
-    if let Some(phone) = app.applicant.phone.as_deref().and_then(normalise_phone) {
+    if let Some(phone) = app
+        .applicant
+        .phone
+        .as_deref()
+        .and_then(|p| normalise_phone(p, Some(app.applicant.residence.country)))
+    {
         ids.exact(keys, IdentifierKind::Phone, phone.as_bytes());
     }
     if let Some(email) = app.applicant.email.as_deref().and_then(normalise_email) {
@@ -490,8 +537,11 @@ pub fn open_phash(keys: &PiiKeys, sealed: &[u8]) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::model::testing::application;
+    use crate::model::text::testing::{ignorable, insert};
 
     fn index(app: &Application, keys: &PiiKeys) -> Identifiers {
         of(app, &[], crate::model::testing::now(), keys)
@@ -572,11 +622,151 @@ mod tests {
             Some("j.smith@example.org")
         );
         assert_eq!(normalise_email("nobody"), None);
+        let us = Country::parse("US");
         assert_eq!(
-            normalise_phone("+1 (312) 555-0142"),
-            normalise_phone("001 312 555 0142")
+            normalise_phone("+1 (312) 555-0142", us),
+            normalise_phone("001 312 555 0142", us)
         );
-        assert_eq!(normalise_phone("12-34"), None);
+        assert_eq!(normalise_phone("12-34", us), None);
+        assert_eq!(
+            normalise_email("jiwoo\u{200B}.HAN@example.com").as_deref(),
+            Some("jiwoo.han@example.com")
+        );
+    }
+
+    #[test]
+    fn a_phone_without_prefix_is_read_in_the_plan_of_the_country_of_residence() {
+        let at = |a2: &str| Country::parse(a2);
+        let kr = "+821012345678";
+        for written in [
+            "+82 10 1234 5678",
+            "0082 10 1234 5678",
+            "82 10 1234 5678",
+            "010-1234-5678",
+            "010\u{200B}1234\u{2060}5678",
+            "\u{FF10}\u{FF11}\u{FF10}-1234-5678",
+            "10 1234 5678",
+        ] {
+            assert_eq!(
+                normalise_phone(written, at("KR")).as_deref(),
+                Some(kr),
+                "{written:?}"
+            );
+        }
+        let us = "+13125550142";
+        for written in [
+            "(312) 555-0142",
+            "1-312-555-0142",
+            "011 1 312 555 0142",
+            "+1 312 555 0142",
+        ] {
+            assert_eq!(
+                normalise_phone(written, at("US")).as_deref(),
+                Some(us),
+                "{written:?}"
+            );
+        }
+        // Trunk prefixes other than 0; Italy has none and keeps its leading 0. The same digits
+        // from another country are another line; a place without a plan keeps them as written.
+        for (written, country, expected) in [
+            ("8 912 345-67-89", at("RU"), "+79123456789"),
+            ("06 1 234 5678", at("HU"), "+3612345678"),
+            ("06 1234 5678", at("IT"), "+390612345678"),
+            ("+39 06 1234 5678", at("IT"), "+390612345678"),
+            ("010-1234-5678", at("US"), "+101012345678"),
+            ("010-1234-5678", at("AQ"), "01012345678"),
+            ("010-1234-5678", None, "01012345678"),
+        ] {
+            assert_eq!(
+                normalise_phone(written, country).as_deref(),
+                Some(expected),
+                "{written:?} in {country:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn full_width_digits_and_invisible_characters_are_the_same_document_and_account() {
+        let document = |number: &'static str| {
+            key_of(
+                move |a| a["identity_document"]["number"] = number.into(),
+                IdentifierKind::DocumentNumber,
+            )
+        };
+        let account = |number: &'static str| {
+            key_of(
+                move |a| a["payout"]["account_number"] = number.into(),
+                IdentifierKind::PayoutAccount,
+            )
+        };
+        assert_eq!(
+            document("C03005988"),
+            document("C\u{FF10}\u{FF13}005\u{00AD}988")
+        );
+        assert_ne!(
+            document("C03005988"),
+            document("CO3OO5988"),
+            "no look-alike folding in identifiers: 0 and O differ"
+        );
+        assert_eq!(
+            account("000123456789"),
+            account("\u{FF10}00123\u{200B}456789")
+        );
+    }
+
+    /// The key of `kind` the application gets with `edit` applied.
+    fn key_of(edit: impl Fn(&mut serde_json::Value), kind: IdentifierKind) -> Option<[u8; 32]> {
+        index(&application(edit), &keys())
+            .entries
+            .iter()
+            .find(|e| e.kind == kind)
+            .map(|e| e.key)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn an_invisible_character_never_changes_an_identifier_key(
+            c in ignorable(),
+            at in 0usize..40,
+            number in "[A-Z][0-9]{8}",
+            local in "[a-z][a-z0-9.]{2,12}",
+            digits in "[0-9]{8}",
+            device in "[a-z0-9-]{6,20}",
+        ) {
+            let email = format!("{local}@example.org");
+            let phone = format!("010-{}-{}", &digits[..4], &digits[4..]);
+            let cases = [
+                (IdentifierKind::DocumentNumber, "identity_document", "number"),
+                (IdentifierKind::Email, "applicant", "email"),
+                (IdentifierKind::Phone, "applicant", "phone"),
+                (IdentifierKind::DeviceId, "sessions", "device_id"),
+            ];
+            for (kind, section, field) in cases {
+                let value = match kind {
+                    IdentifierKind::DocumentNumber => number.clone(),
+                    IdentifierKind::Email => email.clone(),
+                    IdentifierKind::Phone => phone.clone(),
+                    _ => device.clone(),
+                };
+                let spoofed = insert(&value, c, at);
+                let set = |v: &str| {
+                    let v = v.to_owned();
+                    move |a: &mut serde_json::Value| {
+                        a["applicant"]["residence"]["country"] = "KR".into();
+                        if section == "sessions" {
+                            a["sessions"] = serde_json::json!([{"ip": "203.0.113.7", field: v}]);
+                        } else {
+                            a[section][field] = v.clone().into();
+                        }
+                    }
+                };
+                let plain = key_of(set(&value), kind);
+                prop_assert!(plain.is_some(), "{:?} {}", kind, value);
+                prop_assert_eq!(key_of(set(&spoofed), kind), plain, "{:?} {:?}", kind, spoofed);
+            }
+        }
     }
 
     #[test]

@@ -544,7 +544,13 @@ mod tests {
             );
             let applicant = &app["applicant"];
             assert!(emails.insert(normalise_email(applicant["email"].as_str().unwrap()).unwrap()));
-            assert!(phones.insert(normalise_phone(applicant["phone"].as_str().unwrap()).unwrap()));
+            let residence =
+                vetgate::model::Country::parse(applicant["residence"]["country"].as_str().unwrap());
+            assert!(
+                phones.insert(
+                    normalise_phone(applicant["phone"].as_str().unwrap(), residence).unwrap()
+                )
+            );
             let farm = generator.farm_of(i);
             if let Some(f) = farm {
                 *farms.entry(f).or_default() += 1;

@@ -36,6 +36,7 @@ catalog! {
     ID_VENDOR_CHECK_FAILED => Identity, "The identity-verification vendor failed the document.";
     ID_LIVENESS_FAILED => Identity, "The vendor's liveness check failed.";
     ID_FACE_MATCH_LOW => Identity, "The selfie matches the document portrait poorly.";
+    ID_NAME_MIXED_SCRIPT => Identity, "A name mixes letters of two scripts inside one word (look-alike letters).";
     ID_MRZ_MALFORMED => Identity, "The machine-readable zone has the wrong shape or characters.";
     ID_MRZ_CHECK_DIGIT => Identity, "A check digit of the machine-readable zone does not match its data.";
     ID_MRZ_OCR_SUBSTITUTION => Identity, "The machine-readable zone only validates with OCR look-alike characters read differently.";

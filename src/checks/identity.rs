@@ -1,11 +1,13 @@
 //! The identity document itself: its dates, its issuer, the vendor's verdict on it, and whether its
-//! number or portrait already stands behind another identity.
+//! number or portrait already stands behind another identity; and names written to slip past name
+//! matching (look-alike letters of another script inside a word).
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
 use super::codes::*;
 use super::{Facts, Reuse, ReuseKind, signal};
+use crate::model::text::mixed_scripts;
 use crate::model::{Application, Country, DocumentKind, IdentityDocument, Signal, VendorStatus};
 
 /// A document expiring sooner than this is flagged (weakly): it will not last the engagement.
@@ -23,6 +25,7 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
         issuer(doc, out);
         vendor(doc, out);
     }
+    mixed_script_names(app, out);
     for reuse in &facts.reuse {
         out.push(reuse_signal(reuse));
     }
@@ -192,6 +195,72 @@ fn vendor(doc: &IdentityDocument, out: &mut Vec<Signal>) {
     }
 }
 
+/// Every person's name the application carries, with its input path.
+fn names(app: &Application) -> Vec<(String, &str)> {
+    let applicant = &app.applicant;
+    let mut names = vec![(
+        "applicant.full_name".to_owned(),
+        applicant.full_name.as_str(),
+    )];
+    for (i, other) in applicant.other_names.iter().enumerate() {
+        names.push((format!("applicant.other_names[{i}]"), other.as_str()));
+    }
+    if let Some(doc) = &app.identity_document {
+        for (field, name) in [("surname", &doc.surname), ("given_names", &doc.given_names)] {
+            if let Some(name) = name {
+                names.push((format!("identity_document.{field}"), name.as_str()));
+            }
+        }
+    }
+    if let Some(holder) = app
+        .payout
+        .as_ref()
+        .and_then(|p| p.account_holder_name.as_ref())
+    {
+        names.push(("payout.account_holder_name".to_owned(), holder.as_str()));
+    }
+    if let Some(recipient) = app
+        .shipping_address
+        .as_ref()
+        .and_then(|s| s.recipient_name.as_ref())
+    {
+        names.push((
+            "shipping_address.recipient_name".to_owned(),
+            recipient.as_str(),
+        ));
+    }
+    names
+}
+
+/// Names with a word that mixes scripts (`Раk` with a Cyrillic `Р` and `а`): the matcher reads
+/// such a word in one script (`crate::model::text::name`), and the mix itself is reported. A name
+/// wholly in one script (Hangul, Han, Cyrillic) or with words in different scripts (`Kim 김`) is not
+/// mixed. The evidence names the fields and the scripts, never the name.
+fn mixed_script_names(app: &Application, out: &mut Vec<Signal>) {
+    let fields: Vec<(String, Vec<&str>)> = names(app)
+        .into_iter()
+        .map(|(field, name)| (field, mixed_scripts(name)))
+        .filter(|(_, scripts)| !scripts.is_empty())
+        .collect();
+    if fields.is_empty() {
+        return;
+    }
+    let listed: Vec<&str> = fields.iter().map(|(field, _)| field.as_str()).collect();
+    out.push(signal(
+        ID_NAME_MIXED_SCRIPT,
+        format!(
+            "A name mixes letters of different scripts inside one word, as look-alike letters do to slip past name matching: {}.",
+            listed.join(", ")
+        ),
+        json!({
+            "fields": fields
+                .iter()
+                .map(|(field, scripts)| json!({"field": field, "scripts": scripts}))
+                .collect::<Vec<_>>(),
+        }),
+    ));
+}
+
 fn reuse_signal(reuse: &Reuse) -> Signal {
     let (code, what) = match reuse.kind {
         ReuseKind::DocumentNumber => (ID_DOCUMENT_REUSED, "This document number"),
@@ -356,5 +425,52 @@ mod tests {
         assert_eq!(signals[1].evidence["hamming_distance"], 3);
         assert_eq!(signals[1].evidence["counts_are_lower_bounds"], true);
         assert!(signals[0].evidence.get("counts_are_lower_bounds").is_none());
+    }
+
+    #[test]
+    fn a_name_word_mixing_scripts_is_reported_with_its_field_and_scripts_only() {
+        let app = application(|a| {
+            // Cyrillic Р and а in the given names on the document, a Greek Η in an alias.
+            a["identity_document"]["given_names"] = "\u{0420}\u{0430}k".into();
+            a["applicant"]["other_names"] = serde_json::json!(["Emily Carter", "\u{0397}yok"]);
+        });
+        let signals = super::super::run(&app, &Facts::new(&app, now()));
+        let mixed: Vec<&Signal> = signals
+            .iter()
+            .filter(|s| s.code == ID_NAME_MIXED_SCRIPT)
+            .collect();
+        assert_eq!(mixed.len(), 1, "one signal for every field: {signals:?}");
+        let evidence = serde_json::Value::Object(mixed[0].evidence.clone());
+        assert_eq!(
+            evidence,
+            json!({"fields": [
+                {"field": "applicant.other_names[1]", "scripts": ["Greek", "Latin"]},
+                {"field": "identity_document.given_names", "scripts": ["Cyrillic", "Latin"]},
+            ]})
+        );
+        assert!(!mixed[0].message.contains("yok") && !evidence.to_string().contains("yok"));
+    }
+
+    #[test]
+    fn names_in_one_script_per_word_are_not_mixed() {
+        for (full_name, other_names) in [
+            ("김영철", vec!["Kim Yong Chol"]),
+            ("Kim Yong Chol 김영철", vec![]),
+            ("王芳", vec!["Wang Fang"]),
+            ("Андреев Виталий Сергеевич", vec!["Vitaliy Andreev"]),
+            ("Γεωργία Παπαδοπούλου", vec![]),
+            ("Nguyễn Thị Hương", vec![]),
+            ("Pa\u{200B}k Jin\u{00AD} Hyok", vec![]),
+        ] {
+            let app = application(|a| {
+                a["applicant"]["full_name"] = full_name.into();
+                a["applicant"]["other_names"] = serde_json::json!(other_names);
+            });
+            let signals = super::super::run(&app, &Facts::new(&app, now()));
+            assert!(
+                signals.iter().all(|s| s.code != ID_NAME_MIXED_SCRIPT),
+                "{full_name}: {signals:?}"
+            );
+        }
     }
 }

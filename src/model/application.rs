@@ -808,9 +808,11 @@ impl Errors {
 }
 
 /// Document numbers are compared without spaces, dashes or fillers and in upper case, per issuing
-/// state (the same number from two states is two documents).
+/// state (the same number from two states is two documents), after the identifier normaliser
+/// ([`super::text::clean`]: invisible characters dropped, full-width `１２３` read as `123`; no
+/// look-alike folding, `0` and `O` stay two characters).
 pub fn normalise_document_number(number: &str) -> String {
-    number
+    super::text::clean(number)
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use serde::{Serialize, Serializer};
 
+use super::calling_code_table::CALLING_CODES;
 use super::country_table::{COUNTRIES, USER_ASSIGNED};
 
 /// An assigned ISO 3166-1 alpha-2 code (plus `XK`, the user-assigned code in general use for Kosovo).
@@ -69,6 +70,16 @@ impl Country {
     pub fn as_str(&self) -> &str {
         // Built only from ASCII table entries.
         std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+
+    /// The country's telephone calling code and national trunk prefix (`KR` → `(82, "0")`, `IT` →
+    /// `(39, "")`), where it has a numbering plan.
+    pub fn calling_code(&self) -> Option<(u16, &'static str)> {
+        let code = self.as_str();
+        CALLING_CODES
+            .binary_search_by(|(a2, ..)| a2.cmp(&code))
+            .ok()
+            .map(|i| (CALLING_CODES[i].1, CALLING_CODES[i].2))
     }
 
     pub fn name(&self) -> &'static str {
@@ -223,6 +234,27 @@ mod tests {
         for bad in ["ZZ", "AA", "us", "USA", "", "U"] {
             assert!(Country::parse(bad).is_none(), "{bad:?} must be refused");
         }
+    }
+
+    #[test]
+    fn calling_codes_are_sorted_known_countries_with_their_trunk_prefixes() {
+        assert!(CALLING_CODES.windows(2).all(|w| w[0].0 < w[1].0));
+        for (a2, code, trunk) in CALLING_CODES {
+            assert!(Country::parse(a2).is_some(), "{a2}");
+            assert!((1..=999).contains(code), "{a2}");
+            assert!(trunk.bytes().all(|b| b.is_ascii_digit()), "{a2}");
+        }
+        let plan = |a2: &str| Country::parse(a2).unwrap().calling_code();
+        assert_eq!(plan("KR"), Some((82, "0")));
+        assert_eq!(plan("US"), Some((1, "1")));
+        assert_eq!(
+            plan("IT"),
+            Some((39, "")),
+            "Italy dials its leading 0 from abroad"
+        );
+        assert_eq!(plan("RU"), Some((7, "8")));
+        assert_eq!(plan("XK"), Some((383, "0")));
+        assert_eq!(plan("AQ"), None);
     }
 
     #[test]

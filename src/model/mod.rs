@@ -1,8 +1,10 @@
 //! The domain model: what the service reasons about, built once from the wire format, and the pure
-//! rules about its values that every layer shares: how scripts are written in Latin (`translit`),
-//! how alike two names are (`names`), how payout identifiers parse (`payout`).
+//! rules about its values that every layer shares: how text is normalised before anything compares
+//! it (`text`), how scripts are written in Latin (`translit`), how alike two names are (`names`), how
+//! payout identifiers parse (`payout`).
 
 mod application;
+mod calling_code_table;
 mod contract;
 mod country;
 mod country_table;
@@ -16,6 +18,7 @@ pub mod payout;
 mod signal;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod text;
 pub mod translit;
 mod verdict;
 mod zone;

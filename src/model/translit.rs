@@ -382,8 +382,12 @@ fn icao_letter(c: char) -> Option<&'static str> {
 /// A name as an ICAO 9303 machine-readable zone spells it: upper-case ASCII words, diacritics
 /// dropped, Cyrillic transliterated. `None` when the name is written in a script without an ICAO
 /// reading here (Hangul, Han, Arabic…): such a name can be neither matched nor contradicted.
-/// Identity name keys are hashed from these words: the output for a given name never changes.
+/// The name is read through the name normaliser first ([`crate::model::text::name`]: invisible
+/// characters, compatibility forms and look-alike letters of another script do not change it).
+/// Identity name keys are hashed from these words: a change to their output for any name is a new
+/// `identifiers::INDEX_VERSION`.
 pub fn icao_words(name: &str) -> Option<Vec<String>> {
+    let name = crate::model::text::name(name);
     let mut folded = String::with_capacity(name.len());
     for c in name.chars() {
         if let Some(latin) = icao_letter(c) {

@@ -362,6 +362,20 @@ mod tests {
     }
 
     #[test]
+    fn a_mixed_script_name_is_medium_clear_alone_and_reviewed_with_one_more_signal() {
+        let policy = Policy::built_in();
+        let points = policy.points_for(codes::ID_NAME_MIXED_SCRIPT);
+        assert!((20..40).contains(&points), "medium: {points}");
+        let alone = policy.score(vec![signal(codes::ID_NAME_MIXED_SCRIPT)]);
+        assert_eq!(alone.decision, Decision::Clear);
+        let with_a_weak_one = policy.score(vec![
+            signal(codes::ID_NAME_MIXED_SCRIPT),
+            signal(codes::ID_NATIONALITY_MISMATCH),
+        ]);
+        assert_eq!(with_a_weak_one.decision, Decision::Review);
+    }
+
+    #[test]
     fn scores_are_capped_at_100_and_forced_codes_win() {
         let text = "[points]\nID_NAME_MISMATCH = 90\nID_DOB_OTHER_PERSON = 90\n[force]\nreview = [\"ID_NATIONALITY_MISMATCH\"]";
         let policy = Policy::from_toml(text, Some(Policy::built_in())).unwrap();

@@ -356,6 +356,16 @@ pub fn codes(verdict: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The evidence of the signal `code` in a verdict (the test fails when it is not raised).
+pub fn evidence<'a>(verdict: &'a Value, code: &str) -> &'a Value {
+    &verdict["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {verdict:#}"))["evidence"]
+}
+
 /// The contract's verdict schema, with format checking on.
 pub fn assert_valid_verdict(verdict: &Value) {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();

@@ -1,5 +1,8 @@
 //! Hostile clients at the socket: slow headers, slow bodies, header floods, deeply nested JSON; and
 //! the binary's graceful shutdown on SIGTERM. Raw TCP where an HTTP client would not misbehave.
+//! Hostile text in the application: invisible characters, compatibility forms and look-alike
+//! letters in names and identifiers, which must neither hide a sanctions match nor a link (these
+//! store applications and lists, so they run on both backends).
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -357,4 +360,259 @@ async fn a_method_a_path_does_not_take_is_405_with_allow() {
         reply.problem(400)["parameters"][0]["parameter"],
         "external_ref"
     );
+}
+
+on_both_backends!(
+    a_listed_name_written_with_invisible_or_look_alike_letters_is_still_the_listed_name,
+    a_listed_wallet_with_an_invisible_character_inside_is_still_rejected,
+    identifiers_written_with_invisible_characters_full_width_digits_or_a_national_phone_still_link,
+    ordinary_names_in_their_own_script_are_not_mixed_script,
+);
+
+/// An ordinary US applicant without a document named `name` (also the payout holder), with
+/// contact details, account and sessions of their own.
+fn named(key: &str, name: &str, dob: &str) -> serde_json::Value {
+    let mut a = contract_example("clean-us-applicant.json");
+    a["external_ref"] = key.into();
+    a["applicant"]["full_name"] = name.into();
+    a["applicant"]["date_of_birth"] = dob.into();
+    a["payout"]["account_holder_name"] = name.into();
+    a.as_object_mut().unwrap().remove("identity_document");
+    own_attributes(&mut a, key);
+    a
+}
+
+/// OFAC lists `PARK, Jin Hyok` (DPRK3, born 15 Aug 1984). Spelled `Pak Jin Hyok` with that birth
+/// date an applicant is rejected; the same name with zero-width or soft-hyphen characters inside,
+/// Greek or Cyrillic capitals among the Latin letters, a small-capital `ɪ` or in full-width letters
+/// scores the same and is rejected the same. The look-alike spellings also raise
+/// `ID_NAME_MIXED_SCRIPT`, naming the field and the scripts, not the name.
+async fn a_listed_name_written_with_invisible_or_look_alike_letters_is_still_the_listed_name(
+    backend: Backend,
+) {
+    use crate::sanctions_api::{ADMIN, ofac_files, search, upload};
+    use serde_json::json;
+
+    let app = spawn_app(backend).await;
+    let operator = app.token("operator", &[ADMIN]);
+    let reply = upload(&app, &operator, &[("format", "ofac-csv")], &ofac_files()).await;
+    assert_eq!(reply.status, 201);
+    let reader = app.token("acme", &[READ]);
+    let writer = app.writer("acme");
+
+    let score = |found: serde_json::Value| {
+        found["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["entry_name"] == "PARK, Jin Hyok")
+            .map_or(0.0, |m| m["score"].as_f64().unwrap())
+    };
+    let plain = score(
+        search(&app, &reader, json!({"name": "Pak Jin Hyok"}))
+            .await
+            .json(),
+    );
+    assert!(plain >= 0.99, "{plain}");
+
+    for (i, (spelling, mixed)) in [
+        ("Pak Jin Hyok", false),
+        ("Pa\u{200B}k Ji\u{200B}n Hyo\u{200B}k", false),
+        ("Pa\u{00AD}k Jin Hy\u{00AD}ok", false),
+        ("Pak Ji\u{200D}n Hyok", false),
+        ("Pak Jin Hy\u{2060}ok", false),
+        ("\u{FEFF}Pak\u{200E} Jin Hyok\u{FE0F}", false),
+        ("Pak J\u{026A}n Hyok", false),
+        ("\u{FF30}\u{FF41}\u{FF4B} Jin Hyok", false),
+        ("\u{03A1}ak Jin \u{0397}yok", true),
+        ("\u{0420}\u{0430}k \u{0408}in \u{041D}yok", true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let found = search(&app, &reader, json!({"name": spelling})).await;
+        assert_eq!(found.status, 200);
+        assert_eq!(score(found.json()), plain, "{spelling:?}");
+
+        let reply = app
+            .submit(
+                &writer,
+                &named(&format!("spoof-{i}"), spelling, "1984-08-15"),
+            )
+            .await;
+        assert_eq!(reply.status, 201);
+        let verdict = reply.json();
+        assert_valid_verdict(&verdict);
+        assert_eq!(verdict["verdict"], "reject", "{spelling:?}: {verdict:#}");
+        let listed = evidence(&verdict, "SAN_APPLICANT_MATCH_CORROBORATED");
+        assert!(
+            listed["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["entry_name"] == "PARK, Jin Hyok" && e["field"] == "applicant.full_name"),
+            "{spelling:?}: {verdict:#}"
+        );
+        assert_eq!(
+            codes(&verdict).contains(&"ID_NAME_MIXED_SCRIPT".to_owned()),
+            mixed,
+            "{spelling:?}: {verdict:#}"
+        );
+        if mixed {
+            let evidence = evidence(&verdict, "ID_NAME_MIXED_SCRIPT");
+            let fields: Vec<&str> = evidence["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["field"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                fields,
+                ["applicant.full_name", "payout.account_holder_name"]
+            );
+            let scripts = &evidence["fields"][0]["scripts"];
+            assert!(
+                scripts == &json!(["Greek", "Latin"]) || scripts == &json!(["Cyrillic", "Latin"]),
+                "{evidence:#}"
+            );
+            assert!(
+                !evidence.to_string().contains("yok"),
+                "no name echoed: {evidence:#}"
+            );
+        }
+    }
+}
+
+/// A curated DPRK IT-worker wallet with a zero-width space (or a BOM, or in full-width digits) in
+/// the middle is the same wallet: rejected like the plain address.
+async fn a_listed_wallet_with_an_invisible_character_inside_is_still_rejected(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    for (i, address) in [
+        "0x4f47bc496083c727c5fbe3ce9cdf2b0f6496270c",
+        "0x4f47bc4960\u{200B}83c727c5fbe3ce9cdf2b0f6496270c",
+        "\u{2060}0x4f47bc496083c727c5fbe3ce9cdf2b0f6496270c\u{FEFF}",
+        "0x4f47bc496083c727c5fbe3ce9cdf2b0f649627\u{FF10}c",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut a = named(&format!("wallet-{i}"), "Emily Carter", "1990-03-14");
+        a["payout"] = serde_json::json!({
+            "method": "crypto",
+            "account_holder_name": "Emily Carter",
+            "crypto_asset": "ETH",
+            "crypto_address": address,
+        });
+        let verdict = app.submit(&writer, &a).await.json();
+        assert_eq!(verdict["verdict"], "reject", "{address:?}: {verdict:#}");
+        let evidence = evidence(&verdict, "SAN_PAYOUT_ADDRESS_LISTED");
+        assert_eq!(evidence["entries"][0]["field"], "payout.crypto_address");
+    }
+}
+
+/// Another identity with the same document number in full-width digits, the same e-mail with a
+/// zero-width space, the same Korean mobile number written nationally (`010-…`) or without `+`:
+/// each is the same identifier, and links.
+async fn identifiers_written_with_invisible_characters_full_width_digits_or_a_national_phone_still_link(
+    backend: Backend,
+) {
+    use serde_json::json;
+
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    let mut first = contract_example("clean-us-applicant.json");
+    first["applicant"]["email"] = json!("jiwoo.han@example.com");
+    first["applicant"]["phone"] = json!("+82 10 1234 5678");
+    let first = app.submit(&writer, &first).await.json();
+    let first_id = first["id"].clone();
+
+    let other = |key: &str| {
+        let mut a = contract_example("clean-us-applicant.json");
+        a["external_ref"] = key.into();
+        a["applicant"]["full_name"] = "Maria Lopez".into();
+        a["applicant"]["date_of_birth"] = "1988-07-21".into();
+        let doc = &mut a["identity_document"];
+        doc["surname"] = "LOPEZ".into();
+        doc["given_names"] = "MARIA".into();
+        doc["date_of_birth"] = "1988-07-21".into();
+        doc["number"] = format!("Z{:08}", key.len()).into();
+        doc.as_object_mut().unwrap().remove("mrz");
+        a["payout"]["account_holder_name"] = "Maria Lopez".into();
+        own_attributes(&mut a, key);
+        a
+    };
+    let links_to_first = |verdict: &serde_json::Value, code: &str| {
+        // Document reuse lists `{"id", "verdict"}` objects, links the ids.
+        assert!(
+            evidence(verdict, code)["applications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["id"] == first_id || *a == first_id),
+            "{code}: {verdict:#}"
+        );
+    };
+
+    // The clean example's passport C03005988, digits in full width, a soft hyphen inside.
+    let mut document = other("full-width-document");
+    document["identity_document"]["number"] = json!("C\u{FF10}\u{FF13}005\u{00AD}988");
+    let verdict = app.submit(&writer, &document).await.json();
+    links_to_first(&verdict, "ID_DOCUMENT_REUSED");
+
+    let mut email = other("invisible-email");
+    email["applicant"]["email"] = json!("jiwoo\u{200B}.han@example.com");
+    let verdict = app.submit(&writer, &email).await.json();
+    links_to_first(&verdict, "LNK_SHARED_EMAIL");
+
+    for (i, phone) in ["010-1234-5678", "82 10 1234 5678", "0082 10 1234 5678"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut korean = other(&format!("national-phone-{i}"));
+        korean["applicant"]["phone"] = json!(phone);
+        korean["applicant"]["nationality"] = json!("KR");
+        korean["applicant"]["residence"] =
+            json!({"country": "KR", "city": "Seoul", "timezone": "Asia/Seoul"});
+        korean.as_object_mut().unwrap().remove("shipping_address");
+        let verdict = app.submit(&writer, &korean).await.json();
+        links_to_first(&verdict, "LNK_SHARED_PHONE");
+    }
+    // The same digits for a US resident are a US number: another line.
+    let mut american = other("us-phone");
+    american["applicant"]["phone"] = json!("010-1234-5678");
+    let verdict = app.submit(&writer, &american).await.json();
+    assert!(
+        !codes(&verdict).contains(&"LNK_SHARED_PHONE".to_owned()),
+        "{verdict:#}"
+    );
+}
+
+/// Korean, Chinese, Japanese, Russian and Greek applicants writing their names in their own
+/// script, alone or beside a Latin spelling, do not raise `ID_NAME_MIXED_SCRIPT`.
+async fn ordinary_names_in_their_own_script_are_not_mixed_script(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    for (i, (name, other_names)) in [
+        ("박서연", vec!["Park Seo-yeon"]),
+        ("Park Seo-yeon 박서연", vec![]),
+        ("王芳", vec!["Wang Fang"]),
+        ("山田 花子", vec!["Hanako Yamada"]),
+        ("Смирнова Анна Петровна", vec!["Anna Smirnova"]),
+        ("Γεωργία Παπαδοπούλου", vec![]),
+        ("Nguyễn Thị Hương", vec![]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut a = named(&format!("own-script-{i}"), name, "1991-05-17");
+        a["applicant"]["other_names"] = serde_json::json!(other_names);
+        let verdict = app.submit(&writer, &a).await.json();
+        assert_valid_verdict(&verdict);
+        assert!(
+            !codes(&verdict).contains(&"ID_NAME_MIXED_SCRIPT".to_owned()),
+            "{name}: {verdict:#}"
+        );
+        assert_eq!(verdict["verdict"], "clear", "{name}: {verdict:#}");
+    }
 }

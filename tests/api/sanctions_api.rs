@@ -74,7 +74,7 @@ pub async fn search(app: &TestApp, token: &str, request: Value) -> Reply {
     .await
 }
 
-fn ofac_files() -> Vec<(&'static str, Vec<u8>)> {
+pub fn ofac_files() -> Vec<(&'static str, Vec<u8>)> {
     ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"]
         .into_iter()
         .map(|name| {

@@ -1,6 +1,8 @@
 //! Folding names into comparable tokens.
 //!
-//! [`fold`] turns any name into lower-case ASCII words: transliteration
+//! [`fold`] turns any name into lower-case ASCII words: the name normaliser
+//! ([`crate::model::text::name`]: invisible characters removed, NFKC, words that mix scripts
+//! written in one, small capitals read as letters), transliteration
 //! ([`crate::model::translit::for_matching`]), Unicode NFKD with combining marks dropped (the
 //! McCune-Reischauer breves of `Ŏ`/`Ŭ`), apostrophes of every kind removed
 //! (`Ku'k-ryo'l`, `RI U’N SO’NG` → `kuk ryol`, `ri un song`), every other
@@ -25,6 +27,7 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use crate::model::text::{self, is_apostrophe};
 use crate::model::translit::{self, Scheme};
 
 /// Fold a name to lower-case ASCII words separated by single spaces.
@@ -34,10 +37,11 @@ pub fn fold(s: &str) -> String {
 
 /// [`fold`] with an explicit transliteration scheme.
 pub fn fold_with(s: &str, scheme: Scheme) -> String {
+    // ASCII is its own normal form: only other text pays for normalising and transliterating.
     let latin: Cow<'_, str> = if s.is_ascii() {
         Cow::Borrowed(s)
     } else {
-        Cow::Owned(translit::for_matching(s, scheme))
+        Cow::Owned(translit::for_matching(&text::name(s), scheme))
     };
     let mut out = String::with_capacity(latin.len());
     let mut pending_space = false;
@@ -102,13 +106,6 @@ pub fn fold_with(s: &str, scheme: Scheme) -> String {
         }
     }
     out
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' | 'ʹ' | '′' | '‛' | 'ˈ'
-    )
 }
 
 /// What role a word plays in a name (sets its weight).

@@ -269,8 +269,11 @@ fn segwit(a: &str) -> Result<(), InvalidAddress> {
 /// keys it, the sanctions index looks it up): hex (`0x…`, 40/64-hex) and
 /// bech32 (`bc1…`, `ltc1…`, `tb1…`) addresses are case-insensitive and
 /// lower-cased; base58 and other formats (BTC legacy, TRON `T…`, XMR) are case-sensitive and kept.
+/// Invisible characters are dropped and NFKC applied first ([`crate::model::text::clean`]): a
+/// zero-width space inside a listed wallet does not make it another wallet.
 pub fn normalise_crypto(address: &str) -> String {
-    let a = address.trim();
+    let cleaned = crate::model::text::clean(address);
+    let a = cleaned.trim();
     let lower = a.to_ascii_lowercase();
     let is_hex = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_hexdigit());
     if lower.starts_with("0x") && is_hex(&lower[2..]) {

@@ -15,7 +15,14 @@ use crate::model::names::normalize::{TokClass, Token, tokens_with};
 use crate::model::names::similarity::{self, Side};
 use crate::model::normalise_document_number;
 use crate::model::payout::normalise_crypto;
+use crate::model::text;
 use crate::model::translit::{self, Scheme};
+
+/// An e-mail address as listed and looked up: [`text::fold`] (invisible characters dropped, NFKC,
+/// case folded), surrounding spaces trimmed.
+fn email_key(email: &str) -> String {
+    text::fold(email.trim()).trim().to_owned()
+}
 
 /// Default match threshold (see the module documentation for how it was chosen).
 pub const THRESHOLD: f64 = 0.86;
@@ -435,7 +442,7 @@ impl Index {
                     .push((ei, ci as u32));
             }
             for m in &e.emails {
-                emails.entry(m.trim().to_lowercase()).or_default().push(ei);
+                emails.entry(email_key(m)).or_default().push(ei);
             }
             for d in &e.documents {
                 let k = normalise_document_number(&d.number);
@@ -590,10 +597,10 @@ impl Index {
         out
     }
 
-    /// Entities listing this e-mail address (case-insensitive).
+    /// Entities listing this e-mail address (case-insensitive, invisible characters ignored).
     pub fn find_email(&self, email: &str) -> Vec<&Entity> {
         self.emails
-            .get(&email.trim().to_lowercase())
+            .get(&email_key(email))
             .map(|v| v.iter().map(|&i| &self.entities[i as usize]).collect())
             .unwrap_or_default()
     }
@@ -933,5 +940,122 @@ mod tests {
         let m = &index.search(&agreeing)[0];
         assert_eq!(m.corroborated_by, [Evidence::DateOfBirth]);
         assert!(m.contradicted_by.is_empty());
+    }
+
+    /// Listed names of several shapes (Korean three-part, Russian, an organisation), with a wallet.
+    fn spoof_targets() -> Index {
+        let csv = "id,kind,name,aliases,dates_of_birth,nationalities,programs,crypto_addresses,source,source_date,notes\n\
+                   1,person,PARK Jin Hyok,,,KP,,ETH:0x4f47bc496083c727c5fbe3ce9cdf2b0f6496270c,test,2026-12-04,\n\
+                   2,person,KIM Sang Man,,,KP,,BTC:1Hn9UmZ5aBYzLB6ahmZ5dPLFxQWvPNebYb,test,2026-12-04,\n\
+                   3,person,Sergey Alexeyevich MIKHAILOV,,,RU,,,test,2026-12-04,\n\
+                   4,entity,CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY,,,,,,test,2026-12-04,\n\
+                   5,person,JO Kyong Hun,,,KP,,,test,2026-12-04,\n";
+        let list = crate::intel::sanctions::csv_list::parse("test.csv", "TEST", csv.as_bytes())
+            .expect("test list parses");
+        Index::build(list.entities)
+    }
+
+    const SPOOFED_NAMES: &[&str] = &[
+        "Park Jin Hyok",
+        "Pak Jin Hyok",
+        "Kim Sang Man",
+        "Sergey Mikhailov",
+        "Chinyong Information Technology Cooperation Company",
+        "Jo Kyong Hun",
+    ];
+
+    fn score_of(index: &Index, name: &str, entry: &str) -> f64 {
+        index
+            .search(&Query::name(name))
+            .iter()
+            .find(|m| index.entity(m.entity).id == entry)
+            .map_or(0.0, |m| m.score)
+    }
+
+    fn entry_of(name: &str) -> &'static str {
+        match name.as_bytes()[..3] {
+            [b'P', ..] => "1",
+            [b'K', ..] => "2",
+            [b'S', ..] => "3",
+            [b'C', ..] => "4",
+            _ => "5",
+        }
+    }
+
+    #[test]
+    fn the_reported_spellings_of_a_listed_name_score_as_the_name() {
+        let index = spoof_targets();
+        let plain = score_of(&index, "Pak Jin Hyok", "1");
+        assert!(plain > 0.99, "{plain}");
+        for spoofed in [
+            "Pa\u{200B}k Ji\u{200B}n Hyo\u{200B}k",
+            "Pa\u{00AD}k Jin Hy\u{00AD}ok",
+            "Pak Ji\u{200D}n Hyok",
+            "Pak Jin Hy\u{2060}ok",
+            "Pak J\u{026A}n Hyok",
+            "\u{03A1}ak Jin \u{0397}yok",
+            "\u{0420}\u{0430}k \u{0408}in \u{041D}yok",
+        ] {
+            assert_eq!(score_of(&index, spoofed, "1"), plain, "{spoofed:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_invisible_character_anywhere_never_lowers_a_listed_names_score(
+            name in proptest::sample::select(SPOOFED_NAMES),
+            c in text::testing::ignorable(),
+            at in 0usize..64,
+        ) {
+            let index = spoof_targets();
+            let entry = entry_of(name);
+            let spoofed = text::testing::insert(name, c, at);
+            proptest::prop_assert!(
+                score_of(&index, &spoofed, entry) >= score_of(&index, name, entry),
+                "{:?}", spoofed
+            );
+        }
+
+        #[test]
+        fn a_look_alike_letter_never_lowers_a_listed_names_score(
+            name in proptest::sample::select(SPOOFED_NAMES),
+            pick in 0usize..64,
+            which in 0usize..2,
+            c in text::testing::ignorable(),
+            at in 0usize..64,
+        ) {
+            let index = spoof_targets();
+            let entry = entry_of(name);
+            let spoofed = text::testing::swap_lookalike(name, pick, which).unwrap();
+            let both = text::testing::insert(&spoofed, c, at);
+            let plain = score_of(&index, name, entry);
+            proptest::prop_assert!(score_of(&index, &spoofed, entry) >= plain, "{:?}", spoofed);
+            proptest::prop_assert!(score_of(&index, &both, entry) >= plain, "{:?}", both);
+        }
+
+        #[test]
+        fn an_invisible_character_in_a_listed_wallet_never_hides_it(
+            c in text::testing::ignorable(),
+            at in 0usize..64,
+            upper in proptest::bool::ANY,
+        ) {
+            let index = spoof_targets();
+            for (address, entry) in [
+                ("0x4f47bc496083c727c5fbe3ce9cdf2b0f6496270c", "1"),
+                ("1Hn9UmZ5aBYzLB6ahmZ5dPLFxQWvPNebYb", "2"),
+            ] {
+                let written = if upper && address.starts_with("0x") {
+                    address.to_uppercase().replacen("0X", "0x", 1)
+                } else {
+                    address.to_owned()
+                };
+                let spoofed = text::testing::insert(&written, c, at);
+                let found = index.find_crypto(None, &spoofed);
+                proptest::prop_assert!(
+                    found.iter().any(|e| e.id == entry),
+                    "{:?}", spoofed
+                );
+            }
+        }
     }
 }
