@@ -84,6 +84,12 @@ impl PiiKeys {
         self.previous.is_some()
     }
 
+    /// The previous key's keys alone, during a rotation: the index keys rows not yet rebuilt
+    /// carry are derived with them.
+    pub fn previous(&self) -> Option<&PiiKeys> {
+        self.previous.as_deref()
+    }
+
     /// A short public name of the index key (not a secret: an HMAC of a fixed label), recorded with
     /// the index so that a store indexed under another key is re-indexed.
     pub fn index_fingerprint(&self) -> String {

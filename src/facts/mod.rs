@@ -94,7 +94,7 @@ impl FactsStage {
             app.submitted_at.unwrap_or(received_at),
             keys,
         );
-        let known = store
+        let mut known = store
             .prior_knowledge(
                 external_ref,
                 &ids,
@@ -102,6 +102,19 @@ impl FactsStage {
                 new && app.submitted_at.is_none(),
             )
             .await?;
+        if let Some(previous) = keys.previous() {
+            // A key rotation: rows not rebuilt yet carry keys derived with the previous key.
+            let old_ids = identifiers::of(
+                app,
+                &sessions,
+                app.submitted_at.unwrap_or(received_at),
+                previous,
+            );
+            let old = store
+                .prior_knowledge(external_ref, &old_ids, &self.sharing_tenants, false)
+                .await?;
+            known.merge_previous_key(old, &ids, &old_ids);
+        }
         let first_received = match (new, &known.prior) {
             (true, Some((_, first))) => *first,
             _ => received_at,

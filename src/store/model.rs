@@ -60,6 +60,57 @@ impl PriorKnowledge {
     pub fn truncated(&self, kind: IdentifierKind) -> bool {
         self.truncated_kinds.contains(&kind)
     }
+
+    /// Adds what a lookup with the previous PII key found (`old`, for `old_ids`) to this one's
+    /// (for `ids`, the same application's identifiers under the current key), during a key
+    /// rotation while index rows are still being rebuilt: each hit is told under the current key of
+    /// the same attribute (the two derivations list their probes in the same order), and a row
+    /// keyed for the applicant's own identity under the old key counts as that identity. Another
+    /// identity seen under both keys may count twice until the rebuild ends.
+    pub fn merge_previous_key(
+        &mut self,
+        old: PriorKnowledge,
+        ids: &crate::identifiers::Identifiers,
+        old_ids: &crate::identifiers::Identifiers,
+    ) {
+        let current_key = |old_key: &[u8; 32]| {
+            old_ids
+                .probes
+                .iter()
+                .position(|p| p.key == *old_key)
+                .and_then(|i| ids.probes.get(i))
+                .map(|p| p.key)
+        };
+        for mut hit in old.shared_identifiers {
+            let Some(key) = current_key(&hit.key) else {
+                continue;
+            };
+            let already = self
+                .shared_identifiers
+                .iter()
+                .any(|h| h.key == key && h.owner == hit.owner);
+            if already {
+                continue;
+            }
+            hit.key = key;
+            if hit.name_key[..] == old_ids.name_key[..] {
+                hit.name_key = ids.name_key.to_vec();
+                if hit.dob_key.as_deref() == old_ids.dob_key.as_ref().map(|k| &k[..]) {
+                    hit.dob_key = ids.dob_key.map(|k| k.to_vec());
+                }
+            }
+            self.shared_identifiers.push(hit);
+        }
+        for kind in old.truncated_kinds {
+            if !self.truncated_kinds.contains(&kind) {
+                self.truncated_kinds.push(kind);
+            }
+        }
+        self.cluster = match (self.cluster, old.cluster) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
 }
 
 /// Whose application an index hit is. Another tenant's ids and name never leave the store: its

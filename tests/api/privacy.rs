@@ -11,6 +11,7 @@ on_both_backends!(
     an_erased_application_leaves_no_bytes_behind_and_answers_410,
     applications_past_their_retention_period_are_erased_per_tenant,
     a_rotated_pii_key_reseals_every_row_and_then_starts_alone,
+    during_a_rotation_lookups_find_rows_still_keyed_with_the_previous_key,
 );
 
 /// The contract's clean example with its own reference, document and contacts.
@@ -407,4 +408,95 @@ async fn a_rotated_pii_key_reseals_every_row_and_then_starts_alone(backend: Back
             .is_err(),
         "the old key alone is refused once the rotation is done"
     );
+}
+
+/// Before the re-index reaches an old application, a new one sharing its phone finds it: the
+/// lookup probes the keys of both secrets (the store here is opened without the service, so no
+/// re-index runs at all).
+async fn during_a_rotation_lookups_find_rows_still_keyed_with_the_previous_key(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    let old = app
+        .submit(
+            &writer,
+            &applicant("keyed-old", "Ana Lima", "+1 312 555 0177"),
+        )
+        .await
+        .json();
+    let (db, mut settings) = app.stop().await;
+    settings.pii_key_previous = settings.pii_key.clone();
+    settings.pii_key = Some(vetgate::config::Secret::new("6b".repeat(32)));
+    let store = vetgate::startup::open_store(&settings).await.unwrap();
+    assert!(
+        store.needs_reindex().await.unwrap(),
+        "the index follows the old key"
+    );
+    let screener = vetgate::startup::screener(
+        &settings,
+        std::sync::Arc::new(vetgate::metrics::Metrics::default()),
+    )
+    .unwrap();
+    let newcomer =
+        serde_json::to_vec(&applicant("keyed-new", "Maria Gonzalez", "+1 312 555 0177")).unwrap();
+    let newcomer = vetgate::model::Application::parse(&newcomer).unwrap();
+    let tenant = vetgate::store::TenantId::parse("acme").unwrap();
+    let gathered = screener
+        .facts
+        .gather(
+            &store.tenant(&tenant),
+            &newcomer,
+            "keyed-new",
+            vetgate::facts::Arrival::New(chrono::Utc::now()),
+        )
+        .await
+        .unwrap();
+    let phone_hits: Vec<_> = gathered
+        .known
+        .shared_identifiers
+        .iter()
+        .filter(|h| h.kind == vetgate::model::IdentifierKind::Phone)
+        .collect();
+    assert_eq!(
+        phone_hits.len(),
+        1,
+        "the old application's phone row is found"
+    );
+    assert_eq!(
+        phone_hits[0].owner,
+        vetgate::store::Owner::SameTenant(old["id"].as_str().unwrap().to_owned())
+    );
+    // Told under the current key, so it counts with rows already rebuilt.
+    assert!(
+        gathered
+            .identifiers
+            .probes
+            .iter()
+            .any(|p| p.key == phone_hits[0].key),
+        "the hit carries the current key"
+    );
+    // Its own identity under the old key is not another identity: the old application itself,
+    // re-submitted, finds no one else.
+    let again =
+        serde_json::to_vec(&applicant("keyed-old-2", "Ana Lima", "+1 312 555 0177")).unwrap();
+    let again = vetgate::model::Application::parse(&again).unwrap();
+    let gathered = screener
+        .facts
+        .gather(
+            &store.tenant(&tenant),
+            &again,
+            "keyed-old-2",
+            vetgate::facts::Arrival::New(chrono::Utc::now()),
+        )
+        .await
+        .unwrap();
+    assert!(
+        gathered
+            .known
+            .shared_identifiers
+            .iter()
+            .all(|h| h.name_key[..] == gathered.identifiers.name_key[..]),
+        "the same person under the old key is the same identity"
+    );
+    drop(store);
+    drop(db);
 }
