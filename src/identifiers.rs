@@ -34,6 +34,12 @@ use crate::model::{Application, Country, IdentifierKind, IpFacts, unroutable};
 /// service starts.
 pub const INDEX_VERSION: i64 = 3;
 
+/// What an application's index rows are marked with (`applications.indexed_with`): this build's
+/// derivation and the current key's fingerprint. A row marked otherwise is rebuilt by the re-index.
+pub fn index_marker(keys: &PiiKeys) -> String {
+    format!("{INDEX_VERSION}:{}", keys.index_fingerprint())
+}
+
 /// One row of the identifier index.
 #[derive(Debug, Clone)]
 pub struct IndexEntry {

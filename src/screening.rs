@@ -252,41 +252,50 @@ impl Screener {
         store: &Store,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<ReindexReport, ScreeningError> {
-        let total = store.application_count().await?;
+        let total = store.stale_index_count().await?;
         let started = chrono::Utc::now();
         let mut report = ReindexReport::default();
-        let mut after = String::new();
+        // Only applications whose rows are not current are read: an interrupted run resumes, and
+        // instances running it at once leave each other's finished rows alone. A pass that found
+        // some still stale (an instance's batch in flight) is followed by another.
         loop {
-            let page = store.reindex_page(&after, REINDEX_BATCH).await?;
-            let Some(last) = page.last() else {
-                break;
-            };
-            after = last.id.clone();
-            let mut batch = Vec::with_capacity(page.len());
-            for source in page {
-                report.read += 1;
-                let app = Application::parse(&source.application_json).map_err(|e| {
-                    ScreeningError::StoredApplication {
-                        id: source.id.clone(),
-                        reason: format!("{e:?}"),
-                    }
-                })?;
-                let sessions = self.facts.sessions(&app);
-                let ids = identifiers::of(
-                    &app,
-                    &sessions,
-                    app.submitted_at.unwrap_or(source.received_at),
-                    store.keys(),
-                );
-                batch.push(crate::store::Reindexed {
-                    id: source.id,
-                    tenant: source.tenant,
-                    version: source.version,
-                    identifiers: ids,
-                });
+            let read_before = report.read;
+            let mut after = String::new();
+            loop {
+                let page = store.reindex_page(&after, REINDEX_BATCH).await?;
+                let Some(last) = page.last() else {
+                    break;
+                };
+                after = last.id.clone();
+                let mut batch = Vec::with_capacity(page.len());
+                for source in page {
+                    report.read += 1;
+                    let app = Application::parse(&source.application_json).map_err(|e| {
+                        ScreeningError::StoredApplication {
+                            id: source.id.clone(),
+                            reason: format!("{e:?}"),
+                        }
+                    })?;
+                    let sessions = self.facts.sessions(&app);
+                    let ids = identifiers::of(
+                        &app,
+                        &sessions,
+                        app.submitted_at.unwrap_or(source.received_at),
+                        store.keys(),
+                    );
+                    batch.push(crate::store::Reindexed {
+                        id: source.id,
+                        tenant: source.tenant,
+                        version: source.version,
+                        identifiers: ids,
+                    });
+                }
+                report.rebuilt += store.replace_identifiers(&batch).await? as u64;
+                progress(report.read, total.max(report.read));
             }
-            report.rebuilt += store.replace_identifiers(&batch).await? as u64;
-            progress(report.read, total.max(report.read));
+            if report.read == read_before || store.stale_index_count().await? == 0 {
+                break;
+            }
         }
         store.finish_reindex().await?;
         tokio::time::sleep(REINDEX_SETTLE).await;

@@ -120,12 +120,15 @@ async fn reindex(settings: Settings, args: ReindexArgs) -> anyhow::Result<ExitCo
         );
         return Ok(ExitCode::SUCCESS);
     }
+    if args.force {
+        store.mark_index_stale().await?;
+    }
     let screener = startup::screener(
         &settings,
         std::sync::Arc::new(crate::metrics::Metrics::default()),
     )?;
     // Hidden by indicatif itself when stderr is not a terminal.
-    let bar = ProgressBar::new(store.application_count().await?).with_style(
+    let bar = ProgressBar::new(store.stale_index_count().await?).with_style(
         ProgressStyle::with_template(
             "{spinner} re-indexing [{bar:40}] {pos}/{len} {per_sec} eta {eta}",
         )

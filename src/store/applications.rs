@@ -179,16 +179,18 @@ pub(crate) async fn count(conn: &mut Conn<'_>) -> Result<i64, sqlx::Error> {
     conn.scalar("select count(*) from applications", &[]).await
 }
 
-/// A page of every tenant's applications in id order (keyset), for the re-index.
-pub(crate) async fn after(
+/// A page of every tenant's applications whose index rows are not marked `current`, in id order
+/// (keyset), for the re-index.
+pub(crate) async fn stale_after(
     conn: &mut Conn<'_>,
     after: &str,
+    current: &str,
     limit: i64,
 ) -> Result<Vec<IndexSource>, sqlx::Error> {
     conn.fetch_all(
         "select id, tenant_id, version, received_at, application_enc from applications \
-         where id > $1 order by id limit $2",
-        &[after.into(), limit.into()],
+         where id > $1 and indexed_with <> $3 order by id limit $2",
+        &[after.into(), limit.into(), current.into()],
     )
     .await
 }
@@ -233,6 +235,8 @@ pub(crate) struct NewApplication<'a> {
     pub risk_score: i64,
     pub application_enc: &'a [u8],
     pub base_verdict: &'a str,
+    /// The index marker of the rows written with it (`identifiers::index_marker`).
+    pub indexed_with: &'a str,
 }
 
 /// Inserts the applications whose `(tenant, external_ref)` is new; returns the ids inserted.
@@ -257,6 +261,7 @@ pub(crate) async fn insert_new(
             "application_enc",
             "base_verdict",
             "last_submitted_at",
+            "indexed_with",
         ],
         values: vec![
             Column::Text(rows.iter().map(|r| r.id).collect()),
@@ -270,6 +275,7 @@ pub(crate) async fn insert_new(
             Column::Blob(rows.iter().map(|r| r.application_enc).collect()),
             Column::Text(rows.iter().map(|r| r.base_verdict).collect()),
             Column::Int(rows.iter().map(|r| r.received_at).collect()),
+            Column::Text(rows.iter().map(|r| r.indexed_with).collect()),
         ],
         tail: "on conflict (tenant_id, external_ref) do nothing returning id",
     };
@@ -286,6 +292,7 @@ pub(crate) struct Resubmission<'a> {
     pub version: i64,
     pub application_enc: &'a [u8],
     pub base_verdict: &'a str,
+    pub indexed_with: &'a str,
 }
 
 pub(crate) async fn update_resubmitted(
@@ -294,7 +301,7 @@ pub(crate) async fn update_resubmitted(
 ) -> Result<(), sqlx::Error> {
     conn.execute(
         "update applications set updated_at = $1, last_submitted_at = $1, verdict = $2, \
-         risk_score = $3, version = $4, application_enc = $5, base_verdict = $6 \
+         risk_score = $3, version = $4, application_enc = $5, base_verdict = $6, indexed_with = $9 \
          where tenant_id = $7 and id = $8",
         &[
             row.updated_at.into(),
@@ -305,6 +312,7 @@ pub(crate) async fn update_resubmitted(
             row.base_verdict.into(),
             row.tenant.into(),
             row.id.into(),
+            row.indexed_with.into(),
         ],
     )
     .await

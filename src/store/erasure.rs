@@ -312,21 +312,34 @@ impl super::handle::Store {
     }
 
     /// Starts SQLite's WAL over, so that page images written before an erasure do not outlive it
-    /// there. Nothing to do on PostgreSQL.
+    /// there. A reader in the middle of a transaction keeps the WAL busy: tried again for up to a
+    /// second (erasures are rare). Nothing to
+    /// do on PostgreSQL.
     pub(crate) async fn truncate_wal(&self) {
         if self.pools().backend() != Backend::Sqlite {
             return;
         }
-        let result = match self.pools().acquire(Role::Write).await {
-            Ok(mut lease) => lease
-                .conn()
-                .execute("pragma wal_checkpoint(truncate)", &[])
-                .await
-                .map(|_| ()),
-            Err(e) => Err(e),
-        };
-        if let Err(err) = result {
-            tracing::warn!(error = %err, "truncating the WAL after an erasure failed");
+        for _ in 0..40 {
+            let result: Result<(i64, i64, i64), sqlx::Error> =
+                match self.pools().acquire(Role::Write).await {
+                    Ok(mut lease) => lease
+                        .conn()
+                        .fetch_optional("pragma wal_checkpoint(truncate)", &[])
+                        .await
+                        .map(|row| row.unwrap_or((1, 0, 0))),
+                    Err(e) => Err(e),
+                };
+            match result {
+                Ok((0, _, _)) => return,
+                Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(25)).await,
+                Err(err) => {
+                    tracing::warn!(error = %err, "truncating the WAL after an erasure failed");
+                    return;
+                }
+            }
         }
+        tracing::warn!(
+            "the WAL stayed busy after an erasure; later checkpoints and commits overwrite it"
+        );
     }
 }

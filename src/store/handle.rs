@@ -82,6 +82,7 @@ impl Store {
         };
         store.init_index_version().await?;
         store.init_index_key().await?;
+        store.init_index_markers().await?;
         Ok(store)
     }
 

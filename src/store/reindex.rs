@@ -13,7 +13,7 @@ use super::handle::Store;
 use super::index::{self, Indexed};
 use super::sql::{Role, micros};
 use super::{meta, rescreen, rotation};
-use crate::identifiers::{INDEX_VERSION, Identifiers};
+use crate::identifiers::{INDEX_VERSION, Identifiers, index_marker};
 
 /// `store_meta` row holding the index version the rows were written with (ASCII digits).
 const INDEX_VERSION_NAME: &str = "index_version";
@@ -102,20 +102,16 @@ impl Store {
             || self.index_key().await?.as_deref() != Some(&self.keys().index_fingerprint()))
     }
 
-    /// Applications stored, for progress.
-    pub async fn application_count(&self) -> Result<u64, StoreError> {
-        let mut lease = self.pools().acquire(Role::Read).await?;
-        Ok(applications::count(&mut lease.conn()).await?.max(0) as u64)
-    }
-
-    /// Up to `limit` stored applications with ids after `after`, in id order, decrypted.
+    /// Up to `limit` stored applications with ids after `after` whose index rows are not current
+    /// ([`index_marker`]), in id order, decrypted.
     pub async fn reindex_page(
         &self,
         after: &str,
         limit: i64,
     ) -> Result<Vec<ReindexSource>, StoreError> {
+        let marker = index_marker(self.keys());
         let mut lease = self.pools().acquire(Role::Read).await?;
-        let rows = applications::after(&mut lease.conn(), after, limit).await?;
+        let rows = applications::stale_after(&mut lease.conn(), after, &marker, limit).await?;
         rows.into_iter()
             .map(|row| {
                 Ok(ReindexSource {
@@ -163,8 +159,63 @@ impl Store {
             })
             .collect();
         index::insert(&mut conn, &current).await?;
+        let marker = index_marker(self.keys());
+        for row in &current {
+            conn.execute(
+                "update applications set indexed_with = $1 where tenant_id = $2 and id = $3",
+                &[
+                    marker.as_str().into(),
+                    row.tenant.into(),
+                    row.application_id.into(),
+                ],
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(current.len())
+    }
+
+    /// Applications whose index rows are not current: what a re-index still has to do.
+    pub async fn stale_index_count(&self) -> Result<u64, StoreError> {
+        let marker = index_marker(self.keys());
+        let mut lease = self.pools().acquire(Role::Read).await?;
+        let count: i64 = lease
+            .conn()
+            .scalar(
+                "select count(*) from applications where indexed_with <> $1",
+                &[marker.as_str().into()],
+            )
+            .await?;
+        Ok(count.max(0) as u64)
+    }
+
+    /// Marks every application's rows as not current, so that the next re-index rebuilds all
+    /// (`vetgate reindex --force`).
+    pub async fn mark_index_stale(&self) -> Result<(), StoreError> {
+        let mut lease = self.pools().acquire(Role::Write).await?;
+        lease
+            .conn()
+            .execute("update applications set indexed_with = ''", &[])
+            .await?;
+        Ok(())
+    }
+
+    /// Marks the rows of applications stored before index markers existed as current when the
+    /// store says the whole index is (a store upgraded without a change of derivation or key).
+    pub(crate) async fn init_index_markers(&self) -> Result<(), StoreError> {
+        if self.needs_reindex().await? {
+            return Ok(());
+        }
+        let marker = index_marker(self.keys());
+        let mut lease = self.pools().acquire(Role::Write).await?;
+        lease
+            .conn()
+            .execute(
+                "update applications set indexed_with = $1 where indexed_with = ''",
+                &[marker.as_str().into()],
+            )
+            .await?;
+        Ok(())
     }
 
     /// Queues again the applications submitted since `since`: one screened while the index was

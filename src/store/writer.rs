@@ -213,6 +213,7 @@ async fn write_jobs(
         .iter()
         .map(|&i| keys.seal(&jobs[i].submission.application_json))
         .collect();
+    let marker = crate::identifiers::index_marker(keys);
     let rows: Vec<NewApplication<'_>> = candidates
         .iter()
         .zip(&sealed)
@@ -227,6 +228,7 @@ async fn write_jobs(
                 risk_score: i64::from(sub.verdict.risk_score),
                 application_enc: sealed,
                 base_verdict: sub.base_verdict.as_str(),
+                indexed_with: &marker,
             }
         })
         .collect();
@@ -339,6 +341,7 @@ async fn write_one(
         applications::insert_tenants(conn, &[tenant], now).await?;
     }
     let application_enc = keys.seal(&sub.application_json);
+    let marker = crate::identifiers::index_marker(keys);
     let candidate = uuid::Uuid::now_v7().to_string();
     let inserted = applications::insert_new(
         conn,
@@ -351,6 +354,7 @@ async fn write_one(
             risk_score: i64::from(sub.verdict.risk_score),
             application_enc: &application_enc,
             base_verdict: sub.base_verdict.as_str(),
+            indexed_with: &marker,
         }],
     )
     .await?;
@@ -370,6 +374,7 @@ async fn write_one(
                 version,
                 application_enc: &application_enc,
                 base_verdict: sub.base_verdict.as_str(),
+                indexed_with: &marker,
             },
         )
         .await?;

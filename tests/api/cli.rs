@@ -381,13 +381,14 @@ async fn reindex_rebuilds_a_stored_index_on_request_and_says_when_there_is_nothi
     backend: Backend,
 ) {
     let app = spawn_app(backend).await;
-    let reply = app
-        .submit(
-            &app.writer("acme"),
-            &contract_example("clean-us-applicant.json"),
-        )
-        .await;
-    assert_eq!(reply.status, 201);
+    let mut ids = Vec::new();
+    for example in ["clean-us-applicant.json", "suspicious-applicant.json"] {
+        let reply = app
+            .submit(&app.writer("acme"), &contract_example(example))
+            .await;
+        assert_eq!(reply.status, 201);
+        ids.push(reply.json()["id"].as_str().unwrap().to_owned());
+    }
     let (db, settings) = app.stop().await;
     let dir = tempfile::tempdir().unwrap();
     let run = |force: bool| {
@@ -414,9 +415,46 @@ async fn reindex_rebuilds_a_stored_index_on_request_and_says_when_there_is_nothi
     assert!(up_to_date.contains("already"), "{up_to_date}");
     let rebuilt = run(true);
     assert!(
-        rebuilt.contains("re-indexed 1 of 1 applications"),
+        rebuilt.contains("re-indexed 2 of 2 applications"),
         "{rebuilt}"
     );
+
+    // An interrupted run (an older derivation recorded, one application's rows rebuilt already)
+    // resumes: only the other one is read again.
+    let sql = [
+        "update store_meta set value = cast('2' as blob) where name = 'index_version'",
+        "update applications set indexed_with = '' where id = $1",
+    ];
+    if db.url.starts_with("sqlite") {
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db.url)
+            .await
+            .unwrap();
+        sqlx::query(sql[0]).execute(&mut conn).await.unwrap();
+        sqlx::query(sql[1])
+            .bind(&ids[1])
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    } else {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
+            .await
+            .unwrap();
+        sqlx::query("update store_meta set value = '\\x32'::bytea where name = 'index_version'")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query(sql[1])
+            .bind(&ids[1])
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let resumed = run(false);
+    assert!(
+        resumed.contains("re-indexed 1 of 1 applications"),
+        "{resumed}"
+    );
+    assert!(run(false).contains("already"));
 }
 
 /// `GET path` on 127.0.0.1:`port` with plain std networking; the status code, or `None` while

@@ -862,6 +862,14 @@ async fn an_index_written_with_old_keys_is_rebuilt_at_start(backend: Backend) {
         &[],
     )
     .await;
+    // Rows from before the index markers existed.
+    execute(
+        &db,
+        backend,
+        "update applications set indexed_with = ''",
+        &[],
+    )
+    .await;
     assert_eq!(
         shipping_keys(&db, backend).await,
         (vec![old.to_vec()], None)
