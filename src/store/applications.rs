@@ -98,6 +98,21 @@ pub(crate) async fn history(
     .await
 }
 
+/// When one verdict version was screened (µs).
+pub(crate) async fn screened_at(
+    conn: &mut Conn<'_>,
+    id: &str,
+    version: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = conn
+        .fetch_optional(
+            "select screened_at from verdicts where application_id = $1 and version = $2",
+            &[id.into(), version.into()],
+        )
+        .await?;
+    Ok(row.map(|(t,)| t))
+}
+
 /// Whether the tenant has this application.
 pub(crate) async fn exists(
     conn: &mut Conn<'_>,

@@ -14,7 +14,7 @@ use chrono::Utc;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::applications::{self, NewApplication, NewIdempotencyKey, NewVerdict, Resubmission};
-use super::error::StoreError;
+use super::error::{StoreError, from_micros};
 use super::index::{self, Indexed};
 use super::model::{StoredVerdict, Submission, SubmitOutcome, TenantId};
 use super::sql::{Conn, Pools, micros};
@@ -363,6 +363,15 @@ async fn write_one(
         // re-submitting one application number their versions one after the other.
         let current = applications::by_ref_for_update(conn, tenant, &sub.external_ref).await?;
         let version = current.version + 1;
+        // Two re-submissions screened at t1 < t2 can commit in the other order. The one committed
+        // last is the current verdict, so its time must not run before the version it follows: it
+        // is stamped just after it, and the history reads in screening order.
+        let previous = applications::screened_at(conn, &current.id, current.version).await?;
+        if let Some(previous) = previous.and_then(|t| from_micros(t).ok())
+            && sub.verdict.screened_at <= previous
+        {
+            sub.verdict.screened_at = previous + chrono::Duration::milliseconds(1);
+        }
         applications::update_resubmitted(
             conn,
             &Resubmission {

@@ -11,6 +11,7 @@ on_both_backends!(
     metrics_and_readiness_report_the_service,
     concurrent_duplicates_in_one_batch_are_written_in_order,
     the_history_comes_a_page_at_a_time_oldest_first,
+    a_resubmission_screened_before_the_current_version_is_stamped_after_it,
 );
 
 fn with_ref(mut application: Value, external_ref: &str) -> Value {
@@ -538,4 +539,57 @@ async fn versions(app: &TestApp, token: &str, id: &str) -> usize {
         .get(token, &format!("/v1/applications/{id}/history"))
         .await;
     history.json()["items"].as_array().unwrap().len()
+}
+
+/// Two re-submissions screened at t1 < t2 can commit in the other order (they race through the
+/// writer). Stored through the store directly with an earlier screening time than the current
+/// version's, the new version is stamped just after it: the history reads in screening order.
+async fn a_resubmission_screened_before_the_current_version_is_stamped_after_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    let example = contract_example("clean-us-applicant.json");
+    let first = app.submit(&writer, &example).await.json();
+    let id = first["id"].as_str().unwrap().to_owned();
+    let (db, settings) = app.stop().await;
+
+    let store = vetgate::startup::open_store(&settings).await.unwrap();
+    let mut verdict: vetgate::model::Verdict = serde_json::from_value(first.clone()).unwrap();
+    let screened_first = verdict.screened_at;
+    verdict.screened_at = screened_first - chrono::Duration::seconds(5);
+    let tenant = vetgate::store::TenantId::parse("acme").unwrap();
+    store
+        .tenant(&tenant)
+        .submit(vetgate::store::Submission {
+            external_ref: example["external_ref"].as_str().unwrap().to_owned(),
+            application_json: serde_json::to_vec(&example).unwrap(),
+            idempotency: None,
+            received_at: chrono::Utc::now(),
+            verdict,
+            base_verdict: vetgate::model::Decision::Clear,
+            identifiers: Default::default(),
+        })
+        .await
+        .unwrap();
+    drop(store);
+
+    let app = start(db, settings).await;
+    let history = app
+        .get(&writer, &format!("/v1/applications/{id}/history"))
+        .await
+        .json();
+    let times: Vec<chrono::DateTime<chrono::Utc>> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["screened_at"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(times.len(), 2, "{history:#}");
+    assert!(times[1] > times[0], "screening order: {times:?}");
+    assert!(times[1] - screened_first <= chrono::Duration::milliseconds(1));
+    // The current verdict is the newest version, and the newest screening.
+    let latest = app
+        .get(&writer, &format!("/v1/applications/{id}"))
+        .await
+        .json();
+    assert_eq!(latest["screened_at"], history["items"][1]["screened_at"]);
 }
