@@ -299,7 +299,10 @@ impl Screener {
         }
         store.finish_reindex().await?;
         tokio::time::sleep(REINDEX_SETTLE).await;
-        store.requeue_submitted_since(started).await?;
+        // From before the start too: a screening received just before it may commit after the
+        // first queueing.
+        let since = started - chrono::Duration::from_std(REINDEX_SETTLE).unwrap_or_default();
+        store.requeue_submitted_since(since).await?;
         Ok(report)
     }
 }
