@@ -510,9 +510,10 @@ pub(crate) async fn insert(conn: &mut Conn<'_>, apps: &[Indexed<'_>]) -> Result<
             Column::Text(rows().map(|(a, _, _)| a.tenant).collect()),
             Column::Text(rows().map(|(_, _, e)| e.kind.as_str()).collect()),
             Column::Blob(rows().map(|(_, ids, _)| &ids.name_key[..]).collect()),
-            Column::OptBlob(
+            // An unknown birth date is the empty key (the column is part of the primary key).
+            Column::Blob(
                 rows()
-                    .map(|(_, ids, _)| ids.dob_key.as_ref().map(|k| &k[..]))
+                    .map(|(_, ids, _)| ids.dob_key.as_ref().map_or(&[][..], |k| &k[..]))
                     .collect(),
             ),
             Column::OptBlob(rows().map(|(_, _, e)| e.detail.as_deref()).collect()),

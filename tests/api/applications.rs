@@ -12,6 +12,7 @@ on_both_backends!(
     concurrent_duplicates_in_one_batch_are_written_in_order,
     the_history_comes_a_page_at_a_time_oldest_first,
     a_resubmission_screened_before_the_current_version_is_stamped_after_it,
+    applicants_without_a_date_of_birth_are_screened_indexed_and_linked,
 );
 
 fn with_ref(mut application: Value, external_ref: &str) -> Value {
@@ -592,4 +593,37 @@ async fn a_resubmission_screened_before_the_current_version_is_stamped_after_it(
         .await
         .json();
     assert_eq!(latest["screened_at"], history["items"][1]["screened_at"]);
+}
+
+/// No birth date anywhere (none declared, no document): indexed under the empty birth-date key,
+/// and still linked to another identity on a shared attribute. (Found by schemathesis: a 500.)
+async fn applicants_without_a_date_of_birth_are_screened_indexed_and_linked(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    let undated = |external_ref: &str, name: &str| {
+        let mut a = with_ref(contract_example("clean-us-applicant.json"), external_ref);
+        a["applicant"]["full_name"] = name.into();
+        a["applicant"]
+            .as_object_mut()
+            .unwrap()
+            .remove("date_of_birth");
+        a.as_object_mut().unwrap().remove("identity_document");
+        a
+    };
+    let first = app.submit(&writer, &undated("undated-1", "Ana Lima")).await;
+    assert_eq!(
+        first.status.as_u16(),
+        201,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    let second = app
+        .submit(&writer, &undated("undated-2", "Maria Gonzalez"))
+        .await;
+    assert_eq!(second.status.as_u16(), 201);
+    assert!(
+        codes(&second.json()).iter().any(|c| c.starts_with("LNK_")),
+        "{:#}",
+        second.json()
+    );
 }
