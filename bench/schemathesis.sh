@@ -37,7 +37,8 @@ status=0
 # accepted: vetgate validates meaning as well as shape (an unassigned country code, a list file that
 # does not parse, a name with no letters are 422 with the offending field), which JSON Schema cannot
 # express. Those 422s still pass every other check (documented status, problem+json, schema).
-st run "$url/openapi.json" \
+# From the work directory: schemathesis keeps a crash cache (.schemathesis/) in its working directory.
+(cd "$work" && st run "$url/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all \
   --exclude-checks positive_data_acceptance \
@@ -45,7 +46,7 @@ st run "$url/openapi.json" \
   --seed "${SEED:-1}" \
   --workers 2 \
   --report vcr --report-dir "$work/report" \
-  --no-color || status=$?
+  --no-color) || status=$?
 sent=$(grep -c "^- id:\|^  - id:\|^- *request:" "$work/report/"*.yaml 2>/dev/null | awk -F: '{ s += $NF } END { print s + 0 }')
 echo "requests sent (cassette): $sent; 5xx in the server log: $(grep -c 'request failed' "$work/server.log" || true)"
 echo "work=$work"
