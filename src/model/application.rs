@@ -474,7 +474,7 @@ fn structural_error(err: serde_path_to_error::Error<serde_json::Error>) -> Field
 
 fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    pointer.push_str(&super::json::escape_token(token));
 }
 
 /// Collects every semantic error while building the model.

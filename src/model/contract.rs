@@ -21,7 +21,7 @@ use utoipa::openapi::schema::{
 use utoipa::{PartialSchema, ToSchema};
 
 use super::application::{ApplicationDto, FieldError};
-use super::json::pointer_token;
+use super::json::{escape_token, pointer_token, unescape_token};
 
 fn strings(max_items: usize, max_length: usize) -> Schema {
     ArrayBuilder::new()
@@ -142,7 +142,10 @@ pub fn check(value: &Value) -> Violations {
                     }))
                 }
                 ValidationErrorKind::Required { property } => set_aside.push(SetAside::Replace {
-                    pointer: format!("{at}/{}", escape(property.as_str().unwrap_or_default())),
+                    pointer: format!(
+                        "{at}/{}",
+                        escape_token(property.as_str().unwrap_or_default())
+                    ),
                 }),
                 _ => set_aside.push(SetAside::Replace {
                     pointer: at.to_owned(),
@@ -184,7 +187,7 @@ impl Violations {
                     let stand_in = stand_in(schema, node_at(schema, pointer)?, 0)?;
                     match rest.pointer_mut(parent)? {
                         Value::Object(members) => {
-                            members.insert(unescape(token), stand_in);
+                            members.insert(unescape_token(token), stand_in);
                         }
                         Value::Array(items) => {
                             *items.get_mut(token.parse::<usize>().ok()?)? = stand_in
@@ -212,14 +215,6 @@ impl Violations {
     }
 }
 
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
 fn application_schema_compiled() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(application_schema)
@@ -244,7 +239,7 @@ fn concrete<'a>(schema: &'a Value, node: &'a Value) -> Option<&'a Value> {
 fn node_at<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
     let mut node = concrete(schema, schema)?;
     for token in pointer.split('/').skip(1) {
-        let child = match node["properties"].get(unescape(token)) {
+        let child = match node["properties"].get(unescape_token(token)) {
             Some(property) => property,
             None if token.parse::<usize>().is_ok() => &node["items"],
             None => return None,

@@ -49,6 +49,16 @@ pub fn pointer_token(key: &str) -> Option<&str> {
     plain.then_some(key)
 }
 
+/// A member name as a JSON Pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
+pub fn escape_token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON Pointer token as the member name it stands for.
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// The pointer to member `key` of the object at `parent`, or to `parent` itself when the name is not
 /// to be repeated ([`pointer_token`]).
 pub fn member_pointer(parent: &str, key: &str) -> String {
@@ -75,7 +85,8 @@ fn pointer_of(step: Option<&Step<'_>>) -> String {
     while let Some(step) = at {
         match step.token {
             Token::Member(key) => match pointer_token(key) {
-                Some(k) => tokens.push(k.replace('~', "~0").replace('/', "~1")),
+                // A plain name: nothing in it to escape.
+                Some(k) => tokens.push(k.to_owned()),
                 // An unrepeatable name: the pointer stops at its object.
                 None => tokens.clear(),
             },
