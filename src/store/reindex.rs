@@ -18,6 +18,9 @@ use crate::identifiers::{INDEX_VERSION, Identifiers, index_marker};
 /// `store_meta` row holding the index version the rows were written with (ASCII digits).
 const INDEX_VERSION_NAME: &str = "index_version";
 
+/// `store_meta` row saying the applications stored before index markers existed were marked.
+const INDEX_MARKERS_NAME: &str = "index_markers";
+
 /// Version of a store whose rows predate the versioning.
 const UNVERSIONED: i64 = 1;
 
@@ -202,20 +205,31 @@ impl Store {
 
     /// Marks the rows of applications stored before index markers existed as current when the
     /// store says the whole index is (a store upgraded without a change of derivation or key).
+    /// Done once: the update reads the whole table, and every later row is marked by its writer.
     pub(crate) async fn init_index_markers(&self) -> Result<(), StoreError> {
-        if self.needs_reindex().await? {
-            return Ok(());
+        {
+            let mut lease = self.pools().acquire(Role::Read).await?;
+            if meta::get(&mut lease.conn(), INDEX_MARKERS_NAME)
+                .await?
+                .is_some()
+            {
+                return Ok(());
+            }
         }
+        let current = !self.needs_reindex().await?;
         let marker = index_marker(self.keys());
-        let mut lease = self.pools().acquire(Role::Write).await?;
-        lease
-            .conn()
-            .execute(
+        let mut tx = self.pools().begin().await?;
+        let mut conn = tx.conn();
+        if current {
+            conn.execute(
                 "update applications set indexed_with = $1 where indexed_with = ''",
                 &[marker.as_str().into()],
             )
             .await?;
-        Ok(())
+        }
+        // Unmarked rows of a store that needs re-indexing are stale, which is what '' says.
+        meta::put(&mut conn, INDEX_MARKERS_NAME, b"1").await?;
+        Ok(tx.commit().await?)
     }
 
     /// Queues again the applications submitted since `since`: one screened while the index was
