@@ -110,6 +110,7 @@ pub struct Settings {
     #[serde(deserialize_with = "string_like")]
     pub retention_tenant_days: String,
     pub retention_sweep_seconds: u64,
+    pub cases_claim_minutes: u64,
     pub links_cluster_max: usize,
     pub rate_limit_per_minute: u32,
     pub log: String,
@@ -157,6 +158,7 @@ impl Default for Settings {
             retention_days: 0,
             retention_tenant_days: String::new(),
             retention_sweep_seconds: 3600,
+            cases_claim_minutes: 30,
             links_cluster_max: 4,
             rate_limit_per_minute: 0,
             log: "info".into(),
@@ -382,6 +384,11 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         help: "How often an instance looks for applications past their retention period.",
     },
     SettingDoc {
+        env: "VETGATE_CASES_CLAIM_MINUTES",
+        default: "30",
+        help: "How long a reviewer's claim on a case lasts (POST /v1/cases/{id}/claim); claiming again renews it.",
+    },
+    SettingDoc {
         env: "VETGATE_RATE_LIMIT_PER_MINUTE",
         default: "0 (off)",
         help: "Requests one tenant may make per minute on one instance (burst: one minute's worth); over it, 429 with Retry-After.",
@@ -497,6 +504,11 @@ impl Settings {
             )));
         }
         crate::retention::RetentionPolicy::from_settings(self)?;
+        if self.cases_claim_minutes == 0 {
+            return Err(ConfigError::Invalid(
+                "VETGATE_CASES_CLAIM_MINUTES must be at least 1".into(),
+            ));
+        }
         if self.retention_sweep_seconds == 0 {
             return Err(ConfigError::Invalid(
                 "VETGATE_RETENTION_SWEEP_SECONDS must be at least 1".into(),

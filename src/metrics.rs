@@ -41,6 +41,8 @@ pub struct Metrics {
     intel_reloads: Family<OutcomeLabels, Counter>,
     rescreens: Family<OutcomeLabels, Counter>,
     erasures: Family<ReasonLabels, Counter>,
+    reviews: Family<DecisionLabels, Counter>,
+    cases: Family<StatusLabels, Gauge>,
     list_entries: Family<ScopeLabels, Gauge>,
     list_bytes: Family<ScopeLabels, Gauge>,
 }
@@ -49,6 +51,16 @@ pub struct Metrics {
 struct ScopeLabels {
     /// `global` or `tenants` (all tenants' own lists together: one series, however many tenants).
     scope: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DecisionLabels {
+    decision: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    status: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -107,6 +119,18 @@ impl Default for Metrics {
             "Applications erased, by reason: request (DELETE /v1/applications/{id}) or retention",
             erasures.clone(),
         );
+        let reviews = Family::<DecisionLabels, Counter>::default();
+        registry.register(
+            "reviews",
+            "Reviewer decisions recorded, by decision",
+            reviews.clone(),
+        );
+        let cases = Family::<StatusLabels, Gauge>::default();
+        registry.register(
+            "cases",
+            "Cases by status (open, escalated, decided), over all tenants, as last counted",
+            cases.clone(),
+        );
         let list_entries = Family::<ScopeLabels, Gauge>::default();
         registry.register(
             "list_entries",
@@ -128,6 +152,8 @@ impl Default for Metrics {
             intel_reloads,
             rescreens,
             erasures,
+            reviews,
+            cases,
             list_entries,
             list_bytes,
         }
@@ -181,6 +207,19 @@ impl Metrics {
     /// `reason`: `request` or `retention`.
     pub fn count_erasure(&self, reason: &'static str) {
         self.erasures.get_or_create(&ReasonLabels { reason }).inc();
+    }
+
+    /// `decision`: `approved`, `rejected` or `escalated`.
+    pub fn count_review(&self, decision: &'static str) {
+        self.reviews
+            .get_or_create(&DecisionLabels { decision })
+            .inc();
+    }
+
+    pub fn set_cases(&self, status: &'static str, count: i64) {
+        self.cases
+            .get_or_create(&StatusLabels { status })
+            .set(count);
     }
 
     pub fn count_rescreens(&self, done: u64, changed: u64) {

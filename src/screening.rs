@@ -10,8 +10,9 @@ use crate::checks::{self, Facts};
 use crate::facts::{Arrival, FactsStage, Gathered};
 use crate::identifiers;
 use crate::metrics::Metrics;
-use crate::model::{Application, Decision, Intake, Verdict};
+use crate::model::{Application, Cause, Decision, Intake, Verdict};
 use crate::policy::Policy;
+use crate::policy::review::{self, Basis, DecisionOnRecord};
 use crate::store::{
     IdempotencyKey, NewVerdictVersion, RescreenClaim, RescreenResult, Store, StoreError,
     Submission, SubmitOutcome, TenantStore,
@@ -72,6 +73,7 @@ pub fn assess_with_base(
         lists_version: facts.sanctions.lists_version.clone(),
         screened_at,
         review: None,
+        cause: None,
     };
     (verdict, base)
 }
@@ -134,6 +136,7 @@ impl Screener {
         self.metrics.observe_screening(started.elapsed());
 
         let decision = verdict.verdict;
+        let reject_forcing = review::reject_forcing(&self.policy, &verdict);
         let outcome = store
             .submit(Submission {
                 external_ref: app.external_ref.clone(),
@@ -142,6 +145,7 @@ impl Screener {
                 received_at,
                 verdict,
                 base_verdict,
+                reject_forcing,
                 identifiers,
             })
             .await?;
@@ -153,9 +157,15 @@ impl Screener {
         {
             // The application is stored (201 stands); a failed enqueue only delays propagation
             // until the linked applications are screened again for another reason.
+            let arrived = match &outcome {
+                SubmitOutcome::Created(v) | SubmitOutcome::Rescreened(v) => {
+                    v.application_id.as_str()
+                }
+                _ => "",
+            };
             if let Err(err) = store
                 .store()
-                .enqueue_rescreen(store.tenant_id(), &linked, "links")
+                .enqueue_rescreen(store.tenant_id(), &linked, &Cause::link(Some(arrived)))
                 .await
             {
                 tracing::warn!(error = %err, "queueing linked applications for re-screening failed");
@@ -213,6 +223,23 @@ impl Screener {
             .facts;
         let (mut verdict, base_verdict) = assess_with_base(&app, &facts, &self.policy, Utc::now());
         verdict.id = claim.application_id.clone();
+        verdict.cause = Some(Cause::combined(claim.causes.clone()));
+        if current.review.is_some()
+            && let Some(stored) = tenant_store.latest_review(&claim.application_id).await?
+        {
+            let basis: Basis = serde_json::from_str(&stored.basis_json).map_err(|e| {
+                ScreeningError::StoredVerdict {
+                    id: claim.application_id.clone(),
+                    reason: format!("the decision's basis does not parse: {e}"),
+                }
+            })?;
+            let forcing = review::reject_forcing(&self.policy, &verdict);
+            let decision = DecisionOnRecord {
+                review: stored.review,
+                basis,
+            };
+            verdict = review::apply(verdict, &forcing, &decision);
+        }
         let new_verdict = verdict_changed(&current, &verdict).then(|| {
             self.metrics.count_verdict(verdict.verdict);
             NewVerdictVersion {

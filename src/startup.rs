@@ -53,6 +53,7 @@ impl Application {
                 state.screener.clone(),
                 settings.rescreen_batch.max(1),
             ),
+            spawn_case_counts(store.clone(), state.metrics.clone()),
         ];
         let retention = crate::retention::RetentionPolicy::from_settings(settings)?;
         if retention.is_active() {
@@ -141,6 +142,9 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         operator_tenant: settings.operator_tenant.clone(),
         lists_max_upload_bytes: settings.lists_max_upload_bytes,
         rate_limiter: crate::api::rate_limit::RateLimiter::new(settings.rate_limit_per_minute),
+        case_claim: chrono::Duration::minutes(
+            i64::try_from(settings.cases_claim_minutes).unwrap_or(i64::MAX / 60_000_000),
+        ),
         breaker: Default::default(),
     })
 }
@@ -224,6 +228,25 @@ fn spawn_reseal(store: Store) -> Task {
 }
 
 /// Erases applications past their retention period, at start and then every `every`.
+/// Counts the cases per status for `/metrics` (every 30 s: a count over the applications table).
+fn spawn_case_counts(store: Store, metrics: Arc<Metrics>) -> Task {
+    actix_web::rt::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match store.case_counts().await {
+                Ok(counts) => {
+                    for (status, count) in counts {
+                        metrics.set_cases(status.as_str(), count);
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "counting cases failed"),
+            }
+        }
+    })
+}
+
 fn spawn_retention(
     store: Store,
     policy: crate::retention::RetentionPolicy,

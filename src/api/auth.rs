@@ -23,6 +23,8 @@ pub const APPLICATIONS_ERASE: &str = "applications:erase";
 pub const APPLICATIONS_EXPORT: &str = "applications:export";
 /// Reading the audit log (operator tenant only).
 pub const AUDIT_READ: &str = "audit:read";
+/// Recording reviewer decisions and claiming cases.
+pub const REVIEWS_WRITE: &str = "reviews:write";
 pub const SCOPES: &[&str] = &[
     APPLICATIONS_WRITE,
     VERDICTS_READ,
@@ -30,6 +32,7 @@ pub const SCOPES: &[&str] = &[
     APPLICATIONS_ERASE,
     APPLICATIONS_EXPORT,
     AUDIT_READ,
+    REVIEWS_WRITE,
 ];
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -139,6 +139,12 @@ pub enum ApiError {
     /// many seconds.
     #[error("too many requests for this tenant; retry in {0} s")]
     RateLimited(u64),
+    /// 409: another reviewer holds the case until then.
+    #[error("another reviewer ({by}) holds this case until {until}")]
+    CaseClaimed { by: String, until: String },
+    /// 409: the application is not an open or escalated case.
+    #[error("the application is not an open or escalated case")]
+    NotACase,
     /// 404, also for another tenant's resources.
     #[error("not found")]
     NotFound,
@@ -175,6 +181,8 @@ impl ApiError {
             ApiError::ListRefused(_) => ("list-refused", "List file refused"),
             ApiError::ListForbidden(_) => ("forbidden", "Forbidden"),
             ApiError::IntelReloadRefused(_) => ("intel-reload-refused", "Reload refused"),
+            ApiError::CaseClaimed { .. } => ("case-claimed", "Case claimed by another reviewer"),
+            ApiError::NotACase => ("not-a-case", "Not a case"),
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 ("service-unavailable", "Service unavailable")
             }
@@ -254,7 +262,9 @@ impl ResponseError for ApiError {
             ApiError::Erased(_) => StatusCode::GONE,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::IntelReloadRefused(_) => StatusCode::CONFLICT,
+            ApiError::IntelReloadRefused(_) | ApiError::CaseClaimed { .. } | ApiError::NotACase => {
+                StatusCode::CONFLICT
+            }
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

@@ -10,6 +10,7 @@ pub mod lists;
 pub mod openapi;
 mod privacy;
 pub mod rate_limit;
+mod reviews;
 mod sanctions;
 
 use std::sync::Arc;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub lists_max_upload_bytes: usize,
     pub rate_limiter: rate_limit::RateLimiter,
     pub breaker: breaker::DatabaseBreaker,
+    /// How long a claim on a case lasts (`VETGATE_CASES_CLAIM_MINUTES`).
+    pub case_claim: chrono::Duration,
 }
 
 /// Every route the service answers, in one table: `configure` builds the router from it, and a
@@ -90,6 +93,17 @@ fn routes() -> Vec<(&'static str, Method, actix_web::Route)> {
             "/v1/applications/{id}/links",
             Method::GET,
             web::get().to(applications::links),
+        ),
+        (
+            "/v1/applications/{id}/review",
+            Method::POST,
+            web::post().to(reviews::decide),
+        ),
+        ("/v1/cases", Method::GET, web::get().to(reviews::cases)),
+        (
+            "/v1/cases/{id}/claim",
+            Method::POST,
+            web::post().to(reviews::claim),
         ),
         (
             "/v1/admin/intel/reload",

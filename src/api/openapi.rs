@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, applications, error, health, lists, privacy, sanctions};
+use super::{admin, applications, error, health, lists, privacy, reviews, sanctions};
 use crate::model;
 
 #[derive(OpenApi)]
@@ -22,6 +22,9 @@ use crate::model;
         privacy::erase,
         privacy::export,
         applications::list,
+        reviews::decide,
+        reviews::cases,
+        reviews::claim,
         admin::reload_intel,
         admin::audit_log,
         lists::status,
@@ -40,7 +43,18 @@ use crate::model;
         model::ListScopeLabel,
         model::Category,
         model::Decision,
+        model::Review,
+        model::ReviewDecision,
+        model::NewEvidence,
+        model::Cause,
+        model::CauseKind,
         model::FieldError,
+        reviews::ReviewRequest,
+        reviews::CasePage,
+        reviews::CaseItem,
+        reviews::Assignee,
+        reviews::TopSignal,
+        reviews::CaseClaim,
         error::Problem,
         error::ParamError,
         applications::Links,
@@ -61,6 +75,7 @@ use crate::model;
     tags(
         (name = "applications", description = "Screening and verdicts"),
         (name = "sanctions", description = "Sanctions search and list versions"),
+        (name = "reviews", description = "Reviewer decisions and the case queue"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -100,6 +100,7 @@ catalog! {
     LNK_RESIDENTIAL_IP_FARM => Links, "Three or more identities were seen at one residential address within 30 days, without remote-access tools.";
     LNK_CLUSTER_LARGE => Links, "More applications than the configured size are connected through strong shared attributes.";
     LNK_LINKED_TO_REJECTED => Links, "A linked application under another name is rejected on its own evidence.";
+    LNK_LINKED_TO_CONFIRMED => Links, "A linked application under another name is a case a reviewer confirmed (a rejected decision).";
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

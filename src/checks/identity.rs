@@ -404,6 +404,7 @@ mod tests {
                     other_tenants: 1,
                     any_rejected: true,
                     incomplete: false,
+                    ..Sharing::default()
                 },
             },
             Reuse {
@@ -414,6 +415,7 @@ mod tests {
                     other_tenants: 1,
                     any_rejected: false,
                     incomplete: true,
+                    ..Sharing::default()
                 },
             },
         ];

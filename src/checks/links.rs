@@ -198,14 +198,36 @@ pub fn check(_app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     }
     // A household member of a rejected applicant is not evidence: a residential address carries
     // propagation only as a farm.
+    let propagating = |l: &&Link| {
+        l.kind != IdentifierKind::ResidentialIp
+            || l.identities + 1 >= RESIDENTIAL_FARM_MIN_IDENTITIES
+    };
+    // A link to a reviewer-confirmed case is the stronger fact, and replaces "linked to rejected"
+    // for that attribute: one fact, one signal.
+    let confirmed: Vec<&Link> = facts
+        .links
+        .iter()
+        .filter(|l| l.sharing.any_confirmed)
+        .filter(propagating)
+        .collect();
+    if !confirmed.is_empty() {
+        let cases: BTreeSet<&str> = confirmed
+            .iter()
+            .flat_map(|l| l.sharing.confirmed.iter().map(String::as_str))
+            .collect();
+        let mut ev = evidence(&confirmed);
+        ev["confirmed_cases"] = json!(cases);
+        out.push(signal(
+            LNK_LINKED_TO_CONFIRMED,
+            "A linked application under another name is a case a reviewer confirmed.",
+            ev,
+        ));
+    }
     let rejected: Vec<&Link> = facts
         .links
         .iter()
-        .filter(|l| l.sharing.any_rejected)
-        .filter(|l| {
-            l.kind != IdentifierKind::ResidentialIp
-                || l.identities + 1 >= RESIDENTIAL_FARM_MIN_IDENTITIES
-        })
+        .filter(|l| l.sharing.any_rejected && !l.sharing.any_confirmed)
+        .filter(propagating)
         .collect();
     if !rejected.is_empty() {
         let ids: BTreeSet<&str> = rejected

@@ -97,6 +97,10 @@ pub struct Sharing {
     pub other_tenants: usize,
     /// Whether any of those applications (in any tenant) has a base verdict of `reject`.
     pub any_rejected: bool,
+    /// The caller's own applications among them that a reviewer confirmed as cases.
+    pub confirmed: Vec<String>,
+    /// Whether any application among them (in any tenant) is a confirmed case.
+    pub any_confirmed: bool,
     /// The lookup hit its cap: the counts are lower bounds.
     pub incomplete: bool,
 }

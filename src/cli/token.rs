@@ -15,7 +15,8 @@ pub struct TokenArgs {
     /// Tenant the token acts for.
     #[arg(long)]
     tenant: String,
-    /// Scope to grant (repeatable): applications:write, verdicts:read, lists:admin.
+    /// Scope to grant (repeatable): applications:write, verdicts:read, reviews:write, lists:admin,
+    /// applications:erase, applications:export, audit:read.
     #[arg(long = "scope", required = true)]
     scopes: Vec<String>,
     /// Lifetime, e.g. 15m, 1h, 7d.

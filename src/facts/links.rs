@@ -104,14 +104,20 @@ struct Sharers {
     own: BTreeMap<String, Decision>,
     foreign: BTreeSet<(u64, u64)>,
     rejected: bool,
+    confirmed: BTreeSet<String>,
+    any_confirmed: bool,
 }
 
 impl Sharers {
     fn add(&mut self, hit: &SharedIdentifier) {
         self.rejected |= hit.verdict == Decision::Reject;
+        self.any_confirmed |= hit.confirmed;
         match &hit.owner {
             Owner::SameTenant(id) => {
                 self.own.insert(id.clone(), hit.verdict);
+                if hit.confirmed {
+                    self.confirmed.insert(id.clone());
+                }
             }
             Owner::OtherTenant {
                 tenant,
@@ -138,6 +144,8 @@ impl Sharers {
             other_tenant_applications: self.foreign.len(),
             other_tenants,
             any_rejected: self.rejected,
+            confirmed: self.confirmed.into_iter().collect(),
+            any_confirmed: self.any_confirmed,
             incomplete,
         }
     }
@@ -287,6 +295,7 @@ mod tests {
             phash: None,
             seen: Some(at(day)),
             verdict: Decision::Clear,
+            confirmed: false,
         }
     }
 

@@ -30,5 +30,8 @@ pub use identifier_kind::IdentifierKind;
 pub use intake::{Intake, IntakeError};
 pub use ip::{Anonymity, IpFacts, OverlayHit, unroutable};
 pub use signal::{Category, Signal};
-pub use verdict::{Decision, ListScopeLabel, SanctionsMatch, ScoredSignal, Verdict};
+pub use verdict::{
+    Cause, CauseKind, Decision, ListScopeLabel, NewEvidence, Review, ReviewDecision,
+    SanctionsMatch, ScoredSignal, Verdict,
+};
 pub use zone::TimeZoneName;

@@ -10,6 +10,8 @@ use sha2::{Digest, Sha256};
 use crate::checks::codes;
 use crate::model::{Decision, ScoredSignal, Signal};
 
+pub mod review;
+
 const DEFAULT_POLICY: &str = include_str!("default.toml");
 
 #[derive(Debug, thiserror::Error)]
@@ -222,6 +224,11 @@ impl Policy {
 
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// Whether `code` forces `reject` on its own.
+    pub fn forces_reject(&self, code: &str) -> bool {
+        self.force_reject.contains(code)
     }
 
     pub fn points_for(&self, code: &str) -> i32 {

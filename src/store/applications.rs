@@ -12,6 +12,8 @@ use super::sql::{Arg, Batch, Column, Conn, micros};
 pub(crate) struct SealedVerdict {
     pub version: i64,
     pub verdict: String,
+    /// The stored cause (`CauseKind`, or a value from before causes were kept in the document).
+    pub cause: String,
     pub verdict_enc: Vec<u8>,
 }
 
@@ -20,6 +22,7 @@ pub(crate) struct SealedVerdict {
 pub(crate) struct ListedVerdict {
     pub id: String,
     pub updated_at: i64,
+    pub cause: String,
     pub verdict_enc: Vec<u8>,
 }
 
@@ -44,6 +47,8 @@ pub(crate) struct Reception {
 pub(crate) struct CurrentVersion {
     pub id: String,
     pub version: i64,
+    /// The latest reviewer decision ('' for none).
+    pub review_decision: String,
 }
 
 /// What an Idempotency-Key answered with.
@@ -72,7 +77,7 @@ pub(crate) async fn latest(
     id: &str,
 ) -> Result<Option<SealedVerdict>, sqlx::Error> {
     conn.fetch_optional(
-        "select v.version, v.verdict, v.verdict_enc from applications a \
+        "select v.version, v.verdict, v.cause, v.verdict_enc from applications a \
          join verdicts v on v.application_id = a.id and v.version = a.version \
          where a.tenant_id = $1 and a.id = $2",
         &[tenant.into(), id.into()],
@@ -90,7 +95,7 @@ pub(crate) async fn history(
     limit: i64,
 ) -> Result<Vec<SealedVerdict>, sqlx::Error> {
     conn.fetch_all(
-        "select version, verdict, verdict_enc from verdicts \
+        "select version, verdict, cause, verdict_enc from verdicts \
          where tenant_id = $1 and application_id = $2 and version > $3 \
          order by version limit $4",
         &[tenant.into(), id.into(), after_version.into(), limit.into()],
@@ -140,7 +145,7 @@ pub(crate) async fn list(
         None => (None, None),
     };
     conn.fetch_all(
-        "select a.id, a.updated_at, v.verdict_enc from applications a \
+        "select a.id, a.updated_at, v.cause, v.verdict_enc from applications a \
          join verdicts v on v.application_id = a.id and v.version = a.version \
          where a.tenant_id = $1 \
            and ($2 is null or a.verdict = $2) \
@@ -210,15 +215,15 @@ pub(crate) async fn stale_after(
     .await
 }
 
-/// The application's current version and base verdict, locked until the transaction ends where the
+/// The application's current version, base verdict and latest decision, locked until the transaction ends where the
 /// backend has parallel writers.
 pub(crate) async fn version_for_update(
     conn: &mut Conn<'_>,
     tenant: &str,
     id: &str,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
+) -> Result<Option<(i64, String, String)>, sqlx::Error> {
     let sql = format!(
-        "select version, base_verdict from applications where tenant_id = $1 and id = $2{}",
+        "select version, base_verdict, review_decision from applications where tenant_id = $1 and id = $2{}",
         conn.for_update()
     );
     conn.fetch_optional(AssertSqlSafe(sql), &[tenant.into(), id.into()])
@@ -232,7 +237,7 @@ pub(crate) async fn by_ref_for_update(
     external_ref: &str,
 ) -> Result<CurrentVersion, sqlx::Error> {
     let sql = format!(
-        "select id, version from applications where tenant_id = $1 and external_ref = $2{}",
+        "select id, version, review_decision from applications where tenant_id = $1 and external_ref = $2{}",
         conn.for_update()
     );
     conn.fetch_optional(AssertSqlSafe(sql), &[tenant.into(), external_ref.into()])
@@ -277,6 +282,8 @@ pub(crate) async fn insert_new(
             "base_verdict",
             "last_submitted_at",
             "indexed_with",
+            "case_status",
+            "case_since",
         ],
         values: vec![
             Column::Text(rows.iter().map(|r| r.id).collect()),
@@ -291,6 +298,12 @@ pub(crate) async fn insert_new(
             Column::Text(rows.iter().map(|r| r.base_verdict).collect()),
             Column::Int(rows.iter().map(|r| r.received_at).collect()),
             Column::Text(rows.iter().map(|r| r.indexed_with).collect()),
+            Column::Text(
+                rows.iter()
+                    .map(|r| if r.verdict == "clear" { "" } else { "open" })
+                    .collect(),
+            ),
+            Column::Int(rows.iter().map(|r| r.received_at).collect()),
         ],
         tail: "on conflict (tenant_id, external_ref) do nothing returning id",
     };
@@ -315,9 +328,12 @@ pub(crate) async fn update_resubmitted(
     row: &Resubmission<'_>,
 ) -> Result<(), sqlx::Error> {
     conn.execute(
-        "update applications set updated_at = $1, last_submitted_at = $1, verdict = $2, \
-         risk_score = $3, version = $4, application_enc = $5, base_verdict = $6, indexed_with = $9 \
-         where tenant_id = $7 and id = $8",
+        AssertSqlSafe(format!(
+            "update applications set updated_at = $1, last_submitted_at = $1, verdict = $2, \
+             risk_score = $3, version = $4, application_enc = $5, base_verdict = $6, indexed_with = $9, \
+             {} where tenant_id = $7 and id = $8",
+            case_update("$2", "$1")
+        )),
         &[
             row.updated_at.into(),
             row.verdict.into(),
@@ -334,6 +350,26 @@ pub(crate) async fn update_resubmitted(
     .map(|_| ())
 }
 
+/// The case queue's columns after a screened version with verdict `verdict` (a placeholder) stored at
+/// `now` (a placeholder), from the application's latest decision: an application without one is
+/// an open case while it is not `clear`; an approved one only when a screening reopened it (it is
+/// `clear` otherwise, see `policy::review`); a rejected one stays decided, an escalated one stays
+/// with the second line. A case that stays in its status keeps its place in the queue; one that
+/// leaves `open` or `escalated` loses its claim. SQL expressions read the row as it was.
+fn case_update(verdict: &str, now: &str) -> String {
+    let status = format!(
+        "(case review_decision when 'escalated' then 'escalated' when 'rejected' then 'decided' \
+         when 'approved' then (case when {verdict} = 'clear' then 'decided' else 'open' end) \
+         else (case when {verdict} = 'clear' then '' else 'open' end) end)"
+    );
+    format!(
+        "case_since = (case when case_status = {status} then case_since else {now} end), \
+         case_assignee = (case when case_status = {status} then case_assignee else '' end), \
+         case_lease_until = (case when case_status = {status} then case_lease_until else 0 end), \
+         case_status = {status}"
+    )
+}
+
 /// Moves an application to the version of `verdict` after a re-screen, unless it changed since it
 /// was read at the version before; returns whether it moved.
 pub(crate) async fn advance_rescreened(
@@ -344,8 +380,11 @@ pub(crate) async fn advance_rescreened(
 ) -> Result<bool, sqlx::Error> {
     let updated = conn
         .execute(
-            "update applications set verdict = $1, risk_score = $2, version = $3, updated_at = $4, \
-             base_verdict = $5 where tenant_id = $6 and id = $7 and version = $8",
+            AssertSqlSafe(format!(
+                "update applications set verdict = $1, risk_score = $2, version = $3, updated_at = $4, \
+                 base_verdict = $5, {} where tenant_id = $6 and id = $7 and version = $8",
+                case_update("$1", "$4")
+            )),
             &[
                 verdict.verdict.into(),
                 verdict.risk_score.into(),
@@ -419,7 +458,7 @@ pub(crate) async fn verdict_at(
     version: i64,
 ) -> Result<SealedVerdict, sqlx::Error> {
     conn.fetch_optional(
-        "select version, verdict, verdict_enc from verdicts \
+        "select version, verdict, cause, verdict_enc from verdicts \
          where tenant_id = $1 and application_id = $2 and version = $3",
         &[tenant.into(), id.into(), version.into()],
     )

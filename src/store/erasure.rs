@@ -201,6 +201,7 @@ impl TenantStore<'_> {
             "delete from verdicts where tenant_id = $1 and application_id = $2",
             "delete from idempotency_keys where tenant_id = $1 and application_id = $2",
             "delete from rescreen_queue where tenant_id = $1 and application_id = $2",
+            "delete from reviews where tenant_id = $1 and application_id = $2",
             "delete from applications where tenant_id = $1 and id = $2",
         ] {
             conn.execute(statement, &args).await?;
@@ -243,7 +244,14 @@ impl TenantStore<'_> {
         .await?;
         // Their links to it are gone.
         let linked: Vec<&str> = linked.iter().map(String::as_str).collect();
-        super::rescreen::enqueue_ids(&mut conn, tenant, &linked, "links", micros(now)).await?;
+        super::rescreen::enqueue_ids(
+            &mut conn,
+            tenant,
+            &linked,
+            &crate::model::Cause::link(None),
+            micros(now),
+        )
+        .await?;
         tx.commit().await?;
         self.store().truncate_wal().await;
         Ok(Some(Erasure {

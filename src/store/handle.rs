@@ -255,6 +255,26 @@ impl Store {
     fn open_sealed(&self, sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
         Ok(self.inner.keys.open(sealed)?)
     }
+
+    /// A stored verdict document as the API shows it: versions stored before causes were kept in
+    /// the document get `cause` with the kind their row recorded.
+    pub(crate) fn open_verdict(&self, sealed: &[u8], cause: &str) -> Result<Vec<u8>, StoreError> {
+        Ok(with_legacy_cause(self.open_sealed(sealed)?, cause))
+    }
+}
+
+/// A verdict document stored before causes were kept in it, with `cause` holding the kind its row
+/// recorded (mapped to the names the API uses); any other document as it is.
+pub(crate) fn with_legacy_cause(mut json: Vec<u8>, stored_cause: &str) -> Vec<u8> {
+    if crate::model::CauseKind::is_legacy(stored_cause) {
+        let kind = crate::model::CauseKind::parse(stored_cause).map_or("link", |k| k.as_str());
+        // The document is a JSON object serde wrote: its last byte closes it.
+        if json.last() == Some(&b'}') {
+            json.pop();
+            json.extend_from_slice(format!(r#","cause":{{"kind":"{kind}"}}}}"#).as_bytes());
+        }
+    }
+    json
 }
 
 /// A store bound to one tenant: every query it runs binds the tenant.
@@ -298,7 +318,7 @@ impl TenantStore<'_> {
     pub async fn latest(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let mut lease = self.store.pools().acquire(Role::Read).await?;
         let row = applications::latest(&mut lease.conn(), self.tenant.as_str(), id).await?;
-        row.map(|r| self.store.open_sealed(&r.verdict_enc))
+        row.map(|r| self.store.open_verdict(&r.verdict_enc, &r.cause))
             .transpose()
     }
 
@@ -372,7 +392,7 @@ impl TenantStore<'_> {
         };
         let items = rows
             .iter()
-            .map(|r| self.store.open_sealed(&r.verdict_enc))
+            .map(|r| self.store.open_verdict(&r.verdict_enc, &r.cause))
             .collect::<Result<_, _>>()?;
         Ok(Some((items, next)))
     }
@@ -397,7 +417,7 @@ impl TenantStore<'_> {
         };
         let items = rows
             .iter()
-            .map(|r| self.store.open_sealed(&r.verdict_enc))
+            .map(|r| self.store.open_verdict(&r.verdict_enc, &r.cause))
             .collect::<Result<_, _>>()?;
         Ok(Page { items, next })
     }
@@ -454,5 +474,24 @@ fn create_private(path: &std::path::Path) -> Result<(), StoreError> {
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         // A missing directory and the like: SQLite's own error says it better.
         Err(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_legacy_cause;
+
+    #[test]
+    fn a_verdict_stored_before_causes_were_kept_shows_its_rows_kind() {
+        let old = br#"{"id":"a","verdict":"clear"}"#.to_vec();
+        let shown: serde_json::Value =
+            serde_json::from_slice(&with_legacy_cause(old.clone(), "lists")).unwrap();
+        assert_eq!(shown["cause"], serde_json::json!({"kind": "list_change"}));
+        let new = br#"{"id":"a","cause":{"kind":"link"}}"#.to_vec();
+        assert_eq!(
+            with_legacy_cause(new.clone(), "link"),
+            new,
+            "kept as stored"
+        );
     }
 }

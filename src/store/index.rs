@@ -61,6 +61,8 @@ pub(crate) struct IdentifierRow {
     pub seen_first: Option<i64>,
     pub seen_last: Option<i64>,
     pub verdict: String,
+    /// 1 when a reviewer confirmed the application as a case (a `rejected` decision).
+    pub confirmed: i64,
 }
 
 /// An application reached by one hop of the cluster walk, with its name key.
@@ -242,6 +244,22 @@ pub(crate) async fn rows_under(
     Ok(found)
 }
 
+/// Flags an application's index rows as a reviewer-confirmed case (kept rejected, so that the
+/// rejected-row search of a crowded key finds them).
+pub(crate) async fn mark_confirmed(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    application_id: &str,
+) -> Result<(), sqlx::Error> {
+    conn.execute(
+        "update identifiers set confirmed = 1, base_verdict = 'reject' \
+         where tenant_id = $1 and application_id = $2",
+        &[tenant.into(), application_id.into()],
+    )
+    .await
+    .map(|_| ())
+}
+
 /// One statement of a lookup (see [`rows_under`]).
 async fn rows_of(
     conn: &mut Conn<'_>,
@@ -326,7 +344,7 @@ fn other_identity_ranges(name: &str, dob: &str, empty: &str, dob_known: bool) ->
 }
 
 const LOOKUP_COLUMNS: &str = "x.key_hash, x.tenant_id, x.application_id, a.external_ref, x.name_key, \
-     x.dob_key, x.detail_enc, x.seen_first, x.seen_last, a.base_verdict as verdict";
+     x.dob_key, x.detail_enc, x.seen_first, x.seen_last, a.base_verdict as verdict, x.confirmed";
 
 /// The SQLite lookup for keys in `groups` (each kind, in [`LOOKUP_BUDGETS`] order, with its number of
 /// keys) and `tenants` tenants: `$1…` the keys, group after group, then the tenants, then the
@@ -536,7 +554,7 @@ pub(crate) async fn set_base_verdict(
 ) -> Result<(), sqlx::Error> {
     conn.execute(
         "update identifiers set base_verdict = $1 \
-         where application_id = $2 and tenant_id = $3 and base_verdict <> $1",
+         where application_id = $2 and tenant_id = $3 and base_verdict <> $1 and confirmed = 0",
         &[base_verdict.into(), application_id.into(), tenant.into()],
     )
     .await

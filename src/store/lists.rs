@@ -173,7 +173,14 @@ async fn insert_version(
         &[scope.into(), (&new.list_name).into(), VERSIONS_KEPT.into()],
     )
     .await?;
-    super::rescreen::enqueue_scope(conn, scope, seq, micros(new.loaded_at)).await?;
+    super::rescreen::enqueue_scope(
+        conn,
+        scope,
+        seq,
+        &crate::model::Cause::list_change(&new.list_name, seq),
+        micros(new.loaded_at),
+    )
+    .await?;
     super::audit::record(
         conn,
         &super::audit::NewAuditEntry {

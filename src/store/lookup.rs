@@ -88,6 +88,7 @@ impl TenantStore<'_> {
                     .and_then(|d| crate::identifiers::open_phash(keys, d)),
                 seen: crate::identifiers::Seen::from_columns(row.seen_first, row.seen_last),
                 verdict,
+                confirmed: row.confirmed != 0,
             });
         }
         let prior = prior

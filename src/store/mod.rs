@@ -24,6 +24,7 @@ mod meta;
 mod model;
 mod reindex;
 mod rescreen;
+mod reviews;
 mod rotation;
 mod sql;
 mod writer;
@@ -48,4 +49,5 @@ pub use reindex::{ReindexSource, Reindexed};
 pub use rescreen::{
     NewVerdictVersion, QueueDepth, RescreenClaim, RescreenResult, StoredApplication,
 };
+pub use reviews::{Case, CaseStatus, ClaimOutcome, NewReview, RecordedReview, StoredReview};
 pub use rotation::ResealCounts;

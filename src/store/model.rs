@@ -36,6 +36,10 @@ pub struct Submission {
     pub verdict: Verdict,
     /// The decision without signals that depend on other applications (for propagation).
     pub base_verdict: Decision,
+    /// The verdict's codes that force `reject` under the policy: a re-submission of an
+    /// application a reviewer decided on is judged against the decision with them
+    /// (`policy::review`).
+    pub reject_forcing: std::collections::BTreeSet<String>,
     /// Index rows replacing the application's previous ones.
     pub identifiers: Identifiers,
 }
@@ -135,6 +139,8 @@ pub struct SharedIdentifier {
     /// When the other application was seen at the address, for residential-address hits.
     pub seen: Option<crate::identifiers::Seen>,
     pub verdict: Decision,
+    /// A reviewer confirmed the other application as a case (a `rejected` decision).
+    pub confirmed: bool,
 }
 
 /// An application linked to another through a shared attribute.

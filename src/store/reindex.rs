@@ -139,13 +139,15 @@ impl Store {
         let mut conn = tx.conn();
         let mut current = Vec::with_capacity(batch.len());
         let mut base_verdicts = Vec::with_capacity(batch.len());
+        let mut confirmed = Vec::with_capacity(batch.len());
         for row in batch {
             // The row lock keeps a concurrent re-submission out until commit where writers run in
             // parallel (PostgreSQL).
             match applications::version_for_update(&mut conn, &row.tenant, &row.id).await? {
-                Some((version, base_verdict)) if version == row.version => {
+                Some((version, base_verdict, decision)) if version == row.version => {
                     index::delete(&mut conn, &row.tenant, &row.id).await?;
                     base_verdicts.push(base_verdict);
+                    confirmed.push(decision == "rejected");
                     current.push(row);
                 }
                 _ => {}
@@ -162,6 +164,9 @@ impl Store {
             })
             .collect();
         index::insert(&mut conn, &current).await?;
+        for (row, _) in current.iter().zip(&confirmed).filter(|(_, c)| **c) {
+            index::mark_confirmed(&mut conn, row.tenant, row.application_id).await?;
+        }
         let marker = index_marker(self.keys());
         for row in &current {
             conn.execute(
@@ -240,7 +245,7 @@ impl Store {
         Ok(rescreen::enqueue_submitted_since(
             &mut lease.conn(),
             micros(since),
-            "links",
+            &crate::model::Cause::link(None),
             micros(Utc::now()),
         )
         .await?)
@@ -251,7 +256,12 @@ impl Store {
     pub async fn finish_reindex(&self) -> Result<(), StoreError> {
         let mut tx = self.pools().begin().await?;
         let mut conn = tx.conn();
-        rescreen::enqueue_all(&mut conn, "links", micros(Utc::now())).await?;
+        rescreen::enqueue_all(
+            &mut conn,
+            &crate::model::Cause::link(None),
+            micros(Utc::now()),
+        )
+        .await?;
         meta::put(
             &mut conn,
             INDEX_VERSION_NAME,

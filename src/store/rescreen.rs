@@ -4,6 +4,7 @@
 //! taken over when they run out.
 
 use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
 
 use super::applications::{self, NewVerdict};
 use super::error::{StoreError, from_micros};
@@ -11,13 +12,18 @@ use super::handle::{Store, TenantStore};
 use super::index;
 use super::model::TenantId;
 use super::sql::{Batch, Column, Conn, Role, micros};
+use crate::model::Cause;
 
 /// An application claimed for re-screening.
 #[derive(Debug, Clone)]
 pub struct RescreenClaim {
     pub tenant: TenantId,
     pub application_id: String,
-    pub cause: String,
+    /// Why it was queued, oldest first, each once.
+    pub causes: Vec<Cause>,
+    /// The `causes` column as claimed: completing the claim removes these lines only, so a cause
+    /// queued while the re-screen ran is kept for the next one.
+    pub causes_claimed: String,
     /// The lease this claim holds; completing it only removes the request if nobody re-queued it.
     pub lease: i64,
 }
@@ -57,40 +63,66 @@ struct ClaimRow {
     tenant_id: String,
     application_id: String,
     cause: String,
+    causes: String,
 }
 
-/// Queues every application of `scope` (`''`: all tenants) for a list version `seq`.
+/// What a conflicting queue row does with the causes of a new request: appends them, up to a size
+/// that holds far more than a verdict names ([`Cause::ALSO_MAX`]).
+const ON_CONFLICT_APPEND: &str = "on conflict (tenant_id, application_id) do update set claimed_until = 0, \
+     causes = (case when length(rescreen_queue.causes) < 4096 \
+     then rescreen_queue.causes || excluded.causes else rescreen_queue.causes end)";
+
+const APPEND_CAUSES: &str = "causes = (case when length(rescreen_queue.causes) < 4096 \
+     then rescreen_queue.causes || excluded.causes else rescreen_queue.causes end)";
+
 /// Queues the applications submitted at or after `since` (µs).
 pub(crate) async fn enqueue_submitted_since(
     conn: &mut Conn<'_>,
     since: i64,
-    cause: &str,
+    cause: &Cause,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     conn.execute(
-        "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
-         select tenant_id, id, $1, 0, $2, 0 from applications where last_submitted_at >= $3 \
-         on conflict (tenant_id, application_id) do update set claimed_until = 0",
-        &[cause.into(), now.into(), since.into()],
+        AssertSqlSafe(format!(
+            "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
+             select tenant_id, id, $1, $4, 0, $2, 0 from applications where last_submitted_at >= $3 \
+             on conflict (tenant_id, application_id) do update set claimed_until = 0, {APPEND_CAUSES}"
+        )),
+        &[
+            cause.kind.as_str().into(),
+            now.into(),
+            since.into(),
+            cause.queue_line().as_str().into(),
+        ],
     )
     .await
     .map(|_| ())
 }
 
+/// Queues every application of `scope` (`''`: all tenants) for list version `seq` (`cause` names the
+/// list and its version).
 pub(crate) async fn enqueue_scope(
     conn: &mut Conn<'_>,
     scope: &str,
     seq: i64,
+    cause: &Cause,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     conn.execute(
-        "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
-         select tenant_id, id, 'lists', $1, $2, 0 from applications where ($3 = '' or tenant_id = $3) \
-         on conflict (tenant_id, application_id) do update set cause = excluded.cause, \
-         min_list_seq = case when excluded.min_list_seq > rescreen_queue.min_list_seq \
-           then excluded.min_list_seq else rescreen_queue.min_list_seq end, \
-         claimed_until = 0",
-        &[seq.into(), now.into(), scope.into()],
+        AssertSqlSafe(format!(
+            "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
+             select tenant_id, id, 'list_change', $4, $1, $2, 0 from applications where ($3 = '' or tenant_id = $3) \
+             on conflict (tenant_id, application_id) do update set \
+             min_list_seq = case when excluded.min_list_seq > rescreen_queue.min_list_seq \
+               then excluded.min_list_seq else rescreen_queue.min_list_seq end, \
+             claimed_until = 0, {APPEND_CAUSES}"
+        )),
+        &[
+            seq.into(),
+            now.into(),
+            scope.into(),
+            cause.queue_line().as_str().into(),
+        ],
     )
     .await
     .map(|_| ())
@@ -102,9 +134,10 @@ pub(crate) async fn enqueue_ids(
     conn: &mut Conn<'_>,
     tenant: &str,
     application_ids: &[&str],
-    cause: &str,
+    cause: &Cause,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    let line = cause.queue_line();
     // One row per application: PostgreSQL refuses a statement that updates a row twice.
     let mut ids = application_ids.to_vec();
     ids.sort_unstable();
@@ -119,6 +152,7 @@ pub(crate) async fn enqueue_ids(
             "tenant_id",
             "application_id",
             "cause",
+            "causes",
             "min_list_seq",
             "enqueued_at",
             "claimed_until",
@@ -126,27 +160,34 @@ pub(crate) async fn enqueue_ids(
         values: vec![
             Column::Text(vec![tenant; count]),
             Column::Text(ids),
-            Column::Text(vec![cause; count]),
+            Column::Text(vec![cause.kind.as_str(); count]),
+            Column::Text(vec![line.as_str(); count]),
             Column::Int(vec![0; count]),
             Column::Int(vec![now; count]),
             Column::Int(vec![0; count]),
         ],
-        tail: "on conflict (tenant_id, application_id) do update set claimed_until = 0",
+        tail: ON_CONFLICT_APPEND,
     };
     conn.insert_batch(&batch).await
 }
 
 pub(crate) async fn enqueue_all(
     conn: &mut Conn<'_>,
-    cause: &str,
+    cause: &Cause,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     // `where`: SQLite parses `on conflict` after a bare `select … from t` as a join.
     conn.execute(
-        "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
-         select tenant_id, id, $1, 0, $2, 0 from applications where 1 = 1 \
-         on conflict (tenant_id, application_id) do update set claimed_until = 0",
-        &[cause.into(), now.into()],
+        AssertSqlSafe(format!(
+            "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
+             select tenant_id, id, $1, $3, 0, $2, 0 from applications where 1 = 1 \
+             on conflict (tenant_id, application_id) do update set claimed_until = 0, {APPEND_CAUSES}"
+        )),
+        &[
+            cause.kind.as_str().into(),
+            now.into(),
+            cause.queue_line().as_str().into(),
+        ],
     )
     .await
     .map(|_| ())
@@ -174,7 +215,7 @@ impl Store {
         &self,
         tenant: &TenantId,
         application_ids: &[String],
-        cause: &str,
+        cause: &Cause,
     ) -> Result<(), StoreError> {
         if application_ids.is_empty() {
             return Ok(());
@@ -209,7 +250,7 @@ impl Store {
             "update rescreen_queue set claimed_until = $1 \
              where (tenant_id, application_id) in (select tenant_id, application_id from rescreen_queue \
                where claimed_until < $2 and min_list_seq <= $3 order by enqueued_at limit $4{}) \
-             returning tenant_id, application_id, cause",
+             returning tenant_id, application_id, cause, causes",
             conn.skip_locked()
         );
         let rows: Vec<ClaimRow> = conn
@@ -225,7 +266,8 @@ impl Store {
                         StoreError::Corrupt(format!("bad tenant {:?}", row.tenant_id))
                     })?,
                     application_id: row.application_id,
-                    cause: row.cause,
+                    causes: Cause::from_queue(&row.causes, &row.cause),
+                    causes_claimed: row.causes,
                     lease: until,
                 })
             })
@@ -267,7 +309,7 @@ impl Store {
                     verdict: v.verdict.as_str(),
                     risk_score: i64::from(v.risk_score),
                     policy_version: &v.policy_version,
-                    cause: &claim.cause,
+                    cause: v.cause.as_ref().map_or("link", |c| c.kind.as_str()),
                     screened_at: micros(v.screened_at),
                     verdict_enc: sealed,
                 };
@@ -286,11 +328,31 @@ impl Store {
                     written += 1;
                 }
             }
-            conn.execute(
-                "delete from rescreen_queue where tenant_id = $1 and application_id = $2 and claimed_until = $3",
-                &[tenant.into(), (&claim.application_id).into(), claim.lease.into()],
-            )
-            .await?;
+            let done = conn
+                .execute(
+                    "delete from rescreen_queue where tenant_id = $1 and application_id = $2 and claimed_until = $3",
+                    &[tenant.into(), (&claim.application_id).into(), claim.lease.into()],
+                )
+                .await?;
+            if done == 0 && !claim.causes_claimed.is_empty() {
+                // Queued again while it ran: the causes served now are not the next one's.
+                conn.execute(
+                    "update rescreen_queue set causes = substr(causes, $3) \
+                     where tenant_id = $1 and application_id = $2 and substr(causes, 1, $4) = $5",
+                    &[
+                        tenant.into(),
+                        (&claim.application_id).into(),
+                        i64::try_from(claim.causes_claimed.chars().count() + 1)
+                            .unwrap_or(i64::MAX)
+                            .into(),
+                        i64::try_from(claim.causes_claimed.chars().count())
+                            .unwrap_or(i64::MAX)
+                            .into(),
+                        claim.causes_claimed.as_str().into(),
+                    ],
+                )
+                .await?;
+            }
         }
         tx.commit().await?;
         Ok(written)

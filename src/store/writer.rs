@@ -19,7 +19,7 @@ use super::index::{self, Indexed};
 use super::model::{StoredVerdict, Submission, SubmitOutcome, TenantId};
 use super::sql::{Conn, Pools, micros};
 use crate::crypto::PiiKeys;
-use crate::model::Decision;
+use crate::model::{Cause, CauseKind, Decision};
 
 /// Tries of one job when it collides with another writer's transaction (a deadlock, a
 /// serialization failure, or a row another writer committed first): the retry reads what that
@@ -246,6 +246,7 @@ async fn write_jobs(
     // Idempotency-Keys.
     let mut documents: Vec<Option<Vec<u8>>> = vec![None; jobs.len()];
     for &i in &written {
+        jobs[i].submission.verdict.cause = Some(Cause::of(CauseKind::Submission));
         documents[i] = Some(verdict_document(&jobs[i].submission)?);
     }
     let indexed: Vec<Indexed<'_>> = written
@@ -265,7 +266,7 @@ async fn write_jobs(
     let verdicts: Vec<NewVerdict<'_>> = written
         .iter()
         .zip(&sealed)
-        .map(|(&i, sealed)| new_verdict(&jobs[i], 1, "submitted", sealed))
+        .map(|(&i, sealed)| new_verdict(&jobs[i], 1, CauseKind::Submission.as_str(), sealed))
         .collect();
     applications::insert_verdicts(conn, &verdicts).await?;
     let idempotency: Vec<NewIdempotencyKey<'_>> = written
@@ -330,7 +331,10 @@ async fn write_one(
                 decision: Decision::parse(&stored.verdict).ok_or_else(|| {
                     StoreError::Corrupt(format!("unknown verdict {:?}", stored.verdict))
                 })?,
-                json: keys.open(&stored.verdict_enc)?,
+                json: super::handle::with_legacy_cause(
+                    keys.open(&stored.verdict_enc)?,
+                    &stored.cause,
+                ),
                 application_id: seen.application_id,
                 version: seen.version,
             },
@@ -358,11 +362,28 @@ async fn write_one(
         }],
     )
     .await?;
+    let mut confirmed_case = false;
     let (id, version, created) = if inserted.is_empty() {
         // PostgreSQL's writers work in parallel: the row is locked so that two of them
         // re-submitting one application number their versions one after the other.
         let current = applications::by_ref_for_update(conn, tenant, &sub.external_ref).await?;
         let version = current.version + 1;
+        if !current.review_decision.is_empty()
+            && let Some(stored) = super::reviews::latest(conn, keys, tenant, &current.id).await?
+        {
+            // A reviewer decided on it: the decision holds unless the re-submission brings new
+            // evidence (policy::review).
+            let basis: crate::policy::review::Basis = serde_json::from_str(&stored.basis_json)
+                .map_err(|e| {
+                    StoreError::Corrupt(format!("decision basis of {}: {e}", current.id))
+                })?;
+            let decision = crate::policy::review::DecisionOnRecord {
+                review: stored.review,
+                basis,
+            };
+            sub.verdict =
+                crate::policy::review::apply(sub.verdict.clone(), &sub.reject_forcing, &decision);
+        }
         // Two re-submissions screened at t1 < t2 can commit in the other order. The one committed
         // last is the current verdict, so its time must not run before the version it follows: it
         // is stamped just after it, and the history reads in screening order.
@@ -388,6 +409,7 @@ async fn write_one(
         )
         .await?;
         index::delete(conn, tenant, &current.id).await?;
+        confirmed_case = current.review_decision == "rejected";
         (current.id, version, false)
     } else {
         (candidate, 1, true)
@@ -403,9 +425,18 @@ async fn write_one(
         }],
     )
     .await?;
+    if confirmed_case {
+        index::mark_confirmed(conn, tenant, &sub.verdict.id).await?;
+    }
+    let cause = if created {
+        CauseKind::Submission
+    } else {
+        CauseKind::Resubmission
+    };
+    sub.verdict.cause = Some(Cause::of(cause));
     let json = verdict_document(sub)?;
     let sealed = keys.seal(&json);
-    let cause = if created { "submitted" } else { "resubmitted" };
+    let cause = cause.as_str();
     applications::insert_verdicts(conn, &[new_verdict(job, version, cause, &sealed)]).await?;
     let sub = &job.submission;
     if let Some(idem) = &sub.idempotency {

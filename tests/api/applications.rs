@@ -567,6 +567,7 @@ async fn a_resubmission_screened_before_the_current_version_is_stamped_after_it(
             received_at: chrono::Utc::now(),
             verdict,
             base_verdict: vetgate::model::Decision::Clear,
+            reject_forcing: Default::default(),
             identifiers: Default::default(),
         })
         .await

@@ -22,6 +22,7 @@ mod network;
 mod openapi;
 mod payout;
 mod privacy;
+mod reviews;
 mod sanctions_api;
 mod sanctions_lists;
 mod sanctions_signals;

@@ -136,6 +136,7 @@ pub fn application_input(data: &[u8]) {
                 } else {
                     Decision::Review
                 },
+                confirmed: i % 3 == 0,
             });
         }
     }
