@@ -26,6 +26,7 @@ mod reindex;
 mod rescreen;
 mod rotation;
 mod sql;
+mod tenant_settings;
 mod writer;
 
 pub use audit::{AuditAction, AuditEntry, AuditPage, NewAuditEntry};
@@ -49,3 +50,4 @@ pub use rescreen::{
     NewVerdictVersion, QueueDepth, RescreenClaim, RescreenResult, StoredApplication,
 };
 pub use rotation::ResealCounts;
+pub use tenant_settings::{AllowRow, POLICY_CHANGE_CAUSE, PolicyOverride};

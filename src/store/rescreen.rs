@@ -96,6 +96,23 @@ pub(crate) async fn enqueue_scope(
     .map(|_| ())
 }
 
+/// Queues every stored application of one tenant (its policy or allow entries changed).
+pub(crate) async fn enqueue_tenant(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    cause: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    conn.execute(
+        "insert into rescreen_queue (tenant_id, application_id, cause, min_list_seq, enqueued_at, claimed_until) \
+         select tenant_id, id, $1, 0, $2, 0 from applications where tenant_id = $3 \
+         on conflict (tenant_id, application_id) do update set claimed_until = 0",
+        &[cause.into(), now.into(), tenant.into()],
+    )
+    .await
+    .map(|_| ())
+}
+
 /// Queues every stored application, whatever its tenant.
 /// Queues some of a tenant's applications for re-screening, on a connection of the caller's.
 pub(crate) async fn enqueue_ids(
