@@ -78,6 +78,8 @@ pub fn assess_with_base(
 
 #[derive(Clone)]
 pub struct Screener {
+    /// The operator's policy (built-in ← `VETGATE_POLICY`); a tenant with an override is scored
+    /// with [`Screener::policy_for`].
     pub policy: Arc<Policy>,
     pub metrics: Arc<Metrics>,
     pub facts: FactsStage,
@@ -103,6 +105,11 @@ pub fn verdict_changed(old: &Verdict, new: &Verdict) -> bool {
 }
 
 impl Screener {
+    /// The effective policy of `tenant`: the operator's, with the tenant's override laid over it.
+    pub fn policy_for(&self, tenant: &crate::store::TenantId) -> Arc<Policy> {
+        self.facts.tenants.policy_for(tenant)
+    }
+
     /// Screens an application and stores it with its verdict.
     /// With an Idempotency-Key, a replay of the same body returns the stored response.
     pub async fn screen_and_store(
@@ -130,7 +137,8 @@ impl Screener {
             facts, identifiers, ..
         } = gathered;
         let started = Instant::now();
-        let (verdict, base_verdict) = assess_with_base(app, &facts, &self.policy, received_at);
+        let policy = self.policy_for(store.tenant_id());
+        let (verdict, base_verdict) = assess_with_base(app, &facts, &policy, received_at);
         self.metrics.observe_screening(started.elapsed());
 
         let decision = verdict.verdict;
@@ -211,7 +219,8 @@ impl Screener {
             )
             .await?
             .facts;
-        let (mut verdict, base_verdict) = assess_with_base(&app, &facts, &self.policy, Utc::now());
+        let policy = self.policy_for(&claim.tenant);
+        let (mut verdict, base_verdict) = assess_with_base(&app, &facts, &policy, Utc::now());
         verdict.id = claim.application_id.clone();
         let new_verdict = verdict_changed(&current, &verdict).then(|| {
             self.metrics.count_verdict(verdict.verdict);
