@@ -156,7 +156,7 @@ pub async fn put_policy(
         .tenants
         .effective(Some(&text))
         .map_err(policy_error)?;
-    let by = format!("api:{}", caller.subject);
+    let by = format!("api:{}:{}", caller.tenant.as_str(), caller.subject);
     let version = state
         .store
         .tenant(&caller.tenant)
@@ -190,7 +190,7 @@ pub async fn delete_policy(
         .await?
         .is_some_and(|o| o.toml.is_some());
     if in_force {
-        let by = format!("api:{}", caller.subject);
+        let by = format!("api:{}:{}", caller.tenant.as_str(), caller.subject);
         let version = store.put_policy_override(None, &by).await?;
         tracing::info!(
             tenant = caller.tenant.as_str(),
@@ -413,7 +413,7 @@ fn allow_row(
         hint,
         note,
         created_at: chrono::Utc::now(),
-        created_by: format!("api:{}", caller.subject),
+        created_by: format!("api:{}:{}", caller.tenant.as_str(), caller.subject),
     })
 }
 
@@ -503,10 +503,11 @@ pub async fn delete_allow(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(POLICY_ADMIN)?;
+    let by = format!("api:{}:{}", caller.tenant.as_str(), caller.subject);
     if !state
         .store
         .tenant(&caller.tenant)
-        .delete_allow_entry(&id)
+        .delete_allow_entry(&id, &by)
         .await?
     {
         return Err(ApiError::NotFound);

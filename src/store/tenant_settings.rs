@@ -1,6 +1,7 @@
 //! Per-tenant settings: scoring-policy overrides (every version kept) and allow entries, and the
 //! change log instances poll to pick up what another instance wrote (docs/policy.md). Every change
-//! queues the tenant's stored applications for re-screening in the transaction that makes it.
+//! queues the tenant's stored applications for re-screening, and writes its audit entry
+//! (`policy_change`), in the transaction that makes it.
 
 use chrono::{DateTime, Utc};
 
@@ -164,13 +165,17 @@ enum Change<'a> {
         created_by: &'a str,
     },
     AddAllow(&'a AllowRow),
-    DeleteAllow(&'a str),
+    DeleteAllow {
+        id: &'a str,
+        by: &'a str,
+    },
 }
 
 /// Applies a change inside the caller's transaction; returns the new policy version (0 for allow
 /// entries).
 async fn apply(conn: &mut Conn<'_>, tenant: &str, change: &Change<'_>) -> Result<i64, sqlx::Error> {
-    let now = micros(Utc::now());
+    let at = Utc::now();
+    let now = micros(at);
     let version = match change {
         Change::Policy { toml, created_by } => {
             let version: i64 = conn
@@ -212,7 +217,7 @@ async fn apply(conn: &mut Conn<'_>, tenant: &str, change: &Change<'_>) -> Result
             .await?;
             0
         }
-        Change::DeleteAllow(id) => {
+        Change::DeleteAllow { id, .. } => {
             conn.execute(
                 "delete from tenant_allow_entries where tenant_id = $1 and id = $2",
                 &[tenant.into(), (*id).into()],
@@ -221,6 +226,32 @@ async fn apply(conn: &mut Conn<'_>, tenant: &str, change: &Change<'_>) -> Result
             0
         }
     };
+    // No personal data: the version, or the entry's id and kind.
+    let (actor, target, detail) = match change {
+        Change::Policy { toml, created_by } => (
+            *created_by,
+            "policy",
+            serde_json::json!({"version": version, "override": if toml.is_some() { "set" } else { "removed" }}),
+        ),
+        Change::AddAllow(entry) => (
+            entry.created_by.as_str(),
+            entry.id.as_str(),
+            serde_json::json!({"allow_entry": "added", "kind": entry.kind}),
+        ),
+        Change::DeleteAllow { id, by } => (*by, *id, serde_json::json!({"allow_entry": "removed"})),
+    };
+    super::audit::record(
+        conn,
+        &super::audit::NewAuditEntry {
+            at,
+            tenant,
+            actor,
+            action: super::audit::AuditAction::PolicyChange,
+            target,
+            detail,
+        },
+    )
+    .await?;
     record_change(conn, tenant, now).await?;
     Ok(version)
 }
@@ -274,12 +305,12 @@ impl TenantStore<'_> {
         self.change(Change::AddAllow(entry)).await.map(|_| ())
     }
 
-    /// Removes an allow entry (and queues the tenant's applications); `false` when it has none by
-    /// that id.
-    pub async fn delete_allow_entry(&self, id: &str) -> Result<bool, StoreError> {
+    /// Removes an allow entry (and queues the tenant's applications), `by` whom; `false` when it
+    /// has none by that id.
+    pub async fn delete_allow_entry(&self, id: &str, by: &str) -> Result<bool, StoreError> {
         let exists = self.allow_entries().await?.iter().any(|e| e.id == id);
         if exists {
-            self.change(Change::DeleteAllow(id)).await?;
+            self.change(Change::DeleteAllow { id, by }).await?;
         }
         Ok(exists)
     }

@@ -252,6 +252,21 @@ async fn invalid_overrides_are_refused_and_the_override_round_trips(backend: Bac
     // Another tenant never saw any of it.
     let other = app.get(&admin(&app, "globex"), "/v1/policy").await.json();
     assert_eq!(other["version"], Value::Null);
+    // The operator's audit log has each change (refused ones and the no-op DELETE are none).
+    let auditor = app.token("operator", &["audit:read"]);
+    let log = app
+        .get(&auditor, "/v1/admin/audit?action=policy_change")
+        .await
+        .json();
+    let items = log["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{log:#}");
+    assert_eq!(items[0]["tenant"], "acme");
+    assert_eq!(items[0]["target"], "policy");
+    assert_eq!(
+        items[0]["detail"],
+        json!({"version": 3, "override": "removed"})
+    );
+    assert_eq!(items[0]["actor"], "api:acme:test");
 }
 
 fn with_sessions(external_ref: &str, sessions: Vec<Value>) -> Value {
@@ -619,6 +634,16 @@ async fn allow_entries_are_validated_and_round_trip(backend: Backend) {
     app.send("DELETE", &format!("/v1/allow/{id}"), Some(&acme), &[], None)
         .await
         .problem(404);
+    let auditor = app.token("operator", &["audit:read"]);
+    let log = app
+        .get(&auditor, "/v1/admin/audit?action=policy_change")
+        .await
+        .json();
+    let items = log["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4, "three added, one removed: {log:#}");
+    assert_eq!(items[0]["target"], id);
+    assert_eq!(items[0]["detail"], json!({"allow_entry": "removed"}));
+    assert!(!log.to_string().contains("0532"), "{log:#}");
     assert_eq!(
         app.get(&acme, "/v1/allow").await.json()["items"]
             .as_array()
