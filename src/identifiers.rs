@@ -430,61 +430,86 @@ pub fn shipping_address_value(ship: &crate::model::ShippingAddress) -> Option<St
     }
 }
 
+/// The values a payout account is keyed by (one per way of naming it the application gives): the
+/// IBAN, the account with its routing number, the provider's account id, the crypto address.
+pub fn payout_account_values(
+    iban: Option<&str>,
+    account_number: Option<&str>,
+    routing_number: Option<&str>,
+    provider_account_id: Option<&str>,
+    crypto_address: Option<&str>,
+) -> Vec<String> {
+    use crate::model::payout::normalise_crypto;
+    let mut values = Vec::new();
+    if let Some(iban) = iban.map(alnum_upper).filter(|s| s.len() >= 8) {
+        values.push(format!("iban:{iban}"));
+    }
+    if let Some(account) = account_number.map(alnum_upper).filter(|s| s.len() >= 4) {
+        let routing = routing_number.map(alnum_upper).unwrap_or_default();
+        values.push(format!("account:{routing}:{account}"));
+    }
+    if let Some(provider) = provider_account_id {
+        let id = normalise_email(provider)
+            .unwrap_or_else(|| text::fold(provider.trim()).trim().to_owned());
+        if !id.is_empty() {
+            values.push(format!("provider:{id}"));
+        }
+    }
+    if let Some(address) = crypto_address
+        .map(normalise_crypto)
+        .filter(|a| !a.is_empty())
+    {
+        values.push(format!("crypto:{address}"));
+    }
+    values
+}
+
+/// The /24 (IPv4) or /48 (IPv6) a remote-access session is also keyed by.
+fn remote_access_subnet(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            format!("{}.{}.{}.0/24", o[0], o[1], o[2])
+        }
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+        }
+    }
+}
+
+/// The keys a session's address may be indexed under: its residential address, and its address and
+/// subnet as a remote-access session's (whether or not it is either).
+pub fn session_address_keys(ip: IpAddr, keys: &PiiKeys) -> [(IdentifierKind, [u8; 32]); 3] {
+    let key = |kind: IdentifierKind, value: &str| {
+        (kind, keys.index_hash(kind.as_str(), value.as_bytes()))
+    };
+    [
+        key(IdentifierKind::ResidentialIp, &residential_value(ip)),
+        key(IdentifierKind::RemoteAccessIp, &ip.to_string()),
+        key(
+            IdentifierKind::RemoteAccessSubnet,
+            &remote_access_subnet(ip),
+        ),
+    ]
+}
+
+/// The key of one value of `kind`, as the index holds it.
+pub fn index_key(kind: IdentifierKind, value: &str, keys: &PiiKeys) -> [u8; 32] {
+    keys.index_hash(kind.as_str(), value.as_bytes())
+}
+
 /// The linkable attributes (docs/signals.md, "Links"), each as a keyed hash.
 fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
-    use crate::model::payout::normalise_crypto;
     if let Some(payout) = &app.payout {
-        if let Some(iban) = payout
-            .iban
-            .as_deref()
-            .map(alnum_upper)
-            .filter(|s| s.len() >= 8)
-        {
-            ids.exact(
-                keys,
-                IdentifierKind::PayoutAccount,
-                format!("iban:{iban}").as_bytes(),
-            );
-        }
-        if let Some(account) = payout
-            .account_number
-            .as_deref()
-            .map(alnum_upper)
-            .filter(|s| s.len() >= 4)
-        {
-            let routing = payout
-                .routing_number
-                .as_deref()
-                .map(alnum_upper)
-                .unwrap_or_default();
-            ids.exact(
-                keys,
-                IdentifierKind::PayoutAccount,
-                format!("account:{routing}:{account}").as_bytes(),
-            );
-        }
-        if let Some(provider) = payout.provider_account_id.as_deref() {
-            let id = normalise_email(provider)
-                .unwrap_or_else(|| text::fold(provider.trim()).trim().to_owned());
-            if !id.is_empty() {
-                ids.exact(
-                    keys,
-                    IdentifierKind::PayoutAccount,
-                    format!("provider:{id}").as_bytes(),
-                );
-            }
-        }
-        if let Some(address) = payout
-            .crypto_address
-            .as_deref()
-            .map(normalise_crypto)
-            .filter(|a| !a.is_empty())
-        {
-            ids.exact(
-                keys,
-                IdentifierKind::PayoutAccount,
-                format!("crypto:{address}").as_bytes(),
-            );
+        for value in payout_account_values(
+            payout.iban.as_deref(),
+            payout.account_number.as_deref(),
+            payout.routing_number.as_deref(),
+            payout.provider_account_id.as_deref(),
+            payout.crypto_address.as_deref(),
+        ) {
+            ids.exact(keys, IdentifierKind::PayoutAccount, value.as_bytes());
         }
     }
     for session in &app.sessions {
@@ -502,16 +527,7 @@ fn links(ids: &mut Identifiers, app: &Application, keys: &PiiKeys) {
                 IdentifierKind::RemoteAccessIp,
                 session.ip.to_string().as_bytes(),
             );
-            let subnet = match session.ip {
-                std::net::IpAddr::V4(v4) => {
-                    let o = v4.octets();
-                    format!("{}.{}.{}.0/24", o[0], o[1], o[2])
-                }
-                std::net::IpAddr::V6(v6) => {
-                    let s = v6.segments();
-                    format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
-                }
-            };
+            let subnet = remote_access_subnet(session.ip);
             ids.exact(keys, IdentifierKind::RemoteAccessSubnet, subnet.as_bytes());
         }
     }

@@ -80,6 +80,8 @@ pub fn assess_with_base(
 
 #[derive(Clone)]
 pub struct Screener {
+    /// The operator's policy (built-in ← `VETGATE_POLICY`); a tenant with an override is scored
+    /// with [`Screener::policy_for`].
     pub policy: Arc<Policy>,
     pub metrics: Arc<Metrics>,
     pub facts: FactsStage,
@@ -105,6 +107,11 @@ pub fn verdict_changed(old: &Verdict, new: &Verdict) -> bool {
 }
 
 impl Screener {
+    /// The effective policy of `tenant`: the operator's, with the tenant's override laid over it.
+    pub fn policy_for(&self, tenant: &crate::store::TenantId) -> Arc<Policy> {
+        self.facts.tenants.policy_for(tenant)
+    }
+
     /// Screens an application and stores it with its verdict.
     /// With an Idempotency-Key, a replay of the same body returns the stored response.
     pub async fn screen_and_store(
@@ -132,11 +139,12 @@ impl Screener {
             facts, identifiers, ..
         } = gathered;
         let started = Instant::now();
-        let (verdict, base_verdict) = assess_with_base(app, &facts, &self.policy, received_at);
+        let policy = self.policy_for(store.tenant_id());
+        let (verdict, base_verdict) = assess_with_base(app, &facts, &policy, received_at);
         self.metrics.observe_screening(started.elapsed());
 
         let decision = verdict.verdict;
-        let reject_forcing = review::reject_forcing(&self.policy, &verdict);
+        let reject_forcing = review::reject_forcing(&policy, &verdict);
         let outcome = store
             .submit(Submission {
                 external_ref: app.external_ref.clone(),
@@ -221,7 +229,8 @@ impl Screener {
             )
             .await?
             .facts;
-        let (mut verdict, base_verdict) = assess_with_base(&app, &facts, &self.policy, Utc::now());
+        let policy = self.policy_for(&claim.tenant);
+        let (mut verdict, base_verdict) = assess_with_base(&app, &facts, &policy, Utc::now());
         verdict.id = claim.application_id.clone();
         verdict.cause = Some(Cause::combined(claim.causes.clone()));
         if current.review.is_some()
@@ -233,7 +242,7 @@ impl Screener {
                     reason: format!("the decision's basis does not parse: {e}"),
                 }
             })?;
-            let forcing = review::reject_forcing(&self.policy, &verdict);
+            let forcing = review::reject_forcing(&policy, &verdict);
             let decision = DecisionOnRecord {
                 review: stored.review,
                 basis,

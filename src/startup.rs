@@ -54,6 +54,10 @@ impl Application {
                 settings.rescreen_batch.max(1),
             ),
             spawn_case_counts(store.clone(), state.metrics.clone()),
+            actix_web::rt::spawn(state.screener.facts.tenants.clone().poll(
+                store.clone(),
+                Duration::from_secs(settings.lists_poll_seconds.max(1)),
+            )),
         ];
         let retention = crate::retention::RetentionPolicy::from_settings(settings)?;
         if retention.is_active() {
@@ -131,6 +135,12 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     let lists = ListsService::new(store.clone(), screener.facts.lists.clone())
         .with_tenant_quotas(settings.tenant_list_quotas());
     load_lists(settings, &lists).await?;
+    screener
+        .facts
+        .tenants
+        .refresh(&store)
+        .await
+        .context("cannot load the tenants' policies and allow entries")?;
     Ok(AppState {
         store,
         screener,
@@ -185,6 +195,11 @@ fn spawn_rescreen_worker(store: Store, screener: Screener, batch: usize) -> Task
             if claims.is_empty() {
                 actix_web::rt::time::sleep(Duration::from_millis(500)).await;
                 continue;
+            }
+            // A tenant's policy change commits with its re-screens: once they are claimed, the
+            // change is in the store, and this instance screens them with it.
+            if let Err(err) = screener.facts.tenants.refresh(&store).await {
+                tracing::warn!(error = %err, "tenant settings refresh failed; keeping the loaded ones");
             }
             let mut results = Vec::with_capacity(claims.len());
             for claim in claims {
@@ -312,8 +327,9 @@ pub fn screener(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Sc
         .iter()
         .filter_map(|t| TenantId::parse(t))
         .collect();
+    let policy = Arc::new(Policy::load(settings.policy.as_deref())?);
     Ok(Screener {
-        policy: Arc::new(Policy::load(settings.policy.as_deref())?),
+        policy: policy.clone(),
         metrics,
         facts: FactsStage {
             intel: IntelHandle::load(settings.intel_sources()),
@@ -323,6 +339,7 @@ pub fn screener(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Sc
                 portrait_max_distance: settings.identity_phash_max_distance,
                 cluster_max: settings.links_cluster_max,
             },
+            tenants: crate::tenants::TenantSettings::new(policy),
         },
     })
 }

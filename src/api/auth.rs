@@ -25,6 +25,8 @@ pub const APPLICATIONS_EXPORT: &str = "applications:export";
 pub const AUDIT_READ: &str = "audit:read";
 /// Recording reviewer decisions and claiming cases.
 pub const REVIEWS_WRITE: &str = "reviews:write";
+/// Managing the tenant's own policy override and allow entries (`/v1/policy`, `/v1/allow`).
+pub const POLICY_ADMIN: &str = "policy:admin";
 pub const SCOPES: &[&str] = &[
     APPLICATIONS_WRITE,
     VERDICTS_READ,
@@ -33,6 +35,7 @@ pub const SCOPES: &[&str] = &[
     APPLICATIONS_EXPORT,
     AUDIT_READ,
     REVIEWS_WRITE,
+    POLICY_ADMIN,
 ];
 
 #[derive(Debug, Serialize, Deserialize)]

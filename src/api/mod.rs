@@ -8,6 +8,7 @@ mod error;
 mod health;
 pub mod lists;
 pub mod openapi;
+mod policy;
 mod privacy;
 pub mod rate_limit;
 mod reviews;
@@ -117,6 +118,20 @@ fn routes() -> Vec<(&'static str, Method, actix_web::Route)> {
         ),
         ("/v1/admin/lists", Method::GET, web::get().to(lists::status)),
         ("/v1/admin/lists", Method::POST, web::post().to(lists::load)),
+        ("/v1/policy", Method::GET, web::get().to(policy::get_policy)),
+        ("/v1/policy", Method::PUT, web::put().to(policy::put_policy)),
+        (
+            "/v1/policy",
+            Method::DELETE,
+            web::delete().to(policy::delete_policy),
+        ),
+        ("/v1/allow", Method::GET, web::get().to(policy::list_allow)),
+        ("/v1/allow", Method::POST, web::post().to(policy::add_allow)),
+        (
+            "/v1/allow/{id}",
+            Method::DELETE,
+            web::delete().to(policy::delete_allow),
+        ),
         (
             "/v1/sanctions/search",
             Method::POST,

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, applications, error, health, lists, privacy, reviews, sanctions};
+use super::{admin, applications, error, health, lists, policy, privacy, reviews, sanctions};
 use crate::model;
 
 #[derive(OpenApi)]
@@ -30,6 +30,12 @@ use crate::model;
         lists::status,
         lists::load,
         sanctions::search,
+        policy::get_policy,
+        policy::put_policy,
+        policy::delete_policy,
+        policy::list_allow,
+        policy::add_allow,
+        policy::delete_allow,
         health::healthz,
         health::readyz,
         health::metrics,
@@ -70,12 +76,17 @@ use crate::model;
         lists::ListsStatus,
         lists::ListVersionView,
         lists::LoadResponse,
+        policy::PolicyView,
+        policy::AllowEntryView,
+        policy::AllowList,
+        policy::AllowEntryRequest,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "applications", description = "Screening and verdicts"),
         (name = "sanctions", description = "Sanctions search and list versions"),
         (name = "reviews", description = "Reviewer decisions and the case queue"),
+        (name = "policy", description = "A tenant's own policy override and allow entries"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -67,6 +67,7 @@ catalog! {
     NET_IMPOSSIBLE_TRAVEL => Network, "Two sessions are farther apart than anyone could travel in between.";
     NET_OFF_HOURS_ACTIVITY => Network, "Activity falls in the residence's night and the UTC+8/+9 office day.";
     NET_SESSIONS_UNLOCATABLE => Network, "Some sessions report private or special-purpose addresses that no IP database can place.";
+    NET_ALLOW_ENTRY_APPLIED => Network, "Sessions came from an IP range or ASN the tenant allows; their network signals are left out.";
     ID_DOCUMENT_REUSED => Identity, "The document number appears on applications of another identity.";
     ID_PORTRAIT_REUSED => Identity, "The portrait (identical or near-identical) appears on applications of another identity.";
     PAY_IBAN_INVALID => Payout, "The IBAN fails its ISO 13616 check digits, length or country prefix.";
@@ -101,6 +102,7 @@ catalog! {
     LNK_CLUSTER_LARGE => Links, "More applications than the configured size are connected through strong shared attributes.";
     LNK_LINKED_TO_REJECTED => Links, "A linked application under another name is rejected on its own evidence.";
     LNK_LINKED_TO_CONFIRMED => Links, "A linked application under another name is a case a reviewer confirmed (a rejected decision).";
+    LNK_ALLOW_ENTRY_APPLIED => Links, "An attribute the tenant allows (payout account, shipping address, IP range) links to nothing.";
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

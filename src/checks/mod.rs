@@ -1,6 +1,7 @@
 //! Checks: pure functions that turn an application into signals. No I/O happens here; whatever a
 //! check needs from storage or intelligence is loaded before and handed in as data.
 
+mod allow;
 mod clock;
 pub mod codes;
 mod consistency;
@@ -40,6 +41,59 @@ pub struct Facts {
     /// ([`same_person::holder_similarity`]), worked out once for the payout check and the sanctions
     /// screen; `None` without a holder or when the names cannot be compared.
     pub holder_similarity: Option<f64>,
+    /// The tenant's allow entries that cover this application (docs/policy.md, "Allow entries").
+    pub allow: AllowFacts,
+}
+
+/// One of the tenant's allow entries, as the evidence names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowRef {
+    pub id: String,
+    /// `ip_range`, `asn`, `payout_account` or `shipping_address`.
+    pub kind: &'static str,
+}
+
+/// An allow entry that took some of the application's identifiers out of the index lookup.
+#[derive(Debug, Clone)]
+pub struct AllowedLink {
+    pub entry: AllowRef,
+    /// The identifier kinds not linked through it.
+    pub suppresses: Vec<crate::model::IdentifierKind>,
+}
+
+/// What the tenant's allow entries cover in one application.
+#[derive(Debug, Clone, Default)]
+pub struct AllowFacts {
+    /// Per session (`app.sessions` order; empty when the tenant has no entries): the entries
+    /// covering its address. The checks that judge a session by its address leave these out.
+    pub sessions: Vec<Vec<AllowRef>>,
+    /// Entries that kept an attribute out of the identifier index lookup: it links to nothing.
+    pub links: Vec<AllowedLink>,
+}
+
+impl AllowFacts {
+    /// Whether an entry covers session `i`.
+    pub fn covers_session(&self, i: usize) -> bool {
+        self.sessions.get(i).is_some_and(|e| !e.is_empty())
+    }
+
+    /// One row per entry, its suppressed kinds merged.
+    pub fn merge_links(&mut self) {
+        let mut merged: Vec<AllowedLink> = Vec::new();
+        for link in self.links.drain(..) {
+            match merged.iter_mut().find(|m| m.entry == link.entry) {
+                Some(m) => {
+                    for kind in link.suppresses {
+                        if !m.suppresses.contains(&kind) {
+                            m.suppresses.push(kind);
+                        }
+                    }
+                }
+                None => merged.push(link),
+            }
+        }
+        self.links = merged;
+    }
 }
 
 impl Facts {
@@ -58,6 +112,7 @@ impl Facts {
                 .map(str::trim)
                 .filter(|h| !h.is_empty())
                 .and_then(|holder| same_person::holder_similarity(holder, app)),
+            allow: AllowFacts::default(),
         }
     }
 
@@ -117,6 +172,7 @@ pub fn run(app: &Application, facts: &Facts) -> Vec<Signal> {
     payout::check(app, facts, &mut signals);
     sanctions::check(facts, &mut signals);
     links::check(app, facts, &mut signals);
+    allow::links(facts, &mut signals);
     signals
 }
 
@@ -131,6 +187,14 @@ pub fn depends_on_other_applications(code: &str) -> bool {
 /// The network checks alone (sessions, clocks, travel, hours): part of [`run`], measured on its own
 /// in `benches/screening.rs`.
 pub fn run_network(app: &Application, facts: &Facts) -> Vec<Signal> {
+    if facts.allow.sessions.iter().any(|e| !e.is_empty()) {
+        return allow::network(app, facts);
+    }
+    network_signals(app, facts)
+}
+
+/// The network checks over the sessions as `facts` describe them.
+fn network_signals(app: &Application, facts: &Facts) -> Vec<Signal> {
     let mut signals = Vec::new();
     network::check(app, facts, &mut signals);
     clock::check(app, facts, &mut signals);

@@ -144,7 +144,7 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     remote_access(app, out);
     webcam(app, out);
     korean_locale(app, out);
-    unlocatable(&sessions, out);
+    unlocatable(facts, &sessions, out);
 }
 
 fn describe(session: &Session, ip: &IpFacts) -> Value {
@@ -457,10 +457,13 @@ fn korean_locale(app: &Application, out: &mut Vec<Signal>) {
 
 /// Sessions whose reported address is private or special-purpose: the network checks could not
 /// place them, which the reviewer should know when the verdict says nothing about the network.
-fn unlocatable(sessions: &[(&Session, &IpFacts)], out: &mut Vec<Signal>) {
+fn unlocatable(facts: &Facts, sessions: &[(&Session, &IpFacts)], out: &mut Vec<Signal>) {
     let hits: Vec<Value> = sessions
         .iter()
-        .filter_map(|(s, _)| {
+        .enumerate()
+        // A range the tenant allows (its own proxy) is placed by the tenant.
+        .filter(|(i, _)| !facts.allow.covers_session(*i))
+        .filter_map(|(_, (s, _))| {
             unroutable(s.ip)
                 .map(|why| json!({ "ip": s.ip.to_string(), "session": s.kind, "address": why }))
         })

@@ -48,6 +48,8 @@ pub async fn run(settings: Settings, args: ScreenArgs) -> anyhow::Result<ExitCod
         &ListsService::new(store.clone(), screener.facts.lists.clone()),
     )
     .await?;
+    // The tenant's own policy override and allow entries, as the service screens with them.
+    screener.facts.tenants.refresh(&store).await?;
     let tenant_store = store.tenant(&tenant);
     // Hidden by indicatif itself when stderr is not a terminal.
     let progress = ProgressBar::new(lines.len() as u64).with_style(

@@ -6,6 +6,7 @@
 //! [`gather`](FactsStage::gather) is the whole stage; [`assemble`] is its pure half (no I/O), for
 //! callers that already hold what the store said (the fuzz target, the benches).
 
+pub mod allow;
 pub mod links;
 pub mod sanctions;
 
@@ -48,6 +49,8 @@ pub struct FactsStage {
     /// Tenants whose reuse lookups see each other (`VETGATE_SHARED_TENANTS`).
     pub sharing_tenants: Arc<Vec<TenantId>>,
     pub limits: Limits,
+    /// Each tenant's effective policy and allow entries.
+    pub tenants: crate::tenants::TenantSettings,
 }
 
 /// What the stage gathered about one application.
@@ -94,10 +97,22 @@ impl FactsStage {
             app.submitted_at.unwrap_or(received_at),
             keys,
         );
+        // The tenant's allow entries: what they cover, and the keys the index is not asked about.
+        let (allow, suppressed) = match self.tenants.allow_for(store.tenant_id()) {
+            Some(set) => set.apply(app, &sessions, &ids, keys),
+            None => Default::default(),
+        };
+        let filtered;
+        let lookup_ids = if suppressed.is_empty() {
+            &ids
+        } else {
+            filtered = allow::without_probes(&ids, &suppressed);
+            &filtered
+        };
         let mut known = store
             .prior_knowledge(
                 external_ref,
-                &ids,
+                lookup_ids,
                 &self.sharing_tenants,
                 new && app.submitted_at.is_none(),
             )
@@ -125,7 +140,7 @@ impl FactsStage {
             ids.redate_residential(app, &sessions, first_received, keys);
         }
         let lists = self.lists.current();
-        let facts = assemble(
+        let mut facts = assemble(
             app,
             sessions,
             &ids,
@@ -134,6 +149,7 @@ impl FactsStage {
             first_received,
             self.limits,
         );
+        facts.allow = allow;
         Ok(Gathered {
             facts,
             identifiers: ids,

@@ -37,9 +37,11 @@ pub enum PolicyError {
         replaced_by: Vec<&'static str>,
     },
     #[error(
-        "{code} shows a contradicted namesake to the reviewer and always scores 0: it cannot be given points or force a verdict"
+        "{code} informs the reviewer and always scores 0: it cannot be given points, force a verdict or join an agreement family"
     )]
     FixedAtZero { code: &'static str },
+    #[error("the policy cannot be written as TOML: {0}")]
+    NotToml(String),
     #[error("{code} is in two agreement families ({first} and {second}): a fact counts once")]
     FamilyOverlap {
         code: String,
@@ -48,6 +50,24 @@ pub enum PolicyError {
     },
     #[error("agreement.min_families must be 0 (off) or at least 2 (got {0})")]
     MinFamilies(u32),
+}
+
+/// Codes that inform the reviewer and always score 0: a contradicted namesake, and the allow
+/// entries that applied. No policy (operator file or tenant override) may give them points.
+pub const FIXED_AT_ZERO: &[&str] = &[
+    codes::SAN_NAMESAKE_CONTRADICTED,
+    codes::NET_ALLOW_ENTRY_APPLIED,
+    codes::LNK_ALLOW_ENTRY_APPLIED,
+];
+
+/// A policy override sent as JSON of the TOML file's shape, as TOML text.
+pub fn json_to_toml(value: &serde_json::Value) -> Result<String, PolicyError> {
+    match toml::Value::try_from(value).map_err(|e| PolicyError::NotToml(e.to_string()))? {
+        toml::Value::Table(table) => {
+            toml::to_string(&table).map_err(|e| PolicyError::NotToml(e.to_string()))
+        }
+        _ => Err(PolicyError::NotToml("the policy must be an object".into())),
+    }
 }
 
 /// What a policy file may say; every part is optional in an override.
@@ -127,6 +147,12 @@ impl Policy {
         Policy::from_toml(&text, Some(base))
     }
 
+    /// This policy with a tenant's override laid over it: the same TOML and the same rules as an
+    /// operator file (built-in ← operator file ← tenant override).
+    pub fn with_override(&self, text: &str) -> Result<Policy, PolicyError> {
+        Policy::from_toml(text, Some(self.clone()))
+    }
+
     fn from_toml(text: &str, base: Option<Policy>) -> Result<Policy, PolicyError> {
         let file: PolicyFile = toml::from_str(text)?;
         let mut policy = base.unwrap_or(Policy {
@@ -190,13 +216,14 @@ impl Policy {
                 points: *points,
             });
         }
-        let zero = codes::SAN_NAMESAKE_CONTRADICTED;
-        if self.points_for(zero) != 0
-            || self.force_review.contains(zero)
-            || self.force_reject.contains(zero)
-            || self.agreement_families.values().any(|f| f.contains(zero))
-        {
-            return Err(PolicyError::FixedAtZero { code: zero });
+        for &zero in FIXED_AT_ZERO {
+            if self.points_for(zero) != 0
+                || self.force_review.contains(zero)
+                || self.force_reject.contains(zero)
+                || self.agreement_families.values().any(|f| f.contains(zero))
+            {
+                return Err(PolicyError::FixedAtZero { code: zero });
+            }
         }
         let mut family_of: BTreeMap<&str, &str> = BTreeMap::new();
         for (family, members) in &self.agreement_families {
@@ -512,6 +539,63 @@ mod tests {
             Policy::from_toml("[agreement]\nmin_families = 1", base()),
             Err(PolicyError::MinFamilies(1))
         ));
+    }
+
+    #[test]
+    fn a_tenant_override_lays_over_the_operator_policy_which_lays_over_the_built_in_one() {
+        let operator = Policy::from_toml(
+            "[thresholds]\nreview = 35\n[points]\nID_NAME_MISMATCH = 31",
+            Some(Policy::built_in()),
+        )
+        .unwrap();
+        let tenant = operator
+            .with_override("[points]\nID_NATIONALITY_MISMATCH = 45")
+            .unwrap();
+        // The tenant's own change, the operator's and the built-in rest all hold.
+        assert_eq!(tenant.points_for(codes::ID_NATIONALITY_MISMATCH), 45);
+        assert_eq!(tenant.points_for(codes::ID_NAME_MISMATCH), 31);
+        assert_eq!(tenant.review_threshold, 35);
+        assert_eq!(tenant.reject_threshold, 80);
+        assert_eq!(tenant.points_for(codes::ID_DOB_OTHER_PERSON), 40);
+        let one = tenant.score(vec![signal(codes::ID_NATIONALITY_MISMATCH)]);
+        assert_eq!(one.decision, Decision::Review);
+        assert_eq!(
+            operator
+                .score(vec![signal(codes::ID_NATIONALITY_MISMATCH)])
+                .decision,
+            Decision::Clear
+        );
+        // The version names the merged content: an override that changes nothing is the operator's.
+        assert_ne!(tenant.version(), operator.version());
+        let same = operator
+            .with_override("[points]\nID_NAME_MISMATCH = 31")
+            .unwrap();
+        assert_eq!(same.version(), operator.version());
+        // The operator's rules bind the tenant: its thresholds are checked merged.
+        assert!(matches!(
+            operator.with_override("[thresholds]\nreject = 30"),
+            Err(PolicyError::Thresholds { .. })
+        ));
+        for code in FIXED_AT_ZERO {
+            assert!(matches!(
+                operator.with_override(&format!("[points]\n{code} = 5")),
+                Err(PolicyError::FixedAtZero { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn json_of_the_files_shape_is_the_same_override() {
+        let json = serde_json::json!({"points": {"ID_NATIONALITY_MISMATCH": 45}, "thresholds": {"review": 35}});
+        let text = json_to_toml(&json).unwrap();
+        let base = Policy::built_in();
+        assert_eq!(
+            base.with_override(&text).unwrap().version(),
+            base.with_override("[thresholds]\nreview = 35\n[points]\nID_NATIONALITY_MISMATCH = 45")
+                .unwrap()
+                .version()
+        );
+        assert!(json_to_toml(&serde_json::json!([1, 2])).is_err());
     }
 
     #[test]

@@ -15,13 +15,16 @@ pub enum AuditAction {
     ListLoad,
     IntelReload,
     Erasure,
+    /// A tenant's policy override or allow entries changed.
+    PolicyChange,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 3] = [
+    pub const ALL: [AuditAction; 4] = [
         AuditAction::ListLoad,
         AuditAction::IntelReload,
         AuditAction::Erasure,
+        AuditAction::PolicyChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,6 +32,7 @@ impl AuditAction {
             AuditAction::ListLoad => "list_load",
             AuditAction::IntelReload => "intel_reload",
             AuditAction::Erasure => "erasure",
+            AuditAction::PolicyChange => "policy_change",
         }
     }
 
@@ -57,7 +61,7 @@ pub struct AuditEntry {
     pub tenant: String,
     /// Who: `api:TENANT:SUB`, `cli:USER`, `retention`, `bundled`.
     pub actor: String,
-    /// `list_load`, `intel_reload` or `erasure`.
+    /// `list_load`, `intel_reload`, `erasure` or `policy_change`.
     pub action: String,
     /// What: a list name, an application id, the IP databases.
     pub target: String,

@@ -27,6 +27,7 @@ mod rescreen;
 mod reviews;
 mod rotation;
 mod sql;
+mod tenant_settings;
 mod writer;
 
 pub use audit::{AuditAction, AuditEntry, AuditPage, NewAuditEntry};
@@ -51,3 +52,4 @@ pub use rescreen::{
 };
 pub use reviews::{Case, CaseStatus, ClaimOutcome, NewReview, RecordedReview, StoredReview};
 pub use rotation::ResealCounts;
+pub use tenant_settings::{AllowRow, PolicyOverride};

@@ -128,6 +128,30 @@ pub(crate) async fn enqueue_scope(
     .map(|_| ())
 }
 
+/// Queues every stored application of one tenant (its policy or allow entries changed).
+pub(crate) async fn enqueue_tenant(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    cause: &Cause,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    conn.execute(
+        AssertSqlSafe(format!(
+            "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
+             select tenant_id, id, $1, $4, 0, $2, 0 from applications where tenant_id = $3 \
+             on conflict (tenant_id, application_id) do update set claimed_until = 0, {APPEND_CAUSES}"
+        )),
+        &[
+            cause.kind.as_str().into(),
+            now.into(),
+            tenant.into(),
+            cause.queue_line().as_str().into(),
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
 /// Queues every stored application, whatever its tenant.
 /// Queues some of a tenant's applications for re-screening, on a connection of the caller's.
 pub(crate) async fn enqueue_ids(

@@ -27,3 +27,4 @@ mod sanctions_api;
 mod sanctions_lists;
 mod sanctions_signals;
 mod store;
+mod tenant_policy;
