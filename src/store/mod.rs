@@ -26,6 +26,7 @@ mod reindex;
 mod rescreen;
 mod rotation;
 mod sql;
+mod webhooks;
 mod writer;
 
 pub use audit::{AuditAction, AuditEntry, AuditPage, NewAuditEntry};
@@ -49,3 +50,7 @@ pub use rescreen::{
     NewVerdictVersion, QueueDepth, RescreenClaim, RescreenResult, StoredApplication,
 };
 pub use rotation::ResealCounts;
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryPage, Event, EventType,
+    WebhookEndpoint,
+};
