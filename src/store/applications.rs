@@ -44,6 +44,8 @@ pub(crate) struct Reception {
 pub(crate) struct CurrentVersion {
     pub id: String,
     pub version: i64,
+    /// The current version's decision.
+    pub verdict: String,
 }
 
 /// What an Idempotency-Key answered with.
@@ -232,7 +234,7 @@ pub(crate) async fn by_ref_for_update(
     external_ref: &str,
 ) -> Result<CurrentVersion, sqlx::Error> {
     let sql = format!(
-        "select id, version from applications where tenant_id = $1 and external_ref = $2{}",
+        "select id, version, verdict from applications where tenant_id = $1 and external_ref = $2{}",
         conn.for_update()
     );
     conn.fetch_optional(AssertSqlSafe(sql), &[tenant.into(), external_ref.into()])
