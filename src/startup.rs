@@ -54,6 +54,11 @@ impl Application {
                 settings.rescreen_batch.max(1),
             ),
         ];
+        tasks.push(actix_web::rt::spawn(crate::webhooks::delivery::run(
+            store.clone(),
+            state.metrics.clone(),
+            webhook_delivery_options(settings),
+        )));
         let retention = crate::retention::RetentionPolicy::from_settings(settings)?;
         if retention.is_active() {
             tasks.push(spawn_retention(
@@ -141,6 +146,8 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         operator_tenant: settings.operator_tenant.clone(),
         lists_max_upload_bytes: settings.lists_max_upload_bytes,
         rate_limiter: crate::api::rate_limit::RateLimiter::new(settings.rate_limit_per_minute),
+        webhooks_allow_private: settings.webhooks_allow_private,
+        webhooks_rotation_overlap: Duration::from_secs(settings.webhooks_rotation_overlap_seconds),
         breaker: Default::default(),
     })
 }
@@ -302,6 +309,15 @@ pub fn screener(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Sc
             },
         },
     })
+}
+
+pub fn webhook_delivery_options(settings: &Settings) -> crate::webhooks::delivery::DeliveryOptions {
+    crate::webhooks::delivery::DeliveryOptions {
+        timeout: Duration::from_secs(settings.webhooks_timeout_seconds),
+        retry_window: Duration::from_secs(settings.webhooks_retry_hours * 3600),
+        backoff_base: Duration::from_millis(settings.webhooks_backoff_base_ms),
+        allow_private: settings.webhooks_allow_private,
+    }
 }
 
 pub fn store_options(settings: &Settings) -> StoreOptions {

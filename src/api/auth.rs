@@ -23,6 +23,8 @@ pub const APPLICATIONS_ERASE: &str = "applications:erase";
 pub const APPLICATIONS_EXPORT: &str = "applications:export";
 /// Reading the audit log (operator tenant only).
 pub const AUDIT_READ: &str = "audit:read";
+/// Managing the tenant's webhook endpoints (their secrets are shown once, to this scope).
+pub const WEBHOOKS_ADMIN: &str = "webhooks:admin";
 pub const SCOPES: &[&str] = &[
     APPLICATIONS_WRITE,
     VERDICTS_READ,
@@ -30,6 +32,7 @@ pub const SCOPES: &[&str] = &[
     APPLICATIONS_ERASE,
     APPLICATIONS_EXPORT,
     AUDIT_READ,
+    WEBHOOKS_ADMIN,
 ];
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ pub mod openapi;
 mod privacy;
 pub mod rate_limit;
 mod sanctions;
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -42,6 +43,10 @@ pub struct AppState {
     pub lists_max_upload_bytes: usize,
     pub rate_limiter: rate_limit::RateLimiter,
     pub breaker: breaker::DatabaseBreaker,
+    /// `VETGATE_WEBHOOKS_ALLOW_PRIVATE`: endpoints may be on non-public addresses and plain http.
+    pub webhooks_allow_private: bool,
+    /// How long a rotated-out webhook secret keeps signing.
+    pub webhooks_rotation_overlap: std::time::Duration,
 }
 
 /// Every route the service answers, in one table: `configure` builds the router from it, and a
@@ -103,6 +108,27 @@ fn routes() -> Vec<(&'static str, Method, actix_web::Route)> {
         ),
         ("/v1/admin/lists", Method::GET, web::get().to(lists::status)),
         ("/v1/admin/lists", Method::POST, web::post().to(lists::load)),
+        (
+            "/v1/webhooks",
+            Method::POST,
+            web::post().to(webhooks::create),
+        ),
+        ("/v1/webhooks", Method::GET, web::get().to(webhooks::list)),
+        (
+            "/v1/webhooks/{id}",
+            Method::DELETE,
+            web::delete().to(webhooks::delete),
+        ),
+        (
+            "/v1/webhooks/{id}/rotate",
+            Method::POST,
+            web::post().to(webhooks::rotate),
+        ),
+        (
+            "/v1/webhooks/{id}/deliveries",
+            Method::GET,
+            web::get().to(webhooks::deliveries),
+        ),
         (
             "/v1/sanctions/search",
             Method::POST,

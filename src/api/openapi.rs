@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, applications, error, health, lists, privacy, sanctions};
+use super::{admin, applications, error, health, lists, privacy, sanctions, webhooks};
 use crate::model;
 
 #[derive(OpenApi)]
@@ -27,6 +27,11 @@ use crate::model;
         lists::status,
         lists::load,
         sanctions::search,
+        webhooks::create,
+        webhooks::list,
+        webhooks::delete,
+        webhooks::rotate,
+        webhooks::deliveries,
         health::healthz,
         health::readyz,
         health::metrics,
@@ -56,11 +61,19 @@ use crate::model;
         lists::ListsStatus,
         lists::ListVersionView,
         lists::LoadResponse,
+        webhooks::NewWebhook,
+        webhooks::WebhookWithSecret,
+        webhooks::WebhookList,
+        webhooks::DeliveryList,
+        crate::store::WebhookEndpoint,
+        crate::store::Delivery,
+        crate::store::DeliveryAttempt,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "applications", description = "Screening and verdicts"),
         (name = "sanctions", description = "Sanctions search and list versions"),
+        (name = "webhooks", description = "Signed webhooks (Standard Webhooks): endpoints, secrets, deliveries"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]
