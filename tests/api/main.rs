@@ -26,3 +26,4 @@ mod sanctions_api;
 mod sanctions_lists;
 mod sanctions_signals;
 mod store;
+mod webhooks;
