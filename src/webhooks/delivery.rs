@@ -195,3 +195,51 @@ fn error_class(err: &ureq::Error) -> &'static str {
         _ => "protocol",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(url: String) -> ClaimedDelivery {
+        ClaimedDelivery {
+            id: "msg_0".into(),
+            endpoint_id: "e".into(),
+            tenant: "acme".into(),
+            payload: "{}".into(),
+            created_at: Utc::now(),
+            attempts: 0,
+            url,
+            secrets: vec![crate::webhooks::generate_secret()],
+            lease: 0,
+        }
+    }
+
+    /// The check at delivery time: an endpoint whose host now resolves to a loopback address (as
+    /// after a DNS rebinding) is never connected to.
+    #[test]
+    fn a_delivery_never_connects_to_a_non_public_address() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        for url in [
+            format!("https://127.0.0.1:{port}/hook"),
+            format!("https://localhost:{port}/hook"),
+        ] {
+            let attempt = send(&claim(url.clone()), Duration::from_secs(2), false);
+            assert_eq!(attempt.status_code, None, "{url}");
+            assert_eq!(attempt.error, Some("blocked_address"), "{url}");
+        }
+        assert!(
+            listener.accept().is_err(),
+            "nothing connected to the loopback listener"
+        );
+        // With the setting the same address is reached (and answers nothing useful here).
+        let attempt = send(
+            &claim(format!("http://127.0.0.1:{port}/hook")),
+            Duration::from_millis(300),
+            true,
+        );
+        assert_ne!(attempt.error, Some("blocked_address"));
+        assert!(listener.accept().is_ok(), "the allowed attempt connected");
+    }
+}
