@@ -348,6 +348,13 @@ fn spawn_idempotency_purge(store: Store) -> Task {
                 Ok(n) => tracing::info!(purged = n, "expired idempotency keys forgotten"),
                 Err(err) => tracing::warn!(error = %err, "idempotency key purge failed"),
             }
+            let history = chrono::Utc::now()
+                - chrono::Duration::days(crate::webhooks::delivery::HISTORY_DAYS);
+            match store.purge_webhook_deliveries(history).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "finished webhook deliveries forgotten"),
+                Err(err) => tracing::warn!(error = %err, "webhook delivery purge failed"),
+            }
         }
     })
 }

@@ -51,6 +51,8 @@ create table webhook_deliveries (
 
 create index webhook_deliveries_due on webhook_deliveries (status, next_attempt_at);
 create index webhook_deliveries_by_endpoint on webhook_deliveries (tenant_id, endpoint_id, created_at, id);
+-- The purge of finished deliveries (kept WEBHOOK_HISTORY_DAYS).
+create index webhook_deliveries_completed on webhook_deliveries (completed_at);
 
 -- Every attempt: when, how long, and the status code or an error class (never a response body).
 create table webhook_attempts (

@@ -641,6 +641,28 @@ impl Store {
         Ok(claims)
     }
 
+    /// Deletes the deliveries that ended (delivered or failed) before `before`, with their attempts;
+    /// returns how many.
+    pub async fn purge_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let before = micros(before);
+        let mut tx = self.pools().begin().await?;
+        let mut conn = tx.conn();
+        conn.execute(
+            "delete from webhook_attempts where (id, endpoint_id) in \
+             (select id, endpoint_id from webhook_deliveries where completed_at < $1)",
+            &[before.into()],
+        )
+        .await?;
+        let purged = conn
+            .execute(
+                "delete from webhook_deliveries where completed_at < $1",
+                &[before.into()],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(purged)
+    }
+
     fn open_secret(&self, sealed: &[u8]) -> Result<String, StoreError> {
         String::from_utf8(self.keys().open(sealed)?)
             .map_err(|_| StoreError::Corrupt("webhook secret is not text".into()))

@@ -13,6 +13,8 @@ use super::ssrf::PinnedResolver;
 use crate::metrics::Metrics;
 use crate::store::{AttemptOutcome, ClaimedDelivery, Store};
 
+/// How long a finished (delivered or failed) delivery and its attempts are kept.
+pub const HISTORY_DAYS: i64 = 30;
 /// Most deliveries one step claims (and sends at once).
 const BATCH: i64 = 16;
 /// Largest part of a receiver's answer read (and discarded).

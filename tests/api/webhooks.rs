@@ -586,6 +586,19 @@ async fn a_failing_receiver_is_retried_with_the_same_webhook_id(backend: Backend
     );
     assert!(metrics.contains("vetgate_webhook_delivery_attempts_total{result=\"delivered\"} 1"));
     assert!(metrics.contains("vetgate_webhook_attempt_duration_seconds_count 3"));
+
+    // The history of finished deliveries is purged once it is old enough, attempts included.
+    let store = vetgate::startup::open_store(&app.settings).await.unwrap();
+    let now = chrono::Utc::now();
+    let purged = store
+        .purge_webhook_deliveries(now - chrono::Duration::days(1))
+        .await;
+    assert_eq!(purged.unwrap(), 0, "a recent delivery is kept");
+    let purged = store
+        .purge_webhook_deliveries(now + chrono::Duration::seconds(5))
+        .await;
+    assert_eq!(purged.unwrap(), 1);
+    assert!(delivery_list(&app, &admin, &endpoint).await.is_empty());
     receiver.handle.stop(false).await;
 }
 
