@@ -20,6 +20,7 @@ on_both_backends!(
     endpoints_are_managed_per_tenant_and_the_secret_is_shown_once,
     private_and_plain_http_endpoints_are_refused_without_the_setting,
     deliveries_are_signed_and_verify_through_a_rotation,
+    a_rescreen_that_changes_the_decision_is_delivered_as_verdict_changed,
     a_failing_receiver_is_retried_with_the_same_webhook_id,
     redirects_are_not_followed_and_slow_receivers_time_out,
     every_event_survives_a_kill_9_and_duplicates_share_their_webhook_id,
@@ -510,6 +511,66 @@ async fn deliveries_are_signed_and_verify_through_a_rotation(backend: Backend) {
     assert!(verifies(&second_secret, &got));
     assert!(!verifies(&first_secret, &got));
     assert_eq!(got.signature.split(' ').count(), 1);
+    receiver.handle.stop(false).await;
+}
+
+async fn a_rescreen_that_changes_the_decision_is_delivered_as_verdict_changed(backend: Backend) {
+    let receiver = Receiver::start(vec![]).await;
+    let app = spawn_app_with(backend, allow_private).await;
+    let admin = app.token("acme", &[ADMIN]);
+    let writer = app.writer("acme");
+    let created = register(&app, &admin, &receiver.url, &["verdict.changed"]).await;
+    assert_eq!(created.status.as_u16(), 201);
+    let secret = created.json()["secret"].as_str().unwrap().to_owned();
+
+    // Two clear applications; a new list version names the second one's payout holder.
+    let mut untouched = application("rescreen-untouched");
+    untouched["payout"] =
+        json!({"method": "wise", "account_holder_name": "Emily Carter", "bank_country": "US"});
+    assert_eq!(app.submit(&writer, &untouched).await.status.as_u16(), 201);
+    let mut moved = application("rescreen-moved");
+    moved["payout"] = json!({
+        "method": "wise", "account_holder_name": "Okonkwo-Reyes Logistics Ltd", "bank_country": "US"
+    });
+    let reply = app.submit(&writer, &moved).await;
+    assert_eq!(reply.status.as_u16(), 201);
+    let moved = reply.json();
+    assert_eq!(moved["verdict"], "clear", "{moved:#}");
+    let id = moved["id"].as_str().unwrap().to_owned();
+    let operator = app.token("operator", &["lists:admin"]);
+    crate::sanctions_api::replace_dprk_it_list(
+        &app,
+        &operator,
+        "entity",
+        "OKONKWO-REYES LOGISTICS LTD",
+    )
+    .await;
+
+    let got = receiver.event_of(&id, 2, Duration::from_secs(20)).await;
+    assert!(verifies(&secret, &got));
+    let payload: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(payload["type"], "verdict.changed");
+    assert_eq!(payload["data"]["verdict"], "reject");
+    assert_eq!(payload["data"]["cause"], "lists");
+    assert!(
+        payload["data"]["codes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("SAN_PAYOUT_HOLDER_ENTITY")),
+        "{payload}"
+    );
+    // Every other application was re-screened unchanged: no event (verdict.created is not
+    // subscribed either).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.get(&operator, "/v1/admin/lists").await.json()["rescreen_pending"] != 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the re-screen queue did not drain"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(receiver.received().len(), 1, "{:?}", receiver.received());
     receiver.handle.stop(false).await;
 }
 
