@@ -892,3 +892,39 @@ async fn every_event_survives_a_kill_9_and_duplicates_share_their_webhook_id(bac
     server.wait().unwrap();
     receiver.handle.stop(false).await;
 }
+
+/// Two instances on one PostgreSQL database share the outbox: every event is delivered, and with a
+/// healthy receiver none twice (claims skip the rows the other instance holds).
+#[actix_web::test]
+async fn two_postgres_instances_share_the_deliveries_without_sending_one_twice() {
+    const APPLICATIONS: usize = 24;
+    let receiver = Receiver::start(vec![]).await;
+    let first = spawn_app_with(Backend::Postgres, allow_private).await;
+    let mut settings = first.settings.clone();
+    settings.listen = "127.0.0.1:0".into();
+    let second = start(TestDatabase::borrow(&first.db), settings).await;
+    let admin = first.token("acme", &[ADMIN]);
+    let created = register(&first, &admin, &receiver.url, &["verdict.created"]).await;
+    assert_eq!(created.status.as_u16(), 201);
+    let writer = first.writer("acme");
+    let mut ids = Vec::new();
+    for i in 0..APPLICATIONS {
+        let app = if i % 2 == 0 { &first } else { &second };
+        let reply = app
+            .submit(&writer, &application(&format!("shared-{i}")))
+            .await;
+        assert_eq!(reply.status.as_u16(), 201);
+        ids.push(reply.json()["id"].as_str().unwrap().to_owned());
+    }
+    receiver
+        .wait_for(APPLICATIONS, Duration::from_secs(20))
+        .await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let received = receiver.received();
+    assert_eq!(received.len(), APPLICATIONS, "no event sent twice");
+    for id in &ids {
+        assert_eq!(receiver.events_of(id).len(), 1, "{id}");
+    }
+    receiver.handle.stop(false).await;
+    second.stop().await;
+}
