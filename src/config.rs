@@ -113,6 +113,11 @@ pub struct Settings {
     pub cases_claim_minutes: u64,
     pub links_cluster_max: usize,
     pub rate_limit_per_minute: u32,
+    pub webhooks_allow_private: bool,
+    pub webhooks_timeout_seconds: u64,
+    pub webhooks_retry_hours: u64,
+    pub webhooks_backoff_base_ms: u64,
+    pub webhooks_rotation_overlap_seconds: u64,
     pub log: String,
     pub log_format: LogFormat,
 }
@@ -161,6 +166,11 @@ impl Default for Settings {
             cases_claim_minutes: 30,
             links_cluster_max: 4,
             rate_limit_per_minute: 0,
+            webhooks_allow_private: false,
+            webhooks_timeout_seconds: 10,
+            webhooks_retry_hours: 24,
+            webhooks_backoff_base_ms: 5_000,
+            webhooks_rotation_overlap_seconds: 86_400,
             log: "info".into(),
             log_format: LogFormat::Text,
         }
@@ -399,6 +409,31 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         help: "Largest number of identities connected through shared payout accounts, devices, shipping addresses or documents before LNK_CLUSTER_LARGE is raised.",
     },
     SettingDoc {
+        env: "VETGATE_WEBHOOKS_ALLOW_PRIVATE",
+        default: "false",
+        help: "Allow webhook endpoints on loopback, private, link-local, CGNAT and other non-public addresses, and plain http (docs/webhooks.md); for tests and closed networks only.",
+    },
+    SettingDoc {
+        env: "VETGATE_WEBHOOKS_TIMEOUT_SECONDS",
+        default: "10",
+        help: "A webhook receiver must connect and answer within this time, else the attempt fails (`timeout`).",
+    },
+    SettingDoc {
+        env: "VETGATE_WEBHOOKS_RETRY_HOURS",
+        default: "24",
+        help: "How long a webhook delivery is retried (exponential backoff, full jitter) before it is marked failed.",
+    },
+    SettingDoc {
+        env: "VETGATE_WEBHOOKS_BACKOFF_BASE_MS",
+        default: "5000",
+        help: "The first retry's backoff ceiling; it doubles per attempt up to one hour, and the wait is drawn uniformly below it.",
+    },
+    SettingDoc {
+        env: "VETGATE_WEBHOOKS_ROTATION_OVERLAP_SECONDS",
+        default: "86400",
+        help: "After a webhook secret rotation, how long deliveries carry the previous secret's signature too.",
+    },
+    SettingDoc {
         env: "VETGATE_LOG",
         default: "info",
         help: "Log filter (tracing EnvFilter syntax, e.g. `info,vetgate=debug`).",
@@ -512,6 +547,14 @@ impl Settings {
         if self.retention_sweep_seconds == 0 {
             return Err(ConfigError::Invalid(
                 "VETGATE_RETENTION_SWEEP_SECONDS must be at least 1".into(),
+            ));
+        }
+        if self.webhooks_timeout_seconds == 0
+            || self.webhooks_retry_hours == 0
+            || self.webhooks_backoff_base_ms == 0
+        {
+            return Err(ConfigError::Invalid(
+                "VETGATE_WEBHOOKS_TIMEOUT_SECONDS, VETGATE_WEBHOOKS_RETRY_HOURS and VETGATE_WEBHOOKS_BACKOFF_BASE_MS must be positive".into(),
             ));
         }
         if self.jwt_secret.is_some() && self.jwt_public_key.is_some() {

@@ -45,6 +45,14 @@ pub struct Metrics {
     cases: Family<StatusLabels, Gauge>,
     list_entries: Family<ScopeLabels, Gauge>,
     list_bytes: Family<ScopeLabels, Gauge>,
+    webhook_deliveries: Family<ResultLabels, Counter>,
+    webhook_attempts: Histogram,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ResultLabels {
+    /// `delivered`, `retrying` or `failed`.
+    result: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -143,8 +151,23 @@ impl Default for Metrics {
             "Approximate memory of the compiled sanctions-list indexes, global and all tenants' own",
             list_bytes.clone(),
         );
+        let webhook_deliveries = Family::<ResultLabels, Counter>::default();
+        registry.register(
+            "webhook_delivery_attempts",
+            "Webhook delivery attempts by result: delivered (2xx), retrying (failed, retried later) or failed (failed, retry window over)",
+            webhook_deliveries.clone(),
+        );
+        // 5 ms … ~41 s
+        let webhook_attempts = Histogram::new(exponential_buckets(0.005, 2.0, 14));
+        registry.register(
+            "webhook_attempt_duration_seconds",
+            "Time of one webhook delivery attempt, to the receiver's answer or the failure",
+            webhook_attempts.clone(),
+        );
         Metrics {
             registry,
+            webhook_deliveries,
+            webhook_attempts,
             requests,
             latency,
             verdicts,
@@ -230,6 +253,17 @@ impl Metrics {
         };
         count("changed", changed);
         count("unchanged", done.saturating_sub(changed));
+    }
+
+    /// `result`: `delivered`, `retrying` or `failed`.
+    pub fn count_webhook_delivery(&self, result: &'static str) {
+        self.webhook_deliveries
+            .get_or_create(&ResultLabels { result })
+            .inc();
+    }
+
+    pub fn observe_webhook_attempt(&self, elapsed: Duration) {
+        self.webhook_attempts.observe(elapsed.as_secs_f64());
     }
 
     /// The OpenMetrics text exposition.

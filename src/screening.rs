@@ -255,6 +255,7 @@ impl Screener {
                 after_version: stored.version,
                 verdict,
                 base_verdict,
+                previous_verdict: current.verdict,
             }
         });
         Ok(RescreenResult { claim, new_verdict })

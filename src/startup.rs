@@ -59,6 +59,11 @@ impl Application {
                 Duration::from_secs(settings.lists_poll_seconds.max(1)),
             )),
         ];
+        tasks.push(actix_web::rt::spawn(crate::webhooks::delivery::run(
+            store.clone(),
+            state.metrics.clone(),
+            webhook_delivery_options(settings),
+        )));
         let retention = crate::retention::RetentionPolicy::from_settings(settings)?;
         if retention.is_active() {
             tasks.push(spawn_retention(
@@ -155,6 +160,8 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         case_claim: chrono::Duration::minutes(
             i64::try_from(settings.cases_claim_minutes).unwrap_or(i64::MAX / 60_000_000),
         ),
+        webhooks_allow_private: settings.webhooks_allow_private,
+        webhooks_rotation_overlap: Duration::from_secs(settings.webhooks_rotation_overlap_seconds),
         breaker: Default::default(),
     })
 }
@@ -344,6 +351,15 @@ pub fn screener(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Sc
     })
 }
 
+pub fn webhook_delivery_options(settings: &Settings) -> crate::webhooks::delivery::DeliveryOptions {
+    crate::webhooks::delivery::DeliveryOptions {
+        timeout: Duration::from_secs(settings.webhooks_timeout_seconds),
+        retry_window: Duration::from_secs(settings.webhooks_retry_hours * 3600),
+        backoff_base: Duration::from_millis(settings.webhooks_backoff_base_ms),
+        allow_private: settings.webhooks_allow_private,
+    }
+}
+
 pub fn store_options(settings: &Settings) -> StoreOptions {
     StoreOptions {
         max_connections: settings.db_max_connections,
@@ -371,6 +387,13 @@ fn spawn_idempotency_purge(store: Store) -> Task {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(purged = n, "expired idempotency keys forgotten"),
                 Err(err) => tracing::warn!(error = %err, "idempotency key purge failed"),
+            }
+            let history = chrono::Utc::now()
+                - chrono::Duration::days(crate::webhooks::delivery::HISTORY_DAYS);
+            match store.purge_webhook_deliveries(history).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "finished webhook deliveries forgotten"),
+                Err(err) => tracing::warn!(error = %err, "webhook delivery purge failed"),
             }
         }
     })

@@ -27,6 +27,8 @@ pub const AUDIT_READ: &str = "audit:read";
 pub const REVIEWS_WRITE: &str = "reviews:write";
 /// Managing the tenant's own policy override and allow entries (`/v1/policy`, `/v1/allow`).
 pub const POLICY_ADMIN: &str = "policy:admin";
+/// Managing the tenant's webhook endpoints (their secrets are shown once, to this scope).
+pub const WEBHOOKS_ADMIN: &str = "webhooks:admin";
 pub const SCOPES: &[&str] = &[
     APPLICATIONS_WRITE,
     VERDICTS_READ,
@@ -36,6 +38,7 @@ pub const SCOPES: &[&str] = &[
     AUDIT_READ,
     REVIEWS_WRITE,
     POLICY_ADMIN,
+    WEBHOOKS_ADMIN,
 ];
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ mod privacy;
 pub mod rate_limit;
 mod reviews;
 mod sanctions;
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -46,6 +47,10 @@ pub struct AppState {
     pub breaker: breaker::DatabaseBreaker,
     /// How long a claim on a case lasts (`VETGATE_CASES_CLAIM_MINUTES`).
     pub case_claim: chrono::Duration,
+    /// `VETGATE_WEBHOOKS_ALLOW_PRIVATE`: endpoints may be on non-public addresses and plain http.
+    pub webhooks_allow_private: bool,
+    /// How long a rotated-out webhook secret keeps signing.
+    pub webhooks_rotation_overlap: std::time::Duration,
 }
 
 /// Every route the service answers, in one table: `configure` builds the router from it, and a
@@ -131,6 +136,27 @@ fn routes() -> Vec<(&'static str, Method, actix_web::Route)> {
             "/v1/allow/{id}",
             Method::DELETE,
             web::delete().to(policy::delete_allow),
+        ),
+        (
+            "/v1/webhooks",
+            Method::POST,
+            web::post().to(webhooks::create),
+        ),
+        ("/v1/webhooks", Method::GET, web::get().to(webhooks::list)),
+        (
+            "/v1/webhooks/{id}",
+            Method::DELETE,
+            web::delete().to(webhooks::delete),
+        ),
+        (
+            "/v1/webhooks/{id}/rotate",
+            Method::POST,
+            web::post().to(webhooks::rotate),
+        ),
+        (
+            "/v1/webhooks/{id}/deliveries",
+            Method::GET,
+            web::get().to(webhooks::deliveries),
         ),
         (
             "/v1/sanctions/search",

@@ -4,7 +4,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, applications, error, health, lists, policy, privacy, reviews, sanctions};
+use super::{
+    admin, applications, error, health, lists, policy, privacy, reviews, sanctions, webhooks,
+};
 use crate::model;
 
 #[derive(OpenApi)]
@@ -36,6 +38,11 @@ use crate::model;
         policy::list_allow,
         policy::add_allow,
         policy::delete_allow,
+        webhooks::create,
+        webhooks::list,
+        webhooks::delete,
+        webhooks::rotate,
+        webhooks::deliveries,
         health::healthz,
         health::readyz,
         health::metrics,
@@ -80,6 +87,13 @@ use crate::model;
         policy::AllowEntryView,
         policy::AllowList,
         policy::AllowEntryRequest,
+        webhooks::NewWebhook,
+        webhooks::WebhookWithSecret,
+        webhooks::WebhookList,
+        webhooks::DeliveryList,
+        crate::store::WebhookEndpoint,
+        crate::store::Delivery,
+        crate::store::DeliveryAttempt,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -87,6 +101,7 @@ use crate::model;
         (name = "sanctions", description = "Sanctions search and list versions"),
         (name = "reviews", description = "Reviewer decisions and the case queue"),
         (name = "policy", description = "A tenant's own policy override and allow entries"),
+        (name = "webhooks", description = "Signed webhooks (Standard Webhooks): endpoints, secrets, deliveries"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

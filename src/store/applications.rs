@@ -49,6 +49,8 @@ pub(crate) struct CurrentVersion {
     pub version: i64,
     /// The latest reviewer decision ('' for none).
     pub review_decision: String,
+    /// The current version's decision.
+    pub verdict: String,
 }
 
 /// What an Idempotency-Key answered with.
@@ -237,7 +239,7 @@ pub(crate) async fn by_ref_for_update(
     external_ref: &str,
 ) -> Result<CurrentVersion, sqlx::Error> {
     let sql = format!(
-        "select id, version, review_decision from applications where tenant_id = $1 and external_ref = $2{}",
+        "select id, version, verdict, review_decision from applications where tenant_id = $1 and external_ref = $2{}",
         conn.for_update()
     );
     conn.fetch_optional(AssertSqlSafe(sql), &[tenant.into(), external_ref.into()])

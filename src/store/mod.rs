@@ -28,6 +28,7 @@ mod reviews;
 mod rotation;
 mod sql;
 mod tenant_settings;
+mod webhooks;
 mod writer;
 
 pub use audit::{AuditAction, AuditEntry, AuditPage, NewAuditEntry};
@@ -53,3 +54,7 @@ pub use rescreen::{
 pub use reviews::{Case, CaseStatus, ClaimOutcome, NewReview, RecordedReview, StoredReview};
 pub use rotation::ResealCounts;
 pub use tenant_settings::{AllowRow, PolicyOverride};
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryPage, Event, EventType,
+    WebhookEndpoint,
+};

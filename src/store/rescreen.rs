@@ -12,6 +12,7 @@ use super::handle::{Store, TenantStore};
 use super::index;
 use super::model::TenantId;
 use super::sql::{Batch, Column, Conn, Role, micros};
+use super::webhooks::{self, Event, EventType};
 use crate::model::Cause;
 
 /// An application claimed for re-screening.
@@ -50,6 +51,8 @@ pub struct NewVerdictVersion {
     pub after_version: i64,
     pub verdict: crate::model::Verdict,
     pub base_verdict: crate::model::Decision,
+    /// The decision of the version it follows: a different one is a `verdict.changed` event.
+    pub previous_verdict: crate::model::Decision,
 }
 
 /// Re-screen requests waiting, per scope the caller may see.
@@ -321,6 +324,7 @@ impl Store {
         let mut tx = self.pools().begin().await?;
         let mut conn = tx.conn();
         let mut written = 0;
+        let mut events = Vec::new();
         for (result, sealed) in results.iter().zip(&sealed) {
             let claim = &result.claim;
             let tenant = claim.tenant.as_str();
@@ -350,6 +354,25 @@ impl Store {
                     .await?;
                     applications::insert_verdicts(&mut conn, &[row]).await?;
                     written += 1;
+                    let cause = v.cause.as_ref().map_or("link", |c| c.kind.as_str());
+                    if v.verdict != new.previous_verdict {
+                        events.push(Event::verdict(
+                            tenant,
+                            EventType::VerdictChanged,
+                            v,
+                            new.after_version + 1,
+                            cause,
+                        ));
+                    }
+                    if webhooks::opens_case(Some(new.previous_verdict.as_str()), v) {
+                        events.push(Event::verdict(
+                            tenant,
+                            EventType::CaseOpened,
+                            v,
+                            new.after_version + 1,
+                            cause,
+                        ));
+                    }
                 }
             }
             let done = conn
@@ -377,6 +400,10 @@ impl Store {
                 )
                 .await?;
             }
+        }
+        // The outbox: one statement for the batch's changed decisions, in its transaction.
+        if !events.is_empty() {
+            webhooks::record(&mut conn, &events).await?;
         }
         tx.commit().await?;
         Ok(written)

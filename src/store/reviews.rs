@@ -213,6 +213,11 @@ impl TenantStore<'_> {
             ],
         )
         .await?;
+        super::webhooks::record(
+            &mut conn,
+            &[super::webhooks::Event::review(tenant, &verdict, version)],
+        )
+        .await?;
         // A confirmed case is a flag on the application's existing index rows (kept rejected, so
         // that the rejected-row search of a crowded key finds them); a later decision lifts it.
         let confirmed = review.decision == ReviewDecision::Rejected;

@@ -19,13 +19,19 @@ pub struct ResealCounts {
     pub applications: u64,
     pub verdicts: u64,
     pub list_versions: u64,
+    /// Webhook endpoint secrets (current and, during a rotation's overlap, previous).
+    pub webhook_secrets: u64,
     /// The key check value in `store_meta`.
     pub key_check: u64,
 }
 
 impl ResealCounts {
     pub fn total(&self) -> u64 {
-        self.applications + self.verdicts + self.list_versions + self.key_check
+        self.applications
+            + self.verdicts
+            + self.list_versions
+            + self.webhook_secrets
+            + self.key_check
     }
 }
 
@@ -36,13 +42,17 @@ enum Table {
     Applications,
     Verdicts,
     ListVersions,
+    WebhookSecrets,
+    WebhookPreviousSecrets,
     KeyCheck,
 }
 
-const TABLES: [Table; 4] = [
+const TABLES: [Table; 6] = [
     Table::Applications,
     Table::Verdicts,
     Table::ListVersions,
+    Table::WebhookSecrets,
+    Table::WebhookPreviousSecrets,
     Table::KeyCheck,
 ];
 
@@ -80,6 +90,9 @@ impl Store {
                         Table::Applications => &mut counts.applications,
                         Table::Verdicts => &mut counts.verdicts,
                         Table::ListVersions => &mut counts.list_versions,
+                        Table::WebhookSecrets | Table::WebhookPreviousSecrets => {
+                            &mut counts.webhook_secrets
+                        }
                         Table::KeyCheck => &mut counts.key_check,
                     } += 1;
                     if write {
@@ -131,6 +144,23 @@ async fn page(
             )
             .await
         }
+        Table::WebhookSecrets => {
+            conn.fetch_all(
+                "select id as k1, cast(0 as bigint) as k2, secret_enc as sealed \
+                 from webhook_endpoints where id > $1 order by id limit $2",
+                &[k1.into(), RESEAL_BATCH.into()],
+            )
+            .await
+        }
+        Table::WebhookPreviousSecrets => {
+            conn.fetch_all(
+                "select id as k1, cast(0 as bigint) as k2, previous_secret_enc as sealed \
+                 from webhook_endpoints where id > $1 and previous_secret_enc is not null \
+                 order by id limit $2",
+                &[k1.into(), RESEAL_BATCH.into()],
+            )
+            .await
+        }
         // One row, read once.
         Table::KeyCheck if !k1.is_empty() => Ok(Vec::new()),
         Table::KeyCheck => {
@@ -166,6 +196,15 @@ async fn replace(
         Table::ListVersions => (
             "update list_versions set entities_enc = $1 where seq = $2 and entities_enc = $3",
             vec![new, row.k2.into(), old],
+        ),
+        Table::WebhookSecrets => (
+            "update webhook_endpoints set secret_enc = $1 where id = $2 and secret_enc = $3",
+            vec![new, k1.into(), old],
+        ),
+        Table::WebhookPreviousSecrets => (
+            "update webhook_endpoints set previous_secret_enc = $1 \
+             where id = $2 and previous_secret_enc = $3",
+            vec![new, k1.into(), old],
         ),
         Table::KeyCheck => (
             "update store_meta set value = $1 where name = $2 and value = $3",

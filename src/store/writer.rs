@@ -18,6 +18,7 @@ use super::error::{StoreError, from_micros};
 use super::index::{self, Indexed};
 use super::model::{StoredVerdict, Submission, SubmitOutcome, TenantId};
 use super::sql::{Conn, Pools, micros};
+use super::webhooks::{self, Event, EventType};
 use crate::crypto::PiiKeys;
 use crate::model::{Cause, CauseKind, Decision};
 
@@ -287,6 +288,29 @@ async fn write_jobs(
         .collect();
     applications::upsert_idempotency(conn, &idempotency).await?;
 
+    // Their `verdict.created` events.
+    let mut events: Vec<Event> = Vec::with_capacity(written.len());
+    for &i in &written {
+        let (tenant, verdict) = (jobs[i].tenant.as_str(), &jobs[i].submission.verdict);
+        let cause = CauseKind::Submission.as_str();
+        events.push(Event::verdict(
+            tenant,
+            EventType::VerdictCreated,
+            verdict,
+            1,
+            cause,
+        ));
+        if webhooks::opens_case(None, verdict) {
+            events.push(Event::verdict(
+                tenant,
+                EventType::CaseOpened,
+                verdict,
+                1,
+                cause,
+            ));
+        }
+    }
+
     // Everything else, one by one and in order, after the rows above.
     let mut outcomes = Vec::with_capacity(jobs.len());
     for (job, document) in jobs.iter_mut().zip(documents) {
@@ -297,20 +321,37 @@ async fn write_jobs(
                 decision: job.submission.verdict.verdict,
                 json,
             }),
-            None => write_one(conn, job, keys, idempotency_since, known_tenants).await?,
+            None => {
+                write_one(
+                    conn,
+                    job,
+                    keys,
+                    idempotency_since,
+                    known_tenants,
+                    &mut events,
+                )
+                .await?
+            }
         });
+    }
+    // The outbox: one statement for the whole batch, in its transaction.
+    if !events.is_empty() {
+        webhooks::record(conn, &events).await?;
     }
     Ok(outcomes)
 }
 
 /// Writes one job inside the caller's transaction: a replay or conflict of its Idempotency-Key, a
-/// new application, or the next version of one stored before.
+/// new application, or the next version of one stored before. The webhook event the version causes
+/// (`verdict.created`, or `verdict.changed` when the decision differs from the previous version's)
+/// is added to `events`.
 async fn write_one(
     conn: &mut Conn<'_>,
     job: &mut WriteJob,
     keys: &PiiKeys,
     idempotency_since: i64,
     known_tenants: &HashSet<String>,
+    events: &mut Vec<Event>,
 ) -> Result<SubmitOutcome, StoreError> {
     let tenant = job.tenant.as_str();
     let sub = &mut job.submission;
@@ -363,7 +404,7 @@ async fn write_one(
     )
     .await?;
     let mut confirmed_case = false;
-    let (id, version, created) = if inserted.is_empty() {
+    let (id, version, created, previous_decision) = if inserted.is_empty() {
         // PostgreSQL's writers work in parallel: the row is locked so that two of them
         // re-submitting one application number their versions one after the other.
         let current = applications::by_ref_for_update(conn, tenant, &sub.external_ref).await?;
@@ -410,9 +451,9 @@ async fn write_one(
         .await?;
         index::delete(conn, tenant, &current.id).await?;
         confirmed_case = current.review_decision == "rejected";
-        (current.id, version, false)
+        (current.id, version, false, Some(current.verdict))
     } else {
-        (candidate, 1, true)
+        (candidate, 1, true, None)
     };
     sub.verdict.id = id;
     index::insert(
@@ -439,6 +480,25 @@ async fn write_one(
     let cause = cause.as_str();
     applications::insert_verdicts(conn, &[new_verdict(job, version, cause, &sealed)]).await?;
     let sub = &job.submission;
+    let event = match &previous_decision {
+        None => Some(EventType::VerdictCreated),
+        Some(previous) if previous != sub.verdict.verdict.as_str() => {
+            Some(EventType::VerdictChanged)
+        }
+        Some(_) => None,
+    };
+    if let Some(kind) = event {
+        events.push(Event::verdict(tenant, kind, &sub.verdict, version, cause));
+    }
+    if webhooks::opens_case(previous_decision.as_deref(), &sub.verdict) {
+        events.push(Event::verdict(
+            tenant,
+            EventType::CaseOpened,
+            &sub.verdict,
+            version,
+            cause,
+        ));
+    }
     if let Some(idem) = &sub.idempotency {
         applications::upsert_idempotency(
             conn,

@@ -28,3 +28,4 @@ mod sanctions_lists;
 mod sanctions_signals;
 mod store;
 mod tenant_policy;
+mod webhooks;
