@@ -96,7 +96,10 @@ pub async fn sweep(
             let Some(tenant) = TenantId::parse(&tenant) else {
                 continue;
             };
-            if let Some(done) = store.tenant(&tenant).erase(&id, ERASED_BY, now).await?
+            if let Some(done) = store
+                .tenant(&tenant)
+                .erase(&id, ERASED_BY, now, false)
+                .await?
                 && done.erased_now
             {
                 metrics.count_erasure(ERASED_BY);

@@ -21,17 +21,31 @@ pub(super) async fn missing(store: &TenantStore<'_>, id: &str) -> ApiError {
     }
 }
 
+/// Parameters of an erasure.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EraseParams {
+    /// `true`: also remove the fraud markers of a reviewer-confirmed case (its keyed-hash index
+    /// rows), now or after an earlier erasure kept them.
+    #[param(value_type = Option<bool>)]
+    purge_fraud_markers: Option<String>,
+}
+
 /// Erase an applicant on request (GDPR art. 17, CCPA): the application, every verdict body, its
 /// Idempotency-Keys and its identifier index rows are deleted, so it links to nothing any more;
 /// the applications it was linked to are re-screened. A tombstone keeps its ids, each version's
 /// verdict, score and reason codes (no evidence, no personal data), who erased it and when.
 /// Erasing again answers the same tombstone; reading it afterwards answers `410`. Re-submitting
-/// its `external_ref` creates a new application. Scope: `applications:erase`.
+/// its `external_ref` creates a new application. A case a reviewer confirmed (a `rejected`
+/// decision) keeps its keyed-hash index rows for fraud prevention (the tombstone says
+/// `fraud_markers_kept`) unless `purge_fraud_markers=true`. Scope: `applications:erase`.
 #[utoipa::path(
     delete, path = "/v1/applications/{id}", tag = "applications",
-    params(("id" = String, Path, description = "The service's application id")),
+    params(("id" = String, Path, description = "The service's application id"), EraseParams),
     responses(
         (status = 200, description = "Erased (now or before): the tombstone", body = Tombstone),
+        (status = 400, description = "Unusable query parameters", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application for this tenant", body = Problem, content_type = "application/problem+json"),
         AuthErrors,
     ),
@@ -41,12 +55,23 @@ pub async fn erase(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    params: web::Query<EraseParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(APPLICATIONS_ERASE)?;
+    let purge = match params.purge_fraud_markers.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(ApiError::BadQuery(vec![super::error::ParamError {
+                parameter: "purge_fraud_markers".into(),
+                detail: "must be true or false".into(),
+            }]));
+        }
+    };
     let erasure = state
         .store
         .tenant(&caller.tenant)
-        .erase(&id, &caller.subject, chrono::Utc::now())
+        .erase(&id, &caller.subject, chrono::Utc::now(), purge)
         .await?
         .ok_or(ApiError::NotFound)?;
     if erasure.erased_now {

@@ -211,7 +211,7 @@ pub(crate) async fn stale_after(
 ) -> Result<Vec<IndexSource>, sqlx::Error> {
     conn.fetch_all(
         "select id, tenant_id, version, received_at, application_enc from applications \
-         where id > $1 and indexed_with <> $3 order by id limit $2",
+         where id > $1 and indexed_with <> $3 and indexed_with <> 'fraud-marker' order by id limit $2",
         &[after.into(), limit.into(), current.into()],
     )
     .await

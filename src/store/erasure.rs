@@ -29,6 +29,11 @@ pub struct Tombstone {
     pub erased_by: String,
     /// Each verdict version it had, oldest first: no evidence, no personal data.
     pub versions: Vec<ErasedVersion>,
+    /// A reviewer had confirmed it as a case (a `rejected` decision): its keyed-hash identifier
+    /// index rows were kept for fraud prevention, so applications sharing its attributes still get
+    /// `LNK_LINKED_TO_CONFIRMED`. `DELETE …?purge_fraud_markers=true` removes them.
+    #[serde(default)]
+    pub fraud_markers_kept: bool,
 }
 
 /// The answer to an erasure request.
@@ -57,6 +62,7 @@ struct TombstoneRow {
     erased_at: i64,
     erased_by: String,
     versions_json: String,
+    fraud_markers: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -96,6 +102,7 @@ impl TombstoneRow {
             id: self.id,
             external_ref: self.external_ref,
             erased_by: self.erased_by,
+            fraud_markers_kept: self.fraud_markers != 0,
         })
     }
 }
@@ -106,7 +113,7 @@ async fn tombstone(
     id: &str,
 ) -> Result<Option<TombstoneRow>, sqlx::Error> {
     conn.fetch_optional(
-        "select id, external_ref, received_at, erased_at, erased_by, versions_json \
+        "select id, external_ref, received_at, erased_at, erased_by, versions_json, fraud_markers \
          from tombstones where tenant_id = $1 and id = $2",
         &[tenant.into(), id.into()],
     )
@@ -138,11 +145,16 @@ impl TenantStore<'_> {
 
     /// Erases one of this tenant's applications and returns its tombstone; erasing it again returns
     /// the same tombstone (`Erasure::erased_now` false). `None` when the tenant never had it.
+    ///
+    /// A reviewer-confirmed case keeps its keyed-hash index rows (fraud markers) behind a shell
+    /// application row without personal data, unless `purge_fraud_markers`; asking again with it
+    /// removes markers an earlier erasure kept.
     pub async fn erase(
         &self,
         id: &str,
         erased_by: &str,
         now: DateTime<Utc>,
+        purge_fraud_markers: bool,
     ) -> Result<Option<Erasure>, StoreError> {
         let tenant = self.tenant_id().as_str();
         // As stored: the first answer and a repeated one show the same instant.
@@ -150,19 +162,40 @@ impl TenantStore<'_> {
         let mut tx = self.store().pools().begin().await?;
         let mut conn = tx.conn();
         if let Some(done) = tombstone(&mut conn, tenant, id).await? {
+            let mut stone = done.into_tombstone()?;
+            if purge_fraud_markers && stone.fraud_markers_kept {
+                let linked = purge_markers(&mut conn, tenant, id).await?;
+                conn.execute(
+                    "update tombstones set fraud_markers = 0 where tenant_id = $1 and id = $2",
+                    &[tenant.into(), id.into()],
+                )
+                .await?;
+                let linked: Vec<&str> = linked.iter().map(String::as_str).collect();
+                super::rescreen::enqueue_ids(
+                    &mut conn,
+                    tenant,
+                    &linked,
+                    &crate::model::Cause::link(None),
+                    micros(now),
+                )
+                .await?;
+                tx.commit().await?;
+                self.store().truncate_wal().await;
+                stone.fraud_markers_kept = false;
+            }
             return Ok(Some(Erasure {
-                tombstone: done.into_tombstone()?,
+                tombstone: stone,
                 erased_now: false,
             }));
         }
         // Locks the row where writers run in parallel: a re-submission waits, then finds no
         // application under the reference and stores a new one.
-        if super::applications::version_for_update(&mut conn, tenant, id)
-            .await?
-            .is_none()
-        {
+        let Some((_, _, decision)) =
+            super::applications::version_for_update(&mut conn, tenant, id).await?
+        else {
             return Ok(None);
-        }
+        };
+        let keep_markers = decision == "rejected" && !purge_fraud_markers;
         let application: ApplicationRow = conn
             .fetch_optional(
                 "select external_ref, received_at from applications where tenant_id = $1 and id = $2",
@@ -190,22 +223,34 @@ impl TenantStore<'_> {
                 reason_codes: codes.signals.into_iter().map(|c| c.code).collect(),
             });
         }
-        let linked: Vec<String> = index::links(&mut conn, tenant, id)
-            .await?
-            .into_iter()
-            .map(|row| row.application_id)
-            .collect();
         let args: [Arg<'_>; 2] = [tenant.into(), id.into()];
         for statement in [
-            "delete from identifiers where tenant_id = $1 and application_id = $2",
             "delete from verdicts where tenant_id = $1 and application_id = $2",
             "delete from idempotency_keys where tenant_id = $1 and application_id = $2",
             "delete from rescreen_queue where tenant_id = $1 and application_id = $2",
             "delete from reviews where tenant_id = $1 and application_id = $2",
-            "delete from applications where tenant_id = $1 and id = $2",
         ] {
             conn.execute(statement, &args).await?;
         }
+        let linked = if keep_markers {
+            // The shell: the id the markers refer to, nothing about the person. Its reference is
+            // freed (a re-submission makes a new application), the sealed perceptual hashes go.
+            conn.execute(
+                "update applications set application_enc = $3, external_ref = 'erased:' || id, \
+                 case_status = '', case_assignee = '', indexed_with = 'fraud-marker' \
+                 where tenant_id = $1 and id = $2",
+                &[tenant.into(), id.into(), (&b""[..]).into()],
+            )
+            .await?;
+            conn.execute(
+                "update identifiers set detail_enc = null where tenant_id = $1 and application_id = $2",
+                &args,
+            )
+            .await?;
+            Vec::new()
+        } else {
+            purge_markers(&mut conn, tenant, id).await?
+        };
         let stone = Tombstone {
             id: id.to_owned(),
             external_ref: application.external_ref,
@@ -213,12 +258,13 @@ impl TenantStore<'_> {
             erased_at: now,
             erased_by: erased_by.to_owned(),
             versions,
+            fraud_markers_kept: keep_markers,
         };
         let versions_json = serde_json::to_string(&stone.versions)
             .map_err(|e| StoreError::Corrupt(format!("tombstone of {id}: {e}")))?;
         conn.execute(
             "insert into tombstones (id, tenant_id, external_ref, received_at, erased_at, \
-             erased_by, versions_json) values ($1, $2, $3, $4, $5, $6, $7)",
+             erased_by, versions_json, fraud_markers) values ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[
                 id.into(),
                 tenant.into(),
@@ -227,6 +273,7 @@ impl TenantStore<'_> {
                 micros(now).into(),
                 erased_by.into(),
                 versions_json.as_str().into(),
+                i64::from(keep_markers).into(),
             ],
         )
         .await?;
@@ -238,7 +285,10 @@ impl TenantStore<'_> {
                 actor: erased_by,
                 action: super::audit::AuditAction::Erasure,
                 target: id,
-                detail: serde_json::json!({ "versions": stone.versions.len() }),
+                detail: serde_json::json!({
+                    "versions": stone.versions.len(),
+                    "fraud_markers_kept": keep_markers,
+                }),
             },
         )
         .await?;
@@ -261,6 +311,27 @@ impl TenantStore<'_> {
     }
 }
 
+/// Deletes an application's index rows and its row, and returns the applications it was linked to.
+async fn purge_markers(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let linked: Vec<String> = index::links(conn, tenant, id)
+        .await?
+        .into_iter()
+        .map(|row| row.application_id)
+        .collect();
+    let args: [Arg<'_>; 2] = [tenant.into(), id.into()];
+    for statement in [
+        "delete from identifiers where tenant_id = $1 and application_id = $2",
+        "delete from applications where tenant_id = $1 and id = $2",
+    ] {
+        conn.execute(statement, &args).await?;
+    }
+    Ok(linked)
+}
+
 impl super::handle::Store {
     /// Up to `limit` applications (tenant, id) last submitted before their tenant's cut-off, oldest
     /// first within each cut-off.
@@ -281,7 +352,7 @@ impl super::handle::Store {
             found.extend(
                 conn.fetch_all::<(String, String)>(
                     "select tenant_id, id from applications \
-                     where tenant_id = $1 and last_submitted_at < $2 \
+                     where tenant_id = $1 and last_submitted_at < $2 and indexed_with <> 'fraud-marker' \
                      order by last_submitted_at limit $3",
                     &[tenant.as_str().into(), micros(*cutoff).into(), room.into()],
                 )
@@ -304,7 +375,8 @@ impl super::handle::Store {
             format!(" and tenant_id not in ({})", marks.join(", "))
         };
         let sql = format!(
-            "select tenant_id, id from applications where last_submitted_at < $1{excluded} \
+            "select tenant_id, id from applications where last_submitted_at < $1 \
+             and indexed_with <> 'fraud-marker'{excluded} \
              order by last_submitted_at limit $2"
         );
         let args: Vec<Arg<'_>> = [micros(cutoff).into(), room.into()]

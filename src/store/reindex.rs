@@ -190,7 +190,8 @@ impl Store {
         let count: i64 = lease
             .conn()
             .scalar(
-                "select count(*) from applications where indexed_with <> $1",
+                "select count(*) from applications where indexed_with <> $1 \
+                 and indexed_with <> 'fraud-marker'",
                 &[marker.as_str().into()],
             )
             .await?;
@@ -203,7 +204,10 @@ impl Store {
         let mut lease = self.pools().acquire(Role::Write).await?;
         lease
             .conn()
-            .execute("update applications set indexed_with = ''", &[])
+            .execute(
+                "update applications set indexed_with = '' where indexed_with <> 'fraud-marker'",
+                &[],
+            )
             .await?;
         Ok(())
     }

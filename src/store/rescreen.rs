@@ -88,7 +88,7 @@ pub(crate) async fn enqueue_submitted_since(
     conn.execute(
         AssertSqlSafe(format!(
             "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
-             select tenant_id, id, $1, $4, 0, $2, 0 from applications where last_submitted_at >= $3 \
+             select tenant_id, id, $1, $4, 0, $2, 0 from applications where last_submitted_at >= $3 and indexed_with <> 'fraud-marker' \
              on conflict (tenant_id, application_id) do update set claimed_until = 0, {APPEND_CAUSES}"
         )),
         &[

@@ -122,7 +122,8 @@ async fn page(
         Table::Applications => {
             conn.fetch_all(
                 "select id as k1, cast(0 as bigint) as k2, application_enc as sealed \
-                 from applications where id > $1 order by id limit $2",
+                 from applications where id > $1 and indexed_with <> 'fraud-marker' \
+                 order by id limit $2",
                 &[k1.into(), RESEAL_BATCH.into()],
             )
             .await

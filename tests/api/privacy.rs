@@ -12,6 +12,7 @@ on_both_backends!(
     applications_past_their_retention_period_are_erased_per_tenant,
     a_rotated_pii_key_reseals_every_row_and_then_starts_alone,
     during_a_rotation_lookups_find_rows_still_keyed_with_the_previous_key,
+    a_confirmed_case_keeps_its_fraud_markers_through_an_erasure_until_purged,
 );
 
 /// The contract's clean example with its own reference, document and contacts.
@@ -499,4 +500,107 @@ async fn during_a_rotation_lookups_find_rows_still_keyed_with_the_previous_key(b
     );
     drop(store);
     drop(db);
+}
+
+async fn a_confirmed_case_keeps_its_fraud_markers_through_an_erasure_until_purged(
+    backend: Backend,
+) {
+    use crate::links::{NAMES, person};
+    let app = spawn_app(backend).await;
+    let url = app.db.url.clone();
+    let writer = app.writer("acme");
+    let reviewer = app.token("acme", &[READ, "reviews:write"]);
+    let eraser = app.token("acme", &["applications:erase"]);
+    let (given, surname, dob) = NAMES[0];
+    let confirmed = person(0, given, surname, dob);
+    let id = app.submit(&writer, &confirmed).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let decided = app
+        .send(
+            "POST",
+            &format!("/v1/applications/{id}/review"),
+            Some(&reviewer),
+            &[("Content-Type", "application/json")],
+            Some(br#"{"decision": "rejected", "note": "one operator behind five names"}"#),
+        )
+        .await;
+    assert_eq!(decided.status, 200);
+    let sealed: Vec<Vec<u8>> = stored_bytes(&url, &id)
+        .await
+        .into_iter()
+        .filter(|b| b.len() > 40)
+        .collect();
+    assert!(!sealed.is_empty());
+
+    let stone = app
+        .send(
+            "DELETE",
+            &format!("/v1/applications/{id}"),
+            Some(&eraser),
+            &[],
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(stone["fraud_markers_kept"], true, "{stone:#}");
+    app.get(&writer, &format!("/v1/applications/{id}"))
+        .await
+        .problem(410);
+    assert_eq!(
+        surviving(&url, &sealed).await,
+        0,
+        "no sealed application, verdict or detail"
+    );
+
+    // Another identity on the confirmed case's payout account is still told.
+    let (given, surname, dob) = NAMES[1];
+    let mut second = person(1, given, surname, dob);
+    second["payout"]["account_number"] = confirmed["payout"]["account_number"].clone();
+    let linked = app.submit(&writer, &second).await.json();
+    assert!(
+        codes(&linked).contains(&"LNK_LINKED_TO_CONFIRMED".to_owned()),
+        "{linked:#}"
+    );
+    assert_eq!(
+        evidence(&linked, "LNK_LINKED_TO_CONFIRMED")["confirmed_cases"],
+        json!([id])
+    );
+    // Its reference is free again.
+    assert_eq!(app.submit(&writer, &confirmed).await.status, 201);
+    app.send(
+        "DELETE",
+        &format!("/v1/applications/{id}?purge_fraud_markers=maybe"),
+        Some(&eraser),
+        &[],
+        None,
+    )
+    .await
+    .problem(400);
+
+    let purged = app
+        .send(
+            "DELETE",
+            &format!("/v1/applications/{id}?purge_fraud_markers=true"),
+            Some(&eraser),
+            &[],
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(purged["fraud_markers_kept"], false, "{purged:#}");
+    assert!(
+        stored_bytes(&url, &id).await.is_empty(),
+        "no row of it is left"
+    );
+    let (given, surname, dob) = NAMES[2];
+    let mut third = person(2, given, surname, dob);
+    third["payout"]["account_number"] = confirmed["payout"]["account_number"].clone();
+    let after = app.submit(&writer, &third).await.json();
+    let got = codes(&after);
+    assert!(
+        !got.contains(&"LNK_LINKED_TO_CONFIRMED".to_owned()),
+        "{after:#}"
+    );
 }
