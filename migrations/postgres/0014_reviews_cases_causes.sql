@@ -23,7 +23,9 @@ alter table applications add column case_status text not null default '';
 alter table applications add column case_since bigint not null default 0;
 alter table applications add column case_assignee text not null default '';
 alter table applications add column case_lease_until bigint not null default 0;
-create index applications_cases on applications (tenant_id, case_status, case_since, id);
+-- Only cases are indexed: most applications never are one, and pay nothing for the queue.
+create index applications_cases on applications (tenant_id, case_status, case_since, id)
+    where case_status <> '';
 update applications set case_status = 'open', case_since = updated_at
     where verdict in ('review', 'reject');
 

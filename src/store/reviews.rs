@@ -255,7 +255,8 @@ impl TenantStore<'_> {
         .await
     }
 
-    /// One page of this tenant's cases in `status`, oldest first, after the keyset position
+    /// One page of this tenant's cases in `status`, oldest first (`case_status <> ''` names the
+    /// partial index `applications_cases`), after the keyset position
     /// `after` (`case_since`, id); with `assignee`, only the cases that reviewer holds now.
     pub async fn cases(
         &self,
@@ -276,7 +277,7 @@ impl TenantStore<'_> {
                 "select a.id, a.case_status, a.case_since, a.case_assignee, a.case_lease_until, \
                  v.cause, v.verdict_enc from applications a \
                  join verdicts v on v.application_id = a.id and v.version = a.version \
-                 where a.tenant_id = $1 and a.case_status = $2 \
+                 where a.tenant_id = $1 and a.case_status <> '' and a.case_status = $2 \
                    and ($3 is null or (a.case_assignee = $3 and a.case_lease_until > $4)) \
                    and ($5 is null or a.case_since > $5 or (a.case_since = $5 and a.id > $6)) \
                  order by a.case_since, a.id limit $7",
