@@ -11,7 +11,7 @@ use super::error::{StoreError, from_micros};
 use super::handle::{Store, TenantStore};
 use super::index;
 use super::model::TenantId;
-use super::sql::{Batch, Column, Conn, Role, micros};
+use super::sql::{Arg, Batch, Column, Conn, Role, micros};
 use super::webhooks::{self, Event, EventType};
 use crate::model::Cause;
 
@@ -69,14 +69,44 @@ struct ClaimRow {
     causes: String,
 }
 
-/// What a conflicting queue row does with the causes of a new request: appends them, up to a size
-/// that holds far more than a verdict names ([`Cause::ALSO_MAX`]).
-const ON_CONFLICT_APPEND: &str = "on conflict (tenant_id, application_id) do update set claimed_until = 0, \
+/// What a queue row already there does with a new request: it is unclaimed again, needs the newer
+/// of the two list versions, and appends the new causes, up to a size that holds far more than a
+/// verdict names ([`Cause::ALSO_MAX`]).
+const ON_CONFLICT: &str = "on conflict (tenant_id, application_id) do update set claimed_until = 0, \
+     min_list_seq = case when excluded.min_list_seq > rescreen_queue.min_list_seq \
+       then excluded.min_list_seq else rescreen_queue.min_list_seq end, \
      causes = (case when length(rescreen_queue.causes) < 4096 \
-     then rescreen_queue.causes || excluded.causes else rescreen_queue.causes end)";
+       then rescreen_queue.causes || excluded.causes else rescreen_queue.causes end)";
 
-const APPEND_CAUSES: &str = "causes = (case when length(rescreen_queue.causes) < 4096 \
-     then rescreen_queue.causes || excluded.causes else rescreen_queue.causes end)";
+/// Queues the applications `condition` selects (`$5` is `value`, when there is one) for `cause`,
+/// to be screened by an instance with lists up to `min_list_seq` at least.
+async fn enqueue_selected(
+    conn: &mut Conn<'_>,
+    condition: &'static str,
+    value: Option<Arg<'_>>,
+    min_list_seq: i64,
+    cause: &Cause,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let line = cause.queue_line();
+    let mut args: Vec<Arg<'_>> = vec![
+        cause.kind.as_str().into(),
+        line.as_str().into(),
+        min_list_seq.into(),
+        now.into(),
+    ];
+    args.extend(value);
+    // Audited: the conditions are literals of this module; every value is bound.
+    conn.execute(
+        AssertSqlSafe(format!(
+            "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
+             select tenant_id, id, $1, $2, $3, $4, 0 from applications where {condition} {ON_CONFLICT}"
+        )),
+        &args,
+    )
+    .await
+    .map(|_| ())
+}
 
 /// Queues the applications submitted at or after `since` (µs).
 pub(crate) async fn enqueue_submitted_since(
@@ -85,21 +115,8 @@ pub(crate) async fn enqueue_submitted_since(
     cause: &Cause,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    conn.execute(
-        AssertSqlSafe(format!(
-            "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
-             select tenant_id, id, $1, $4, 0, $2, 0 from applications where last_submitted_at >= $3 and indexed_with <> 'fraud-marker' \
-             on conflict (tenant_id, application_id) do update set claimed_until = 0, {APPEND_CAUSES}"
-        )),
-        &[
-            cause.kind.as_str().into(),
-            now.into(),
-            since.into(),
-            cause.queue_line().as_str().into(),
-        ],
-    )
-    .await
-    .map(|_| ())
+    let condition = "last_submitted_at >= $5 and indexed_with <> 'fraud-marker'";
+    enqueue_selected(conn, condition, Some(since.into()), 0, cause, now).await
 }
 
 /// Queues every application of `scope` (`''`: all tenants) for list version `seq` (`cause` names the
@@ -111,24 +128,8 @@ pub(crate) async fn enqueue_scope(
     cause: &Cause,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    conn.execute(
-        AssertSqlSafe(format!(
-            "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
-             select tenant_id, id, 'list_change', $4, $1, $2, 0 from applications where ($3 = '' or tenant_id = $3) \
-             on conflict (tenant_id, application_id) do update set \
-             min_list_seq = case when excluded.min_list_seq > rescreen_queue.min_list_seq \
-               then excluded.min_list_seq else rescreen_queue.min_list_seq end, \
-             claimed_until = 0, {APPEND_CAUSES}"
-        )),
-        &[
-            seq.into(),
-            now.into(),
-            scope.into(),
-            cause.queue_line().as_str().into(),
-        ],
-    )
-    .await
-    .map(|_| ())
+    let condition = "($5 = '' or tenant_id = $5)";
+    enqueue_selected(conn, condition, Some(scope.into()), seq, cause, now).await
 }
 
 /// Queues every stored application of one tenant (its policy or allow entries changed).
@@ -138,24 +139,9 @@ pub(crate) async fn enqueue_tenant(
     cause: &Cause,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    conn.execute(
-        AssertSqlSafe(format!(
-            "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
-             select tenant_id, id, $1, $4, 0, $2, 0 from applications where tenant_id = $3 \
-             on conflict (tenant_id, application_id) do update set claimed_until = 0, {APPEND_CAUSES}"
-        )),
-        &[
-            cause.kind.as_str().into(),
-            now.into(),
-            tenant.into(),
-            cause.queue_line().as_str().into(),
-        ],
-    )
-    .await
-    .map(|_| ())
+    enqueue_selected(conn, "tenant_id = $5", Some(tenant.into()), 0, cause, now).await
 }
 
-/// Queues every stored application, whatever its tenant.
 /// Queues some of a tenant's applications for re-screening, on a connection of the caller's.
 pub(crate) async fn enqueue_ids(
     conn: &mut Conn<'_>,
@@ -193,31 +179,19 @@ pub(crate) async fn enqueue_ids(
             Column::Int(vec![now; count]),
             Column::Int(vec![0; count]),
         ],
-        tail: ON_CONFLICT_APPEND,
+        tail: ON_CONFLICT,
     };
     conn.insert_batch(&batch).await
 }
 
+/// Queues every stored application, whatever its tenant.
 pub(crate) async fn enqueue_all(
     conn: &mut Conn<'_>,
     cause: &Cause,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     // `where`: SQLite parses `on conflict` after a bare `select … from t` as a join.
-    conn.execute(
-        AssertSqlSafe(format!(
-            "insert into rescreen_queue (tenant_id, application_id, cause, causes, min_list_seq, enqueued_at, claimed_until) \
-             select tenant_id, id, $1, $3, 0, $2, 0 from applications where 1 = 1 \
-             on conflict (tenant_id, application_id) do update set claimed_until = 0, {APPEND_CAUSES}"
-        )),
-        &[
-            cause.kind.as_str().into(),
-            now.into(),
-            cause.queue_line().as_str().into(),
-        ],
-    )
-    .await
-    .map(|_| ())
+    enqueue_selected(conn, "1 = 1", None, 0, cause, now).await
 }
 
 impl Store {
