@@ -136,8 +136,7 @@ impl TenantStore<'_> {
         Ok(lease
             .conn()
             .scalars(
-                "select distinct kind from identifiers where tenant_id = $1 and application_id = $2 \
-                 order by kind",
+                super::index::INDEXED_KINDS_SQL,
                 &[self.tenant_id().as_str().into(), id.into()],
             )
             .await?)

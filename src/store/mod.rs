@@ -38,8 +38,8 @@ pub use handle::{Store, StoreOptions, TenantStore, sqlite_database_exists};
 pub use index::{CLUSTER_COUNT_MAX, LOOKUP_BUDGETS, REJECTED_BUDGET, lookup_budget};
 #[doc(hidden)]
 pub use index::{
-    Part, SQLITE_LINKS_SQL, pg_identifier_lookup_sql, pg_strong_neighbours_sql,
-    sqlite_identifier_lookup_sql, sqlite_strong_neighbours_sql,
+    INDEXED_KINDS_SQL, Part, SET_BASE_VERDICT_SQL, SQLITE_LINKS_SQL, pg_identifier_lookup_sql,
+    pg_strong_neighbours_sql, sqlite_identifier_lookup_sql, sqlite_strong_neighbours_sql,
 };
 pub use lists::{ActiveList, ListScope, ListVersionInfo, NewListVersion, VERSIONS_KEPT};
 pub use lookup::CLUSTER_HOPS;

@@ -415,6 +415,14 @@ async fn sqlite_plans_of_the_index_queries_search_by_key_or_application() {
             "rejected without a birth date",
             lookup(Part::Rejected, false),
         ),
+        (
+            "base verdict update",
+            vetgate::store::SET_BASE_VERDICT_SQL.to_owned(),
+        ),
+        (
+            "indexed kinds",
+            vetgate::store::INDEXED_KINDS_SQL.to_owned(),
+        ),
     ];
     for (name, sql) in statements {
         let plan: Vec<(i64, i64, i64, String)> =
@@ -425,7 +433,12 @@ async fn sqlite_plans_of_the_index_queries_search_by_key_or_application() {
         let searches: Vec<&str> = plan
             .iter()
             .map(|(_, _, _, detail)| detail.as_str())
-            .filter(|d| d.contains(" i1 ") || d.contains(" i2 ") || d.contains(" x "))
+            .filter(|d| {
+                d.contains(" i1 ")
+                    || d.contains(" i2 ")
+                    || d.contains(" x ")
+                    || d.contains(" identifiers ")
+            })
             .collect();
         assert!(!searches.is_empty(), "{name}: {plan:?}");
         for detail in &searches {
