@@ -102,6 +102,10 @@ pub struct Settings {
     pub lists_ofac_url: String,
     #[serde(deserialize_with = "string_like")]
     pub lists_un_url: String,
+    #[serde(deserialize_with = "string_like")]
+    pub lists_eu_url: String,
+    #[serde(deserialize_with = "string_like")]
+    pub lists_uk_url: String,
     pub lists_max_upload_bytes: usize,
     pub lists_tenant_max_entries: usize,
     pub lists_tenant_max_upload_bytes: usize,
@@ -156,6 +160,8 @@ impl Default for Settings {
             lists_bundled: true,
             lists_ofac_url: "https://www.treasury.gov/ofac/downloads".into(),
             lists_un_url: "https://scsanctions.un.org/resources/xml/en/consolidated.xml".into(),
+            lists_eu_url: String::new(),
+            lists_uk_url: String::new(),
             lists_max_upload_bytes: 64 * 1024 * 1024,
             lists_tenant_max_entries: 50_000,
             lists_tenant_max_upload_bytes: 8 * 1024 * 1024,
@@ -357,6 +363,16 @@ pub static SETTINGS_HELP: &[SettingDoc] = &[
         env: "VETGATE_LISTS_UN_URL",
         default: "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
         help: "Where `vetgate lists update` fetches the UN Security Council consolidated list.",
+    },
+    SettingDoc {
+        env: "VETGATE_LISTS_EU_URL",
+        default: "",
+        help: "Where `vetgate lists update` fetches the EU consolidated financial sanctions list (the FSF XML export URL, with the token the Commission issues); empty: not downloaded.",
+    },
+    SettingDoc {
+        env: "VETGATE_LISTS_UK_URL",
+        default: "",
+        help: "Where `vetgate lists update` fetches the UK Sanctions List (the FCDO's XML export, `UK_Sanctions_List.xml`); empty: not downloaded.",
     },
     SettingDoc {
         env: "VETGATE_LISTS_MAX_UPLOAD_BYTES",

@@ -126,11 +126,12 @@ pub struct LoadResponse {
 
 /// Load a new version of a sanctions list. Scope: `lists:admin`.
 ///
-/// `multipart/form-data` with a `format` field (`ofac-csv`, `un-xml`, `csv`), a `list` field for
-/// `csv` lists, an optional `force` field (`true`: store a global list even when it is empty or
+/// `multipart/form-data` with a `format` field (`ofac-csv`, `un-xml`, `eu-xml`, `uk-xml`,
+/// `ftm-json`, `csv`), a `list` field for `csv` lists and for `ftm-json` (`OS-<DATASET>`), an
+/// optional `force` field (`true`: store a global list even when it is empty or
 /// loses more than half of its entries, which is otherwise refused with 422), and the file(s): the four OFAC files by their names (`sdn.csv`, `add.csv`,
-/// `alt.csv`, `sdn_comments.csv`), or one file. Or JSON `{"format": "csv"|"un-xml", "list": …,
-/// "content": "…"}`. The whole file is parsed first: a malformed one is refused (422, naming the
+/// `alt.csv`, `sdn_comments.csv`), or one file. Or JSON `{"format": "un-xml"|"eu-xml"|"uk-xml"|"ftm-json"|"csv",
+/// "list": …, "content": "…"}`. The whole file is parsed first: a malformed one is refused (422, naming the
 /// line or element) and the active version stays. Every instance serves the new version within
 /// `VETGATE_LISTS_POLL_SECONDS`; stored applications are re-screened in the background.
 #[utoipa::path(
@@ -241,11 +242,12 @@ fn load_error(err: ListLoadError) -> ApiError {
 #[derive(ToSchema)]
 #[allow(dead_code)] // documents the schema; the body is validated field by field in json_upload
 pub struct ListUploadJson {
-    /// A format that is one file: `csv` (the project format) or `un-xml` (the `pattern` is
-    /// checked against the format registry by a test).
-    #[schema(pattern = "^(csv|un-xml)$")]
+    /// A format that is one file: `un-xml`, `eu-xml`, `uk-xml`, `ftm-json` (OpenSanctions) or
+    /// `csv` (the project format) (the `pattern` is checked against the format registry by a
+    /// test).
+    #[schema(pattern = "^(un-xml|eu-xml|uk-xml|ftm-json|csv)$")]
     format: String,
-    /// The list's name, for `csv`.
+    /// The list's name, for `csv`, and `OS-<DATASET>` for `ftm-json`.
     list: Option<String>,
     /// The file's text.
     #[schema(min_length = 1)]

@@ -294,9 +294,26 @@ pub fn check(facts: &Facts, out: &mut Vec<Signal>) {
             SAN_WATCHLIST_MATCH => format!("{} matches watchlist {entry}.", best.field),
             _ => format!("{} is listed on {entry}.", best.field),
         };
+        let person_of = same_person_groups(&hits);
+        let mut persons: Vec<serde_json::Value> = Vec::new();
+        for (i, (h, &group)) in hits.iter().zip(&person_of).enumerate() {
+            if group == persons.len() {
+                persons.push(json!({"entry_name": h.entry_name, "lists": [], "entries": []}));
+            }
+            let person = &mut persons[group];
+            let lists = person["lists"].as_array_mut().expect("an array");
+            if !lists.iter().any(|l| l == &json!(h.list)) {
+                lists.push(json!(h.list));
+            }
+            person["entries"]
+                .as_array_mut()
+                .expect("an array")
+                .push(json!(i));
+        }
         let entries: Vec<serde_json::Value> = hits
             .iter()
-            .map(|h| {
+            .zip(&person_of)
+            .map(|(h, person)| {
                 let mut e = json!({
                     "list": h.list,
                     "entry_id": h.entry_id,
@@ -307,6 +324,7 @@ pub fn check(facts: &Facts, out: &mut Vec<Signal>) {
                     "score": round3(h.score),
                     "programs": h.programs,
                     "north_korea": h.north_korea,
+                    "person": person,
                 });
                 if h.kind == HitKind::Name {
                     e["corroborated_by"] = json!(corroboration(h, &s.hits));
@@ -323,12 +341,68 @@ pub fn check(facts: &Facts, out: &mut Vec<Signal>) {
             message,
             json!({
                 "entries": entries,
+                "persons": persons,
                 "north_korea": north_korea,
                 "threshold": s.threshold,
                 "review_threshold": s.review_threshold,
             }),
         ));
     }
+}
+
+/// Which listed person each hit names, as an index into the groups in order of first appearance:
+/// entries of different lists whose names are the same words (letter case, punctuation, word
+/// order and typographic apostrophes aside: `PAK, Jin Hyok`, `PAK JIN HYOK`, `Jin-Hyok Pak`), or
+/// that list the same identifier of the applicant's, name the same person. Two entries of one list
+/// are two listed parties, never one.
+fn same_person_groups(hits: &[&SanctionsHit]) -> Vec<usize> {
+    fn words(name: &str) -> Vec<String> {
+        let mut words: Vec<String> = name
+            .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '\u{2019}'))
+            .map(|w| {
+                w.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_uppercase)
+                    .collect::<String>()
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.sort_unstable();
+        words
+    }
+    let keys: Vec<Vec<String>> = hits.iter().map(|h| words(&h.entry_name)).collect();
+    let same_entry =
+        |a: usize, b: usize| hits[a].list == hits[b].list && hits[a].entry_id == hits[b].entry_id;
+    let same = |a: usize, b: usize| {
+        let (x, y) = (hits[a], hits[b]);
+        same_entry(a, b)
+            || (!keys[a].is_empty() && keys[a] == keys[b])
+            || (x.kind != HitKind::Name && x.kind == y.kind && x.matched_value == y.matched_value)
+    };
+    let mut group_of: Vec<usize> = Vec::with_capacity(hits.len());
+    let mut groups = 0;
+    for i in 0..hits.len() {
+        // The entry itself, found under another field, first; then another list's entry, unless
+        // the group already holds another entry of this entry's list.
+        let joined = (0..i).find(|&j| same_entry(i, j)).or_else(|| {
+            (0..i).find(|&j| {
+                same(i, j)
+                    && !(0..i).any(|k| {
+                        group_of[k] == group_of[j]
+                            && hits[k].list == hits[i].list
+                            && !same_entry(k, i)
+                    })
+            })
+        });
+        match joined {
+            Some(j) => group_of.push(group_of[j]),
+            None => {
+                group_of.push(groups);
+                groups += 1;
+            }
+        }
+    }
+    group_of
 }
 
 /// The identifiers of the applicant's (e-mail, document number, crypto address) that the entry of
@@ -371,5 +445,76 @@ fn dprk_note(north_korea: bool) -> &'static str {
         ", a North Korea designation"
     } else {
         ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(list: &str, id: &str, name: &str, kind: HitKind, value: &str) -> SanctionsHit {
+        SanctionsHit {
+            field: "applicant.full_name".into(),
+            kind,
+            list: list.into(),
+            list_class: ListClass::Sanctions,
+            official: true,
+            tenant_list: false,
+            entry_id: id.into(),
+            entry_name: name.into(),
+            matched_value: value.into(),
+            score: 0.9,
+            programs: Vec::new(),
+            north_korea: true,
+            entry_is_person: true,
+            uncontradicted_score: 0.9,
+            corroborated_by: Vec::new(),
+            contradicted_by: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn entries_of_different_lists_that_name_one_person_are_grouped() {
+        let name = HitKind::Name;
+        let hits = [
+            hit("OFAC-SDN", "1", "PAK, Jin Hyok", name, "PAK, Jin Hyok"),
+            hit("EU-FSF", "9", "Jin-Hyok PAK", name, "Jin-Hyok PAK"),
+            hit("UN-SC", "KPi.1", "PAK JIN HYOK", name, "PAK JIN HYOK"),
+            // Another entry of the same name on a list already in the group: another party.
+            hit("EU-FSF", "10", "PAK Jin Hyok", name, "PAK Jin Hyok"),
+            hit("UK-SANCTIONS", "X", "KIM Il", name, "KIM Il"),
+            // Not the same words: another person.
+            hit("OS-KP", "a", "PAK Jin", name, "PAK Jin"),
+            // The first entry again, found under another field.
+            hit("OFAC-SDN", "1", "PAK, Jin Hyok", name, "PAK Jin Hyok"),
+        ];
+        let refs: Vec<&SanctionsHit> = hits.iter().collect();
+        assert_eq!(same_person_groups(&refs), [0, 0, 0, 1, 2, 3, 0]);
+        // The same listed document number joins entries whatever their names.
+        let docs = [
+            hit(
+                "EU-FSF",
+                "9",
+                "RYANG Chol",
+                HitKind::DocumentNumber,
+                "836410017",
+            ),
+            hit(
+                "OS-KP",
+                "b",
+                "Chol Min Ryang",
+                HitKind::DocumentNumber,
+                "836410017",
+            ),
+            hit(
+                "UK-SANCTIONS",
+                "c",
+                "RYANG Chol",
+                HitKind::DocumentNumber,
+                "1",
+            ),
+        ];
+        let refs: Vec<&SanctionsHit> = docs.iter().collect();
+        assert_eq!(same_person_groups(&refs), [0, 0, 0]);
     }
 }

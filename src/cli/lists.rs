@@ -19,7 +19,8 @@ use crate::store::{ListScope, TenantId};
 pub enum ListsCommand {
     /// Parse a list file (or the OFAC set's directory) and store it as the list's new version.
     Load(LoadArgs),
-    /// Download the official OFAC SDN and UN lists (VETGATE_LISTS_OFAC_URL, VETGATE_LISTS_UN_URL)
+    /// Download the official lists (OFAC SDN, UN, and EU and UK when their URL is set:
+    /// VETGATE_LISTS_OFAC_URL, VETGATE_LISTS_UN_URL, VETGATE_LISTS_EU_URL, VETGATE_LISTS_UK_URL)
     /// and store each as a new version.
     Update {
         /// Store them even when one is empty or keeps fewer than half of the active entries.
@@ -33,9 +34,11 @@ pub enum ListsCommand {
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// The file's format; the path of a set of several files (ofac-csv) is their directory.
+    /// eu-xml and uk-xml load EU-FSF and UK-SANCTIONS; ftm-json needs --list OS-<DATASET>.
     #[arg(long)]
     format: ListFormat,
-    /// The list's name; required for csv (e.g. VETGATE-DPRK-WATCH, or a tenant's own name).
+    /// The list's name; required for csv (e.g. VETGATE-DPRK-WATCH, or a tenant's own name) and for
+    /// ftm-json (OS-<DATASET>, the OpenSanctions dataset: OS-KP-SANCTIONS).
     #[arg(long)]
     list: Option<String>,
     /// Load as this tenant's own list (screens only its applications) instead of as the operator.
@@ -94,15 +97,16 @@ pub async fn run(settings: Settings, command: ListsCommand) -> anyhow::Result<Ex
             Ok(ExitCode::SUCCESS)
         }
         ListsCommand::Update { force } => {
-            let (ofac, un, max) = (
-                settings.lists_ofac_url.clone(),
-                settings.lists_un_url.clone(),
-                settings.lists_max_upload_bytes as u64,
-            );
-            eprintln!("downloading {ofac} and {un} …");
+            let sources = lists::OfficialSources {
+                ofac_base: settings.lists_ofac_url.clone(),
+                un_url: settings.lists_un_url.clone(),
+                eu_url: settings.lists_eu_url.clone(),
+                uk_url: settings.lists_uk_url.clone(),
+            };
+            let max = settings.lists_max_upload_bytes as u64;
+            eprintln!("downloading {} …", sources.urls().join(", "));
             let uploads =
-                tokio::task::spawn_blocking(move || lists::fetch_official(&ofac, &un, max))
-                    .await??;
+                tokio::task::spawn_blocking(move || lists::fetch_official(&sources, max)).await??;
             let mut outcomes = Vec::new();
             for upload in uploads {
                 let (_, outcome) = service

@@ -9,7 +9,7 @@ use crate::intel::sanctions::matcher::{
     Evidence, KindFilter, Match, Query, REVIEW_THRESHOLD, THRESHOLD,
 };
 use crate::intel::sanctions::model::{
-    Entity, EntityKind, LIST_OFAC_SDN, LIST_UN_SC, LIST_VETGATE_DPRK_WATCH, PartialDate,
+    Entity, EntityKind, LIST_VETGATE_DPRK_WATCH, PartialDate, is_official_list,
 };
 use crate::model::Application;
 
@@ -183,7 +183,7 @@ fn hit(
         kind,
         list: entity.list.clone(),
         list_class: list_class(&entity.list, own_list),
-        official: entity.list == LIST_OFAC_SDN || entity.list == LIST_UN_SC,
+        official: is_official_list(&entity.list),
         tenant_list: own_list,
         entry_id: entity.id.clone(),
         entry_name: entity.primary_name.clone(),

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::intel::sanctions::model::{LIST_OFAC_SDN, LIST_UN_SC};
+use crate::intel::sanctions::model::{LIST_EU_FSF, LIST_OFAC_SDN, LIST_UK_SANCTIONS, LIST_UN_SC};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ListFormat {
@@ -16,6 +16,15 @@ pub enum ListFormat {
     /// UN Security Council consolidated list XML.
     #[serde(rename = "un-xml")]
     UnXml,
+    /// EU consolidated financial sanctions list XML (the FSF export).
+    #[serde(rename = "eu-xml")]
+    EuXml,
+    /// UK Sanctions List XML (the FCDO export).
+    #[serde(rename = "uk-xml")]
+    UkXml,
+    /// OpenSanctions FollowTheMoney entities, JSON lines (a dataset as `OS-<DATASET>`).
+    #[serde(rename = "ftm-json")]
+    FtmJson,
     /// The project's own CSV list format (`src/intel/sanctions/csv_list.rs`).
     #[serde(rename = "csv")]
     Csv,
@@ -23,12 +32,22 @@ pub enum ListFormat {
 
 impl ListFormat {
     /// Every format, in the order messages list them.
-    pub const ALL: [ListFormat; 3] = [ListFormat::OfacCsv, ListFormat::UnXml, ListFormat::Csv];
+    pub const ALL: [ListFormat; 6] = [
+        ListFormat::OfacCsv,
+        ListFormat::UnXml,
+        ListFormat::EuXml,
+        ListFormat::UkXml,
+        ListFormat::FtmJson,
+        ListFormat::Csv,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ListFormat::OfacCsv => "ofac-csv",
             ListFormat::UnXml => "un-xml",
+            ListFormat::EuXml => "eu-xml",
+            ListFormat::UkXml => "uk-xml",
+            ListFormat::FtmJson => "ftm-json",
             ListFormat::Csv => "csv",
         }
     }
@@ -38,7 +57,9 @@ impl ListFormat {
         match self {
             ListFormat::OfacCsv => Some(LIST_OFAC_SDN),
             ListFormat::UnXml => Some(LIST_UN_SC),
-            ListFormat::Csv => None,
+            ListFormat::EuXml => Some(LIST_EU_FSF),
+            ListFormat::UkXml => Some(LIST_UK_SANCTIONS),
+            ListFormat::FtmJson | ListFormat::Csv => None,
         }
     }
 
@@ -47,7 +68,11 @@ impl ListFormat {
     pub fn set_files(self) -> Option<&'static [&'static str]> {
         match self {
             ListFormat::OfacCsv => Some(&OFAC_FILES),
-            ListFormat::UnXml | ListFormat::Csv => None,
+            ListFormat::UnXml
+            | ListFormat::EuXml
+            | ListFormat::UkXml
+            | ListFormat::FtmJson
+            | ListFormat::Csv => None,
         }
     }
 
@@ -116,14 +141,17 @@ mod tests {
             );
         }
         let err = "xml".parse::<ListFormat>().unwrap_err();
-        assert!(err.ends_with("expected ofac-csv, un-xml or csv"), "{err}");
+        assert!(
+            err.ends_with("expected ofac-csv, un-xml, eu-xml, uk-xml, ftm-json or csv"),
+            "{err}"
+        );
     }
 
     #[test]
     fn only_one_file_formats_travel_as_json() {
         assert_eq!(
             ListFormat::names(ListFormat::single_file()),
-            "un-xml or csv"
+            "un-xml, eu-xml, uk-xml, ftm-json or csv"
         );
     }
 }

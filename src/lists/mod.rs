@@ -17,8 +17,8 @@ use chrono::Utc;
 
 pub use format::{ListFormat, OFAC_FILES};
 pub use sources::{
-    ListLoadError, ListUpload, LoadOutcome, TenantQuotas, fetch_official, scope_for,
-    shrink_allowed, valid_list_name,
+    ListLoadError, ListUpload, LoadOutcome, OfficialSources, TenantQuotas, fetch_official,
+    scope_for, shrink_allowed, valid_list_name,
 };
 
 use crate::intel::lists::{ListInput, ListSet, ListSummary, Lists, ListsHandle};

@@ -8,13 +8,14 @@ use sha2::{Digest, Sha256};
 
 use super::format::{ListFormat, OFAC_FILES};
 use crate::intel::sanctions::model::{LoadError, LoadedList, is_reserved_list_name};
-use crate::intel::sanctions::{csv_list, ofac, un};
+use crate::intel::sanctions::{csv_list, eu, ftm, ofac, uk, un};
 use crate::store::{ListScope, StoreError, TenantId};
 
 /// A list as uploaded or read from disk, not parsed yet.
 pub struct ListUpload {
     pub format: ListFormat,
-    /// Required for `csv`; must be absent or the fixed name for the official formats.
+    /// Required for `csv` and `ftm-json` (`OS-<DATASET>`); must be absent or the fixed name for
+    /// the other official formats.
     pub list_name: Option<String>,
     /// File name → content. `ofac-csv` needs the four [`OFAC_FILES`]; the others one file.
     pub files: Vec<(String, Vec<u8>)>,
@@ -109,6 +110,21 @@ impl ListUpload {
                 "a {} file is always the list {fixed}, not {given:?}",
                 self.format
             ))),
+            (None, Some(given)) if self.format == ListFormat::FtmJson => {
+                if ftm::valid_list_name(given) {
+                    Ok(given.to_owned())
+                } else {
+                    Err(ListLoadError::Invalid(format!(
+                        "list name {given:?}: an OpenSanctions dataset is loaded as OS-<DATASET>, \
+                         the dataset in upper-case letters, digits and dashes (OS-KP-SANCTIONS)"
+                    )))
+                }
+            }
+            (None, None) if self.format == ListFormat::FtmJson => Err(ListLoadError::Invalid(
+                "an ftm-json list needs its name, OS-<DATASET> (--list OS-KP-SANCTIONS, or the \
+                 `list` field)"
+                    .into(),
+            )),
             (None, Some(given)) if valid_list_name(given) => Ok(given.to_owned()),
             (None, Some(given)) => Err(ListLoadError::Invalid(format!(
                 "list name {given:?}: use 1-64 characters of A-Z 0-9 . _ -"
@@ -129,7 +145,11 @@ impl ListUpload {
                 alt: self.file("alt.csv")?,
                 comments: self.file("sdn_comments.csv")?,
             })?,
-            ListFormat::UnXml | ListFormat::Csv => {
+            ListFormat::UnXml
+            | ListFormat::EuXml
+            | ListFormat::UkXml
+            | ListFormat::FtmJson
+            | ListFormat::Csv => {
                 let [(name, data)] = self.files.as_slice() else {
                     return Err(ListLoadError::Invalid(format!(
                         "a {} list is one file, got {}",
@@ -137,10 +157,12 @@ impl ListUpload {
                         self.files.len()
                     )));
                 };
-                if self.format == ListFormat::UnXml {
-                    un::parse(name, data)?
-                } else {
-                    csv_list::parse(name, &list_name, data)?
+                match self.format {
+                    ListFormat::UnXml => un::parse(name, data)?,
+                    ListFormat::EuXml => eu::parse(name, data)?,
+                    ListFormat::UkXml => uk::parse(name, data)?,
+                    ListFormat::FtmJson => ftm::parse(name, &list_name, data)?,
+                    _ => csv_list::parse(name, &list_name, data)?,
                 }
             }
         })
@@ -204,13 +226,40 @@ pub struct LoadOutcome {
     pub unparsed_examples: Vec<(String, String)>,
 }
 
-/// Downloads the official lists (blocking; run it off the async workers). Refuses a response that
-/// is not 200 or larger than `max_bytes`.
+/// Where `vetgate lists update` downloads the official lists from (`VETGATE_LISTS_OFAC_URL`,
+/// `VETGATE_LISTS_UN_URL`, `VETGATE_LISTS_EU_URL`, `VETGATE_LISTS_UK_URL`). An empty URL skips
+/// that list.
+#[derive(Debug, Clone, Default)]
+pub struct OfficialSources {
+    /// The directory holding the OFAC legacy CSV set's four files.
+    pub ofac_base: String,
+    pub un_url: String,
+    pub eu_url: String,
+    pub uk_url: String,
+}
+
+impl OfficialSources {
+    /// The URLs that will be fetched, for messages.
+    pub fn urls(&self) -> Vec<&str> {
+        [&self.ofac_base, &self.un_url, &self.eu_url, &self.uk_url]
+            .into_iter()
+            .map(|u| u.trim())
+            .filter(|u| !u.is_empty())
+            .collect()
+    }
+}
+
+/// Downloads the official lists whose URL is set (blocking; run it off the async workers), every
+/// one before any is stored. Refuses a response that is not 200 or larger than `max_bytes`.
 pub fn fetch_official(
-    ofac_base: &str,
-    un_url: &str,
+    sources: &OfficialSources,
     max_bytes: u64,
 ) -> Result<Vec<ListUpload>, ListLoadError> {
+    if sources.urls().is_empty() {
+        return Err(ListLoadError::Invalid(
+            "no list to download: every VETGATE_LISTS_*_URL is empty".into(),
+        ));
+    }
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(std::time::Duration::from_secs(300)))
         .user_agent(concat!("vetgate/", env!("CARGO_PKG_VERSION")))
@@ -229,26 +278,37 @@ pub fn fetch_official(
             .read_to_vec()
             .map_err(|e| fail(e.to_string()))
     };
-    let base = ofac_base.trim_end_matches('/');
-    let mut files = Vec::new();
-    for name in OFAC_FILES {
-        files.push((name.to_owned(), get(&format!("{base}/{name}"))?));
-    }
-    let un = get(un_url)?;
-    Ok(vec![
-        ListUpload {
+    let mut uploads = Vec::new();
+    let base = sources.ofac_base.trim().trim_end_matches('/');
+    if !base.is_empty() {
+        let mut files = Vec::new();
+        for name in OFAC_FILES {
+            files.push((name.to_owned(), get(&format!("{base}/{name}"))?));
+        }
+        uploads.push(ListUpload {
             format: ListFormat::OfacCsv,
             list_name: None,
             files,
             source: base.to_owned(),
-        },
-        ListUpload {
-            format: ListFormat::UnXml,
+        });
+    }
+    for (url, format, file) in [
+        (&sources.un_url, ListFormat::UnXml, "consolidated.xml"),
+        (&sources.eu_url, ListFormat::EuXml, "eu-fsf.xml"),
+        (&sources.uk_url, ListFormat::UkXml, "uk-sanctions-list.xml"),
+    ] {
+        let url = url.trim();
+        if url.is_empty() {
+            continue;
+        }
+        uploads.push(ListUpload {
+            format,
             list_name: None,
-            files: vec![("consolidated.xml".to_owned(), un)],
-            source: un_url.to_owned(),
-        },
-    ])
+            files: vec![(file.to_owned(), get(url)?)],
+            source: url.to_owned(),
+        });
+    }
+    Ok(uploads)
 }
 
 #[cfg(test)]

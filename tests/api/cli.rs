@@ -6,7 +6,7 @@ use crate::helpers::*;
 
 on_both_backends!(reindex_rebuilds_a_stored_index_on_request_and_says_when_there_is_nothing_to_do,);
 
-fn vetgate(dir: &std::path::Path) -> Command {
+pub(crate) fn vetgate(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vetgate"));
     cmd.current_dir(dir)
         .env_clear()
@@ -276,7 +276,7 @@ fn lists_load_stores_both_official_lists_and_refuses_a_malformed_file_whole() {
 }
 
 /// Serves files of one directory over plain HTTP on a random port (enough for `lists update`).
-fn serve_directory(
+pub(crate) fn serve_directory(
     root: std::path::PathBuf,
 ) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use std::io::{BufRead, BufReader, Write};

@@ -18,6 +18,7 @@ mod hostile;
 mod identity;
 mod link_budgets;
 mod links;
+mod list_sources;
 mod network;
 mod openapi;
 mod payout;

@@ -142,6 +142,21 @@ fn the_un_xml_corpus_and_its_mutations_run_without_a_panic() {
 }
 
 #[test]
+fn the_eu_xml_corpus_and_its_mutations_run_without_a_panic() {
+    replay("eu_xml", common::eu_xml_input);
+}
+
+#[test]
+fn the_uk_xml_corpus_and_its_mutations_run_without_a_panic() {
+    replay("uk_xml", common::uk_xml_input);
+}
+
+#[test]
+fn the_ftm_json_corpus_and_its_mutations_run_without_a_panic() {
+    replay("ftm_json", common::ftm_json_input);
+}
+
+#[test]
 fn the_mmdb_corpus_and_its_mutations_run_without_a_panic() {
     replay("mmdb", common::mmdb::mmdb_input);
 }

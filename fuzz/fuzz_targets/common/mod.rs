@@ -89,6 +89,39 @@ pub fn un_xml_input(data: &[u8]) {
     }
 }
 
+/// The `eu_xml` target's input: the EU consolidated financial sanctions list (FSF XML).
+pub fn eu_xml_input(data: &[u8]) {
+    if let Ok(list) = vetgate::intel::sanctions::eu::parse("fuzz.xml", data) {
+        assert!(
+            list.entities
+                .iter()
+                .all(|e| !e.id.is_empty() && !e.primary_name.is_empty())
+        );
+        exercise_list(list);
+    }
+}
+
+/// The `uk_xml` target's input: the UK Sanctions List (FCDO XML).
+pub fn uk_xml_input(data: &[u8]) {
+    if let Ok(list) = vetgate::intel::sanctions::uk::parse("fuzz.xml", data) {
+        assert!(
+            list.entities
+                .iter()
+                .all(|e| !e.id.is_empty() && !e.primary_name.is_empty())
+        );
+        exercise_list(list);
+    }
+}
+
+/// The `ftm_json` target's input: OpenSanctions FollowTheMoney entities, one JSON object a line,
+/// loaded as `OS-FUZZ`.
+pub fn ftm_json_input(data: &[u8]) {
+    if let Ok(list) = vetgate::intel::sanctions::ftm::parse("fuzz.json", "OS-FUZZ", data) {
+        assert_eq!(list.report.entries, list.entities.len());
+        exercise_list(list);
+    }
+}
+
 /// The `mrz` target's input: lines of a machine-readable zone, parsed and checked.
 pub fn mrz_input(data: &[u8]) {
     use vetgate::model::mrz;

@@ -64,9 +64,9 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::model::{
-    Alias, AliasKind, AliasQuality, CryptoAddress, DateSpec, Entity, EntityKind, LIST_OFAC_SDN,
-    LIST_UN_SC, LIST_VETGATE_DPRK_IT, LIST_VETGATE_DPRK_WATCH, LoadError, LoadedList, ParseReport,
-    PartialDate, parse_iso_partial, read_file,
+    Alias, AliasKind, AliasQuality, CryptoAddress, DateSpec, Entity, EntityKind,
+    LIST_VETGATE_DPRK_IT, LIST_VETGATE_DPRK_WATCH, LoadError, LoadedList, ParseReport, PartialDate,
+    is_official_list, parse_iso_partial, read_file,
 };
 
 /// The required header, in order.
@@ -195,7 +195,7 @@ pub fn parse(file: &str, list: &str, data: &[u8]) -> Result<LoadedList, LoadErro
             format!("list name {list:?} must be letters, digits, '-', '_' or '.'"),
         ));
     }
-    if list.eq_ignore_ascii_case(LIST_OFAC_SDN) || list.eq_ignore_ascii_case(LIST_UN_SC) {
+    if is_official_list(&list.to_ascii_uppercase()) {
         return Err(malformed(
             file,
             0,

@@ -20,17 +20,26 @@ pub const LIST_VETGATE_DPRK_IT: &str = "VETGATE-DPRK-IT";
 /// The watchlist of ROK-only designations and DOJ-charged persons who are not designated.
 pub const LIST_VETGATE_DPRK_WATCH: &str = "VETGATE-DPRK-WATCH";
 
-/// List names that only the operator may load; a tenant's own list may not take them.
-pub const RESERVED_LIST_NAMES: [&str; 4] = [
+/// List name of the EU consolidated financial sanctions list (`eu-xml`).
+pub const LIST_EU_FSF: &str = super::eu::LIST_EU_FSF;
+/// List name of the UK Sanctions List (`uk-xml`).
+pub const LIST_UK_SANCTIONS: &str = super::uk::LIST_UK_SANCTIONS;
+
+/// List names that only the operator may load; a tenant's own list may not take them (nor any
+/// OpenSanctions name, `OS-…`: [`is_reserved_list_name`]).
+pub const RESERVED_LIST_NAMES: [&str; 6] = [
     LIST_OFAC_SDN,
     LIST_UN_SC,
+    LIST_EU_FSF,
+    LIST_UK_SANCTIONS,
     LIST_VETGATE_DPRK_IT,
     LIST_VETGATE_DPRK_WATCH,
 ];
 
 /// Is `name` one of the reserved (global) list names, or one a reader would take for it? Compared
-/// on letters alone, case folded (`ofac_sdn`, `UN-SC-`, `VETGATE-DPRK-IT2` are all reserved), and
-/// every name in the project's own `VETGATE` namespace is.
+/// on letters alone, case folded (`ofac_sdn`, `UN-SC-`, `VETGATE-DPRK-IT2`, `uk sanctions` are all
+/// reserved); every name in the project's own `VETGATE` namespace is, and every name in
+/// OpenSanctions' (`OS` and a separator: `OS-KP-SANCTIONS`, `os_anything`).
 pub fn is_reserved_list_name(name: &str) -> bool {
     let letters = |s: &str| -> String {
         s.chars()
@@ -39,7 +48,22 @@ pub fn is_reserved_list_name(name: &str) -> bool {
             .collect()
     };
     let folded = letters(name);
-    folded.starts_with("VETGATE") || RESERVED_LIST_NAMES.iter().any(|r| letters(r) == folded)
+    let open_sanctions = name.len() > 2
+        && name[..2].eq_ignore_ascii_case("OS")
+        && name[2..].starts_with(|c: char| !c.is_ascii_alphanumeric());
+    open_sanctions
+        || folded.starts_with("VETGATE")
+        || RESERVED_LIST_NAMES.iter().any(|r| letters(r) == folded)
+}
+
+/// An official list, loaded from its publisher's file: OFAC SDN, the UN Security Council list,
+/// the EU's and the UK's lists, and OpenSanctions datasets (`OS-…`). Shown before a curated entry
+/// for the same person.
+pub fn is_official_list(name: &str) -> bool {
+    matches!(
+        name,
+        LIST_OFAC_SDN | LIST_UN_SC | LIST_EU_FSF | LIST_UK_SANCTIONS
+    ) || name.starts_with(super::ftm::LIST_PREFIX)
 }
 
 /// What kind of party an entry designates.
@@ -387,7 +411,8 @@ pub struct Entity {
     pub source: Option<String>,
     pub source_date: Option<PartialDate>,
     /// A North Korea entry (docs/signals.md, "Sanctions"): OFAC programme starting `DPRK`,
-    /// UN reference `KPi.`/`KPe.`, every row of `VETGATE-DPRK-IT`.
+    /// UN reference `KPi.`/`KPe.`, EU programme `PRK`, UK regime "Democratic People's Republic of
+    /// Korea", an OpenSanctions sanction topic with country `kp`, every row of `VETGATE-DPRK-IT`.
     pub north_korea: bool,
 }
 
@@ -673,6 +698,36 @@ mod tests {
                 NaiveDate::from_ymd_opt(2000, 2, 29).unwrap()
             ))
         );
+    }
+
+    #[test]
+    fn official_names_are_reserved_and_others_are_not() {
+        for reserved in [
+            "OFAC-SDN",
+            "un_sc",
+            "EU-FSF",
+            "eu fsf",
+            "UK-SANCTIONS",
+            "uk.sanctions",
+            "OS-KP-SANCTIONS",
+            "os_anything",
+            "VETGATE-X",
+        ] {
+            assert!(is_reserved_list_name(reserved), "{reserved}");
+        }
+        for free in ["OSAKA-WATCH", "ACME-UK", "EU-FSF-ACME", "OS"] {
+            assert!(!is_reserved_list_name(free), "{free}");
+        }
+        for official in [
+            "OFAC-SDN",
+            "UN-SC",
+            "EU-FSF",
+            "UK-SANCTIONS",
+            "OS-KP-SANCTIONS",
+        ] {
+            assert!(is_official_list(official), "{official}");
+        }
+        assert!(!is_official_list(LIST_VETGATE_DPRK_IT) && !is_official_list("ACME-WATCH"));
     }
 
     #[test]

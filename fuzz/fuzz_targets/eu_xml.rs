@@ -1,0 +1,10 @@
+//! The EU consolidated financial sanctions list (FSF XML) over arbitrary bytes. No input may panic the
+//! parser; an accepted list goes on to the store's JSON form and the matcher.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "common/mod.rs"]
+mod common;
+
+fuzz_target!(|data: &[u8]| common::eu_xml_input(data));
