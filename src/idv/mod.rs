@@ -273,6 +273,26 @@ mod tests {
     }
 
     #[test]
+    fn no_payload_makes_a_vendor_module_panic() {
+        let bodies = [
+            r#"{"data":{"id":"e","attributes":{"name":"inquiry.approved","payload":{"data":{"attributes":{"reference-id":"r","status":7}},"included":[{"type":"verification/government-id","attributes":{"birthdate":"19","identification-number":[1]}},{"type":"verification/selfie","attributes":{"checks":[{"name":"selfie_liveness_detection"},3]}}]}}}}"#,
+            r#"{"payload":{"action":"workflow_run.completed","object":{"id":"r"},"resource":{"status":"approved","tags":[1,"vetgate:"," vetgate:x"],"output":{"document":{"document_numbers":[{}],"date_of_birth":"ééééééééééé"},"facial_similarity":{"properties":{"score":1e308}}}}}}"#,
+            r#"{"verification":{"id":"s","status":"approved","vendorData":"","insights":[{"label":"faceLiveness"}],"person":[],"document":"x"}}"#,
+            "[]",
+            "null",
+            "{\"data\":",
+        ];
+        for vendor in Vendor::ALL {
+            for body in bodies {
+                let bytes = body.as_bytes();
+                for end in 0..=bytes.len() {
+                    let _ = vendor.module().parse(&bytes[..end]);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn scores_read_as_fractions_or_percentages() {
         let v = serde_json::json!({"a": 0.91, "b": 87, "c": 140, "d": -1, "e": "0.9"});
         assert_eq!(score(&v, "/a"), Some(0.91));

@@ -342,6 +342,9 @@ async fn signed_callbacks_of_each_vendor_change_the_verdict_and_are_exported_and
     reply.problem(409);
 }
 
+/// Headers, tenant, expected status and problem type of a refused callback.
+type RefusedCase<'a> = (Vec<(&'a str, String)>, &'a str, u16, &'a str);
+
 async fn refused_callbacks_change_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     configure(&app, "acme").await;
@@ -365,7 +368,7 @@ async fn refused_callbacks_change_nothing(backend: Backend) {
     // Persona.
     let body = persona_body("evt_refused", "idv-refused");
     let good = persona_header(PERSONA_SECRET, now, &body);
-    let cases: Vec<(Vec<(&str, String)>, &str, u16, &str)> = vec![
+    let cases: Vec<RefusedCase> = vec![
         (vec![], "acme", 401, "/problems/callback-unauthenticated"),
         (
             vec![(
