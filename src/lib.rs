@@ -8,6 +8,7 @@ pub mod config;
 pub mod crypto;
 pub mod facts;
 pub mod identifiers;
+pub mod idv;
 pub mod intel;
 pub mod lists;
 pub mod metrics;

@@ -29,6 +29,8 @@ pub const REVIEWS_WRITE: &str = "reviews:write";
 pub const POLICY_ADMIN: &str = "policy:admin";
 /// Managing the tenant's webhook endpoints (their secrets are shown once, to this scope).
 pub const WEBHOOKS_ADMIN: &str = "webhooks:admin";
+/// Setting the tenant's identity-verification vendor secrets (`/v1/idv/{vendor}/secrets`).
+pub const INTEGRATIONS_ADMIN: &str = "integrations:admin";
 pub const SCOPES: &[&str] = &[
     APPLICATIONS_WRITE,
     VERDICTS_READ,
@@ -39,6 +41,7 @@ pub const SCOPES: &[&str] = &[
     REVIEWS_WRITE,
     POLICY_ADMIN,
     WEBHOOKS_ADMIN,
+    INTEGRATIONS_ADMIN,
 ];
 
 #[derive(Debug, Serialize, Deserialize)]

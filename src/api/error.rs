@@ -154,6 +154,18 @@ pub enum ApiError {
     /// 405: a path that exists, with a method it does not take; the methods it takes.
     #[error("method not allowed")]
     MethodNotAllowed(String),
+    /// 401: an identity-verification callback without a signature that verifies (docs/idv.md).
+    #[error("{0}")]
+    CallbackUnauthenticated(&'static str),
+    /// 409: a callback replayed (stale signed timestamp, or an event accepted before).
+    #[error("{0}")]
+    CallbackReplayed(&'static str),
+    /// 422: a verified callback whose payload cannot be used.
+    #[error("the callback cannot be used: {0}")]
+    CallbackUnusable(String),
+    /// 422: a verified callback whose reference names no application of the tenant.
+    #[error("the callback's reference names no application of this tenant")]
+    UnknownReference,
     /// 503 or 500 depending on the store error.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -183,6 +195,12 @@ impl ApiError {
             ApiError::IntelReloadRefused(_) => ("intel-reload-refused", "Reload refused"),
             ApiError::CaseClaimed { .. } => ("case-claimed", "Case claimed by another reviewer"),
             ApiError::NotACase => ("not-a-case", "Not a case"),
+            ApiError::CallbackUnauthenticated(_) => {
+                ("callback-unauthenticated", "Callback not authenticated")
+            }
+            ApiError::CallbackReplayed(_) => ("callback-replayed", "Callback replayed"),
+            ApiError::CallbackUnusable(_) => ("callback-unusable", "Unusable callback"),
+            ApiError::UnknownReference => ("unknown-reference", "Unknown reference"),
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 ("service-unavailable", "Service unavailable")
             }
@@ -252,19 +270,24 @@ impl ResponseError for ApiError {
             ApiError::Invalid(_)
             | ApiError::InvalidRequest(_)
             | ApiError::ListRefused(_)
+            | ApiError::CallbackUnusable(_)
+            | ApiError::UnknownReference
             | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized(_) | ApiError::CallbackUnauthenticated(_) => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Forbidden(_) | ApiError::ListForbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Erased(_) => StatusCode::GONE,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::IntelReloadRefused(_) | ApiError::CaseClaimed { .. } | ApiError::NotACase => {
-                StatusCode::CONFLICT
-            }
+            ApiError::IntelReloadRefused(_)
+            | ApiError::CaseClaimed { .. }
+            | ApiError::NotACase
+            | ApiError::CallbackReplayed(_) => StatusCode::CONFLICT,
             ApiError::Store(StoreError::Unavailable(_) | StoreError::WriterGone) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod breaker;
 mod error;
 mod health;
+mod idv;
 pub mod lists;
 pub mod openapi;
 mod policy;
@@ -157,6 +158,21 @@ fn routes() -> Vec<(&'static str, Method, actix_web::Route)> {
             "/v1/webhooks/{id}/deliveries",
             Method::GET,
             web::get().to(webhooks::deliveries),
+        ),
+        (
+            "/v1/idv/secrets",
+            Method::GET,
+            web::get().to(idv::list_secrets),
+        ),
+        (
+            "/v1/idv/{vendor}/secrets",
+            Method::POST,
+            web::post().to(idv::set_secret),
+        ),
+        (
+            "/v1/idv/{vendor}/callback/{tenant}",
+            Method::POST,
+            web::post().to(idv::callback),
         ),
         (
             "/v1/sanctions/search",

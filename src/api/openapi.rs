@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, applications, error, health, lists, policy, privacy, reviews, sanctions, webhooks,
+    admin, applications, error, health, idv, lists, policy, privacy, reviews, sanctions, webhooks,
 };
 use crate::model;
 
@@ -43,6 +43,9 @@ use crate::model;
         webhooks::delete,
         webhooks::rotate,
         webhooks::deliveries,
+        idv::callback,
+        idv::set_secret,
+        idv::list_secrets,
         health::healthz,
         health::readyz,
         health::metrics,
@@ -94,6 +97,13 @@ use crate::model;
         crate::store::WebhookEndpoint,
         crate::store::Delivery,
         crate::store::DeliveryAttempt,
+        idv::NewIdvSecret,
+        idv::IdvVendorConfig,
+        idv::IdvVendorList,
+        idv::CallbackAccepted,
+        crate::store::IdvSecretView,
+        crate::store::StoredIdvResult,
+        crate::idv::Vendor,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -102,6 +112,7 @@ use crate::model;
         (name = "reviews", description = "Reviewer decisions and the case queue"),
         (name = "policy", description = "A tenant's own policy override and allow entries"),
         (name = "webhooks", description = "Signed webhooks (Standard Webhooks): endpoints, secrets, deliveries"),
+        (name = "idv", description = "Identity-verification vendor callbacks (Persona, Onfido, Veriff) and their secrets"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -101,10 +101,13 @@ pub struct Export {
     /// The kinds of identifier the application is indexed under (the index holds keyed hashes,
     /// never the values, which are in `application`).
     pub indexed_as: Vec<String>,
+    /// Every identity-verification vendor result stored for it (docs/idv.md), oldest first,
+    /// decrypted: the mapped `vendor_check` and the document fields the vendor extracted.
+    pub identity_verifications: Vec<crate::store::StoredIdvResult>,
 }
 
-/// Everything stored about one applicant, decrypted: the application, every verdict version and
-/// what it is indexed under. Scope: `applications:export`.
+/// Everything stored about one applicant, decrypted: the application, every verdict version, what
+/// it is indexed under and the identity-verification vendors' results. Scope: `applications:export`.
 #[utoipa::path(
     get, path = "/v1/applications/{id}/export", tag = "applications",
     params(("id" = String, Path, description = "The service's application id")),
@@ -139,6 +142,7 @@ pub async fn export(
         }
     }
     let indexed_as = store.indexed_kinds(&id).await?;
+    let identity_verifications = store.idv_results(&id).await?;
     Ok(HttpResponse::Ok().json(Export {
         id: id.clone(),
         external_ref: stored.external_ref,
@@ -149,5 +153,6 @@ pub async fn export(
             .map(raw_json)
             .collect::<Result<_, _>>()?,
         indexed_as,
+        identity_verifications,
     }))
 }

@@ -36,6 +36,8 @@ catalog! {
     ID_VENDOR_CHECK_FAILED => Identity, "The identity-verification vendor failed the document.";
     ID_LIVENESS_FAILED => Identity, "The vendor's liveness check failed.";
     ID_FACE_MATCH_LOW => Identity, "The selfie matches the document portrait poorly.";
+    ID_VENDOR_PERSON_MISMATCH => Identity, "The document the vendor verified names another person than the application.";
+    ID_VENDOR_DOCUMENT_MISMATCH => Identity, "The vendor verified another document of the applicant than the application's.";
     ID_NAME_MIXED_SCRIPT => Identity, "A name mixes letters of two scripts inside one word (look-alike letters).";
     ID_MRZ_MALFORMED => Identity, "The machine-readable zone has the wrong shape or characters.";
     ID_MRZ_CHECK_DIGIT => Identity, "A check digit of the machine-readable zone does not match its data.";

@@ -8,7 +8,9 @@ use serde_json::json;
 use super::codes::*;
 use super::{Facts, Reuse, ReuseKind, signal};
 use crate::model::text::mixed_scripts;
-use crate::model::{Application, Country, DocumentKind, IdentityDocument, Signal, VendorStatus};
+use crate::model::{
+    Application, Country, DocumentKind, IdentityDocument, Signal, VendorCheck, VendorStatus,
+};
 
 /// A document expiring sooner than this is flagged (weakly): it will not last the engagement.
 const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -23,8 +25,9 @@ pub fn check(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
     if let Some(doc) = &app.identity_document {
         dates(app, doc, facts.today(), out);
         issuer(doc, out);
-        vendor(doc, out);
     }
+    vendor(app, facts, out);
+    vendor_document(app, facts, out);
     mixed_script_names(app, out);
     for reuse in &facts.reuse {
         out.push(reuse_signal(reuse));
@@ -167,9 +170,27 @@ fn issuer(doc: &IdentityDocument, out: &mut Vec<Signal>) {
     }
 }
 
-fn vendor(doc: &IdentityDocument, out: &mut Vec<Signal>) {
-    let Some(check) = &doc.vendor_check else {
-        return;
+/// The vendor's verdict: from its own callback when one arrived (newer than, and taking the place
+/// of, what the platform copied into `identity_document.vendor_check`), else the application's.
+fn vendor(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
+    let check = match (&facts.idv, app.identity_document.as_ref()) {
+        (Some(idv), _) => {
+            let mapped = &idv.result.vendor_check;
+            VendorCheck {
+                vendor: Some(idv.vendor.as_str().to_owned()),
+                status: Some(mapped.status),
+                liveness_passed: mapped.liveness_passed,
+                face_match_score: mapped.face_match_score,
+            }
+        }
+        (
+            None,
+            Some(IdentityDocument {
+                vendor_check: Some(check),
+                ..
+            }),
+        ) => check.clone(),
+        _ => return,
     };
     let vendor = check.vendor.as_deref();
     if check.status == Some(VendorStatus::Failed) {
@@ -191,6 +212,99 @@ fn vendor(doc: &IdentityDocument, out: &mut Vec<Signal>) {
             ID_FACE_MATCH_LOW,
             format!("The selfie matches the document portrait with a score of {score:.2}, below {FACE_MATCH_MIN:.2}."),
             json!({ "vendor": vendor, "face_match_score": score, "minimum": FACE_MATCH_MIN }),
+        ));
+    }
+}
+
+/// Letters and digits of a document number, upper-cased: how numbers are compared.
+fn document_number(raw: &str) -> String {
+    raw.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The country an alpha-2, alpha-3 or ICAO code names.
+fn country_of(code: &str) -> Option<Country> {
+    crate::model::IcaoCode::parse(&code.trim().to_ascii_uppercase())?.country()
+}
+
+/// The document fields the vendor extracted against the application: another person's name or
+/// birth date (`ID_VENDOR_PERSON_MISMATCH`, which names any document field that differs too), or
+/// the same person with another document (`ID_VENDOR_DOCUMENT_MISMATCH`). A field either side lacks
+/// is not compared. The evidence names fields, never their values.
+fn vendor_document(app: &Application, facts: &Facts, out: &mut Vec<Signal>) {
+    let Some(idv) = &facts.idv else { return };
+    let found = &idv.result.document;
+    let doc = app.identity_document.as_ref();
+    let mut person: Vec<&str> = Vec::new();
+    let name = [found.given_names.as_deref(), found.surname.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !name.trim().is_empty()
+        && super::same_person::holder_similarity(&name, app)
+            .is_some_and(|s| s < super::same_person::SAME_PERSON_MIN)
+    {
+        person.push("name");
+    }
+    let declared_birth = doc
+        .and_then(|d| d.date_of_birth)
+        .or(app.applicant.date_of_birth);
+    if let (Some(found), Some(declared)) = (found.date_of_birth, declared_birth)
+        && found != declared
+    {
+        person.push("date_of_birth");
+    }
+    let mut document: Vec<&str> = Vec::new();
+    if let Some(doc) = doc {
+        if let Some(number) = &found.number
+            && !document_number(number).is_empty()
+            && document_number(number) != document_number(&doc.number)
+        {
+            document.push("number");
+        }
+        let differs = |found: &Option<String>, declared: Option<Country>| match (
+            found.as_deref().and_then(country_of),
+            declared,
+        ) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        };
+        if differs(&found.issuing_country, doc.issuing_country.country()) {
+            document.push("issuing_country");
+        }
+        if differs(
+            &found.nationality,
+            doc.nationality.as_ref().and_then(|n| n.country()),
+        ) {
+            document.push("nationality");
+        }
+        if let (Some(a), Some(b)) = (found.expiry_date, doc.expiry_date)
+            && a != b
+        {
+            document.push("expiry_date");
+        }
+    }
+    let vendor = idv.vendor.as_str();
+    if !person.is_empty() {
+        out.push(signal(
+            ID_VENDOR_PERSON_MISMATCH,
+            format!(
+                "The document the identity-verification vendor ({vendor}) verified names another person: {} differ(s).",
+                person.join(", ")
+            ),
+            json!({ "vendor": vendor, "fields": person, "document_fields": document }),
+        ));
+    } else if !document.is_empty() {
+        out.push(signal(
+            ID_VENDOR_DOCUMENT_MISMATCH,
+            format!(
+                "The identity-verification vendor ({vendor}) verified another document than the application's: {} differ(s).",
+                document.join(", ")
+            ),
+            json!({ "vendor": vendor, "fields": document }),
         ));
     }
 }
@@ -474,5 +588,83 @@ mod tests {
                 "{full_name}: {signals:?}"
             );
         }
+    }
+
+    fn with_vendor(app: &Application, edit: impl FnOnce(&mut crate::idv::IdvResult)) -> Facts {
+        let mut result = crate::idv::IdvResult {
+            vendor_check: crate::idv::MappedCheck {
+                status: VendorStatus::Passed,
+                liveness_passed: Some(true),
+                face_match_score: None,
+            },
+            document: crate::idv::ExtractedDocument {
+                number: Some("c0300-5988".into()),
+                given_names: Some("Emily".into()),
+                surname: Some("Carter".into()),
+                date_of_birth: "1990-03-14".parse().ok(),
+                nationality: Some("US".into()),
+                issuing_country: Some("USA".into()),
+                expiry_date: "2031-05-01".parse().ok(),
+            },
+            vendor_status: "approved".into(),
+        };
+        edit(&mut result);
+        let mut facts = Facts::new(app, now());
+        facts.idv = Some(crate::checks::IdvFacts {
+            vendor: crate::idv::Vendor::Persona,
+            result,
+        });
+        facts
+    }
+
+    #[test]
+    fn a_vendor_callback_replaces_the_vendor_check_and_its_document_is_compared() {
+        let app = application(|_| {});
+        // The application's own document, read by the vendor (number case and dashes aside).
+        assert!(codes_with(&app, &with_vendor(&app, |_| {})).is_empty());
+        let failed = with_vendor(&app, |r| {
+            r.vendor_check.status = VendorStatus::Failed;
+            r.vendor_check.liveness_passed = Some(false);
+            r.vendor_check.face_match_score = Some(0.5);
+        });
+        assert_eq!(
+            codes_with(&app, &failed),
+            [
+                ID_VENDOR_CHECK_FAILED,
+                ID_LIVENESS_FAILED,
+                ID_FACE_MATCH_LOW
+            ]
+        );
+        let other_document = with_vendor(&app, |r| {
+            r.document.number = Some("Z1".into());
+            r.document.expiry_date = "2030-01-01".parse().ok();
+        });
+        let signals = crate::checks::run(&app, &other_document);
+        assert_eq!(signals.len(), 1);
+        assert_eq!(signals[0].code, ID_VENDOR_DOCUMENT_MISMATCH);
+        assert_eq!(
+            signals[0].evidence["fields"],
+            serde_json::json!(["number", "expiry_date"])
+        );
+        // Alone, another document of the applicant leaves an ordinary applicant clear.
+        let policy = crate::policy::Policy::built_in();
+        let verdict = crate::screening::assess(&app, &other_document, &policy, now());
+        assert_eq!(verdict.verdict, Decision::Clear);
+
+        let other_person = with_vendor(&app, |r| {
+            r.document.given_names = Some("Chol".into());
+            r.document.surname = Some("Pak".into());
+            r.document.number = Some("Z1".into());
+        });
+        let signals = crate::checks::run(&app, &other_person);
+        assert_eq!(signals.len(), 1, "{signals:?}");
+        assert_eq!(signals[0].code, ID_VENDOR_PERSON_MISMATCH);
+        assert_eq!(signals[0].evidence["fields"], serde_json::json!(["name"]));
+        assert_eq!(
+            signals[0].evidence["document_fields"],
+            serde_json::json!(["number"])
+        );
+        let verdict = crate::screening::assess(&app, &other_person, &policy, now());
+        assert_eq!(verdict.verdict, Decision::Review);
     }
 }

@@ -43,6 +43,17 @@ pub struct Facts {
     pub holder_similarity: Option<f64>,
     /// The tenant's allow entries that cover this application (docs/policy.md, "Allow entries").
     pub allow: AllowFacts,
+    /// The newest identity-verification vendor result stored for the application (docs/idv.md):
+    /// its `vendor_check` takes the place of the one in the application, and the document fields
+    /// the vendor extracted are compared with the application's.
+    pub idv: Option<IdvFacts>,
+}
+
+/// A vendor's callback result for the application.
+#[derive(Debug, Clone)]
+pub struct IdvFacts {
+    pub vendor: crate::idv::Vendor,
+    pub result: crate::idv::IdvResult,
 }
 
 /// One of the tenant's allow entries, as the evidence names it.
@@ -113,6 +124,7 @@ impl Facts {
                 .filter(|h| !h.is_empty())
                 .and_then(|holder| same_person::holder_similarity(holder, app)),
             allow: AllowFacts::default(),
+            idv: None,
         }
     }
 

@@ -150,6 +150,8 @@ impl FactsStage {
             self.limits,
         );
         facts.allow = allow;
+        facts.idv = crate::store::idv::open_latest(keys, known.idv.take())?
+            .map(|(vendor, result)| crate::checks::IdvFacts { vendor, result });
         Ok(Gathered {
             facts,
             identifiers: ids,

@@ -246,6 +246,10 @@ pub struct Cause {
     /// `review`, `policy_change`: the `sub` of the token that acted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
+    /// `intel_change` from an identity-verification callback: the vendor (`persona`, `onfido`,
+    /// `veriff`; docs/idv.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
     /// The other causes a queued re-screen accumulated before it ran, oldest first (at most
     /// [`Cause::ALSO_MAX`]; `also_more` counts the rest).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -270,6 +274,7 @@ impl Cause {
             list_version: None,
             application_id: None,
             actor: None,
+            vendor: None,
             also: Vec::new(),
             also_more: 0,
         }
@@ -290,6 +295,14 @@ impl Cause {
         }
     }
 
+    /// A vendor's identity-verification callback.
+    pub fn intel_change(vendor: &str) -> Cause {
+        Cause {
+            vendor: Some(vendor.to_owned()),
+            ..Cause::of(CauseKind::IntelChange)
+        }
+    }
+
     pub fn by(kind: CauseKind, actor: &str) -> Cause {
         Cause {
             actor: Some(actor.to_owned()),
@@ -298,17 +311,19 @@ impl Cause {
     }
 
     /// One line of the re-screen queue's `causes` column: kind, list, list version, application,
-    /// actor, tab-separated (none of them holds a tab or a newline: list names, ids and token
-    /// subjects are checked where they enter).
+    /// actor, vendor, tab-separated (none of them holds a tab or a newline: list names, ids and
+    /// token subjects are checked where they enter). Lines queued before the vendor was kept have
+    /// five fields.
     pub fn queue_line(&self) -> String {
         let field = |s: Option<&str>| s.unwrap_or("").replace(['\t', '\n', '\r'], " ");
         format!(
-            "{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\n",
             self.kind.as_str(),
             field(self.list.as_deref()),
             self.list_version.map(|v| v.to_string()).unwrap_or_default(),
             field(self.application_id.as_deref()),
             field(self.actor.as_deref()),
+            field(self.vendor.as_deref()),
         )
     }
 
@@ -327,6 +342,7 @@ impl Cause {
                 list_version: f.next().and_then(|v| v.parse().ok()),
                 application_id: text(f.next()),
                 actor: text(f.next()),
+                vendor: text(f.next()),
                 ..Cause::of(kind)
             };
             if !out.contains(&cause) {
@@ -370,6 +386,7 @@ mod tests {
             Cause::list_change("OFAC-SDN", 7),
             Cause::link(Some("a-1")),
             Cause::by(CauseKind::PolicyChange, "ops\tteam"),
+            Cause::intel_change("persona"),
         ]
         .iter()
         .map(Cause::queue_line)
@@ -381,11 +398,17 @@ mod tests {
                 Cause::link(Some("a-1")),
                 Cause::list_change("OFAC-SDN", 7),
                 Cause::by(CauseKind::PolicyChange, "ops team"),
+                Cause::intel_change("persona"),
             ]
+        );
+        // A line queued before the vendor was kept (five fields) still reads.
+        assert_eq!(
+            Cause::from_queue("link\t\t\ta-9\t\n", "links"),
+            [Cause::link(Some("a-9"))]
         );
         let shown = Cause::combined(causes);
         assert_eq!(shown.kind, CauseKind::Link);
-        assert_eq!(shown.also.len(), 2);
+        assert_eq!(shown.also.len(), 3);
         assert_eq!(
             Cause::from_queue("", "lists"),
             [Cause::of(CauseKind::ListChange)]

@@ -1,6 +1,7 @@
 //! Erasing an applicant on request: the sealed application, every sealed verdict body, its
-//! Idempotency-Keys and its identifier index rows are deleted in one transaction, and a tombstone
-//! without personal data or evidence is kept (what existed, what was decided, who erased it).
+//! Idempotency-Keys, its identity-verification vendor results (docs/idv.md) and its identifier
+//! index rows are deleted in one transaction, and a tombstone without personal data or evidence is
+//! kept (what existed, what was decided, who erased it).
 //! The applications it was linked to are queued for re-screening, so that links to it disappear
 //! from their verdicts too.
 //!
@@ -228,6 +229,7 @@ impl TenantStore<'_> {
             "delete from idempotency_keys where tenant_id = $1 and application_id = $2",
             "delete from rescreen_queue where tenant_id = $1 and application_id = $2",
             "delete from reviews where tenant_id = $1 and application_id = $2",
+            "delete from idv_results where tenant_id = $1 and application_id = $2",
         ] {
             conn.execute(statement, &args).await?;
         }

@@ -95,11 +95,13 @@ impl TenantStore<'_> {
             .map(|r| from_micros(r.received_at).map(|t| (r.id, t)))
             .transpose()?;
         let cluster = cluster(&mut conn, tenant, &shared_identifiers, name_key).await?;
+        let idv = super::idv::latest_by_ref(&mut conn, tenant, external_ref).await?;
         Ok(PriorKnowledge {
             prior,
             shared_identifiers,
             truncated_kinds: found.truncated,
             cluster,
+            idv,
         })
     }
 }

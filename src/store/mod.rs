@@ -17,6 +17,7 @@ mod audit;
 mod erasure;
 mod error;
 mod handle;
+pub(crate) mod idv;
 mod index;
 mod lists;
 mod lookup;
@@ -35,6 +36,7 @@ pub use audit::{AuditAction, AuditEntry, AuditPage, NewAuditEntry};
 pub use erasure::{ErasedVersion, Erasure, Tombstone};
 pub use error::StoreError;
 pub use handle::{Store, StoreOptions, TenantStore, sqlite_database_exists};
+pub use idv::{CallbackOutcome, IdvSecretView, StoredIdvResult};
 pub use index::{CLUSTER_COUNT_MAX, LOOKUP_BUDGETS, REJECTED_BUDGET, lookup_budget};
 #[doc(hidden)]
 pub use index::{

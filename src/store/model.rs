@@ -57,6 +57,9 @@ pub struct PriorKnowledge {
     /// Other identities of the tenant in the cluster this one joins through strong attributes;
     /// `None` when it shares no strong attribute.
     pub cluster: Option<usize>,
+    /// The newest identity-verification vendor result stored for the application under this
+    /// `external_ref` (vendor name, sealed result): docs/idv.md.
+    pub idv: Option<(String, Vec<u8>)>,
 }
 
 impl PriorKnowledge {

@@ -21,6 +21,8 @@ pub struct ResealCounts {
     pub list_versions: u64,
     /// Webhook endpoint secrets (current and, during a rotation's overlap, previous).
     pub webhook_secrets: u64,
+    /// Identity-verification vendor secrets (current and previous) and stored vendor results.
+    pub idv: u64,
     /// The key check value in `store_meta`.
     pub key_check: u64,
 }
@@ -31,6 +33,7 @@ impl ResealCounts {
             + self.verdicts
             + self.list_versions
             + self.webhook_secrets
+            + self.idv
             + self.key_check
     }
 }
@@ -44,15 +47,21 @@ enum Table {
     ListVersions,
     WebhookSecrets,
     WebhookPreviousSecrets,
+    IdvSecrets,
+    IdvPreviousSecrets,
+    IdvResults,
     KeyCheck,
 }
 
-const TABLES: [Table; 6] = [
+const TABLES: [Table; 9] = [
     Table::Applications,
     Table::Verdicts,
     Table::ListVersions,
     Table::WebhookSecrets,
     Table::WebhookPreviousSecrets,
+    Table::IdvSecrets,
+    Table::IdvPreviousSecrets,
+    Table::IdvResults,
     Table::KeyCheck,
 ];
 
@@ -92,6 +101,9 @@ impl Store {
                         Table::ListVersions => &mut counts.list_versions,
                         Table::WebhookSecrets | Table::WebhookPreviousSecrets => {
                             &mut counts.webhook_secrets
+                        }
+                        Table::IdvSecrets | Table::IdvPreviousSecrets | Table::IdvResults => {
+                            &mut counts.idv
                         }
                         Table::KeyCheck => &mut counts.key_check,
                     } += 1;
@@ -162,6 +174,33 @@ async fn page(
             )
             .await
         }
+        Table::IdvSecrets => {
+            conn.fetch_all(
+                "select tenant_id || ' ' || vendor as k1, cast(0 as bigint) as k2, secret_enc as sealed \
+                 from idv_secrets where tenant_id || ' ' || vendor > $1 \
+                 order by tenant_id || ' ' || vendor limit $2",
+                &[k1.into(), RESEAL_BATCH.into()],
+            )
+            .await
+        }
+        Table::IdvPreviousSecrets => {
+            conn.fetch_all(
+                "select tenant_id || ' ' || vendor as k1, cast(0 as bigint) as k2, \
+                 previous_secret_enc as sealed from idv_secrets \
+                 where tenant_id || ' ' || vendor > $1 and previous_secret_enc is not null \
+                 order by tenant_id || ' ' || vendor limit $2",
+                &[k1.into(), RESEAL_BATCH.into()],
+            )
+            .await
+        }
+        Table::IdvResults => {
+            conn.fetch_all(
+                "select id as k1, cast(0 as bigint) as k2, result_enc as sealed \
+                 from idv_results where id > $1 order by id limit $2",
+                &[k1.into(), RESEAL_BATCH.into()],
+            )
+            .await
+        }
         // One row, read once.
         Table::KeyCheck if !k1.is_empty() => Ok(Vec::new()),
         Table::KeyCheck => {
@@ -205,6 +244,20 @@ async fn replace(
         Table::WebhookPreviousSecrets => (
             "update webhook_endpoints set previous_secret_enc = $1 \
              where id = $2 and previous_secret_enc = $3",
+            vec![new, k1.into(), old],
+        ),
+        Table::IdvSecrets => (
+            "update idv_secrets set secret_enc = $1 \
+             where tenant_id || ' ' || vendor = $2 and secret_enc = $3",
+            vec![new, k1.into(), old],
+        ),
+        Table::IdvPreviousSecrets => (
+            "update idv_secrets set previous_secret_enc = $1 \
+             where tenant_id || ' ' || vendor = $2 and previous_secret_enc = $3",
+            vec![new, k1.into(), old],
+        ),
+        Table::IdvResults => (
+            "update idv_results set result_enc = $1 where id = $2 and result_enc = $3",
             vec![new, k1.into(), old],
         ),
         Table::KeyCheck => (

@@ -16,6 +16,7 @@ mod errors;
 mod eval;
 mod hostile;
 mod identity;
+mod idv;
 mod link_budgets;
 mod links;
 mod list_sources;

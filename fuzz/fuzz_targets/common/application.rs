@@ -146,6 +146,7 @@ pub fn application_input(data: &[u8]) {
         // Some kinds stopped at their budget: the facts say so for those alone.
         truncated_kinds: ids.probes.iter().step_by(3).map(|p| p.kind).collect(),
         cluster: Some(ids.probes.len()),
+        idv: None,
     };
     let facts = facts::assemble(&app, sessions, &ids, &known, &lists, world.now, LIMITS);
     let linked = screening::assess(&app, &facts, &world.policy, world.now);
