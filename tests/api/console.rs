@@ -173,9 +173,30 @@ async fn a_reviewer_works_a_case_end_to_end_in_the_browser(backend: Backend) {
         .await;
     assert_eq!(kept, 0, "a refused token is not kept");
 
-    // Sign in: the token goes to sessionStorage only.
+    // A token that may read but not decide: the queue shows, a claim is the 403 problem.
+    let read_only = token_with(|c| {
+        c.sub = "bob@acme.example".into();
+        c.scope = READ.into();
+    });
     let field = browser.present("#token").await;
     browser.clear(&field).await;
+    browser.type_into(&field, &read_only).await;
+    browser
+        .click(&browser.present("#sign-in button").await)
+        .await;
+    let row = format!("tr[data-case=\"{id}\"]");
+    browser
+        .click(&browser.present(&format!("{row} button.claim")).await)
+        .await;
+    browser
+        .wait_for("#queue-problem .problem", "the 403 problem", |t| {
+            t.contains("could not be claimed: Forbidden (403)") && t.contains(REVIEW)
+        })
+        .await;
+    browser.click(&browser.present("#sign-out").await).await;
+
+    // Sign in: the token goes to sessionStorage only.
+    let field = browser.present("#token").await;
     browser.type_into(&field, &reviewer).await;
     browser
         .click(&browser.present("#sign-in button").await)
@@ -192,7 +213,6 @@ async fn a_reviewer_works_a_case_end_to_end_in_the_browser(backend: Backend) {
     assert_eq!(storage, json!([reviewer, 0, ""]));
 
     // The queue shows the case.
-    let row = format!("tr[data-case=\"{id}\"]");
     browser
         .wait_for(&row, "the case in the queue", |t| t.contains("app-10002"))
         .await;
