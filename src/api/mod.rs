@@ -4,6 +4,7 @@ mod admin;
 mod applications;
 pub mod auth;
 pub mod breaker;
+mod console;
 mod error;
 mod health;
 mod idv;
@@ -209,6 +210,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         }
         cfg.service(resource);
     }
+    console::configure(cfg);
     cfg.default_service(web::to(not_found));
 }
 
