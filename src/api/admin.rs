@@ -74,8 +74,8 @@ pub async fn audit_intel_reload(state: &AppState, actor: &str, refused: Option<u
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
-    /// `list_load`, `intel_reload`, `erasure` or `policy_change`.
-    #[param(pattern = "^(list_load|intel_reload|erasure|policy_change)$")]
+    /// `list_load`, `intel_reload`, `erasure`, `policy_change` or `integration_change`.
+    #[param(pattern = "^(list_load|intel_reload|erasure|policy_change|integration_change)$")]
     action: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -122,7 +122,9 @@ pub async fn audit_log(
         if parsed.is_none() {
             errors.push(ParamError {
                 parameter: "action".into(),
-                detail: "must be list_load, intel_reload, erasure or policy_change".into(),
+                detail:
+                    "must be list_load, intel_reload, erasure, policy_change or integration_change"
+                        .into(),
             });
         }
         parsed

@@ -1,4 +1,5 @@
-//! The audit log of administrative actions (list loads, intelligence reloads, erasures), for the
+//! The audit log of administrative actions (list loads, intelligence reloads, erasures, tenants'
+//! policy and integration changes), for the
 //! operator. An action that is a transaction writes its entry inside it, so an entry exists exactly
 //! when the action happened.
 
@@ -17,14 +18,17 @@ pub enum AuditAction {
     Erasure,
     /// A tenant's policy override or allow entries changed.
     PolicyChange,
+    /// A tenant's secret for an identity-verification vendor was set or replaced.
+    IntegrationChange,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 4] = [
+    pub const ALL: [AuditAction; 5] = [
         AuditAction::ListLoad,
         AuditAction::IntelReload,
         AuditAction::Erasure,
         AuditAction::PolicyChange,
+        AuditAction::IntegrationChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -33,6 +37,7 @@ impl AuditAction {
             AuditAction::IntelReload => "intel_reload",
             AuditAction::Erasure => "erasure",
             AuditAction::PolicyChange => "policy_change",
+            AuditAction::IntegrationChange => "integration_change",
         }
     }
 

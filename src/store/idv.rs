@@ -120,7 +120,8 @@ impl TenantStore<'_> {
         overlap: std::time::Duration,
     ) -> Result<IdvSecretView, StoreError> {
         let tenant = self.tenant_id().as_str();
-        let now = micros(Utc::now());
+        let at = Utc::now();
+        let now = micros(at);
         let until = now + i64::try_from(overlap.as_micros()).unwrap_or(i64::MAX / 2);
         let sealed = self.keys().seal(secret.as_bytes());
         let hint: String = {
@@ -146,6 +147,21 @@ impl TenantStore<'_> {
                 ],
             )
             .await?;
+        super::audit::record(
+            &mut conn,
+            &super::audit::NewAuditEntry {
+                at,
+                tenant,
+                actor,
+                action: super::audit::AuditAction::IntegrationChange,
+                target: vendor.as_str(),
+                detail: serde_json::json!({
+                    "secret": if updated == 0 { "set" } else { "replaced" },
+                    "client_id": client_id.is_some(),
+                }),
+            },
+        )
+        .await?;
         if updated == 0 {
             conn.execute(
                 "insert into idv_secrets (tenant_id, vendor, secret_enc, client_id, hint, \

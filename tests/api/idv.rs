@@ -573,6 +573,22 @@ async fn the_secrets_route_needs_its_scope_and_never_shows_a_secret(backend: Bac
     assert_eq!(shown["secret_hint"], "0001");
     assert_eq!(shown["callback_path"], "/v1/idv/persona/callback/acme");
 
+    // The operator's audit log names the change, never the secret; a replacement says so.
+    set_secret(&app, &admin, "persona", &body).await;
+    let auditor = app.token("operator", &["audit:read"]);
+    let log = app
+        .get(&auditor, "/v1/admin/audit?action=integration_change")
+        .await;
+    let text = String::from_utf8_lossy(&log.body).into_owned();
+    assert!(!text.contains(PERSONA_SECRET), "{text}");
+    let items = log.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2, "{text}");
+    assert_eq!(items[0]["tenant"], "acme");
+    assert_eq!(items[0]["target"], "persona");
+    assert_eq!(items[0]["detail"]["secret"], "replaced");
+    assert_eq!(items[1]["detail"]["secret"], "set");
+    assert_eq!(items[1]["detail"]["client_id"], false);
+
     // Bad bodies name their field; an unknown vendor is 404.
     for (bad, pointer) in [
         (json!({ "secret": "short" }), "/secret"),
