@@ -66,7 +66,7 @@ use std::path::Path;
 use super::model::{
     Alias, AliasKind, AliasQuality, CryptoAddress, DateSpec, Entity, EntityKind,
     LIST_VETGATE_DPRK_IT, LIST_VETGATE_DPRK_WATCH, LoadError, LoadedList, ParseReport, PartialDate,
-    is_official_list, parse_iso_partial, read_file,
+    is_official_list, parse_iso_partial, read_named_file,
 };
 
 /// The required header, in order.
@@ -86,11 +86,7 @@ pub const HEADER: [&str; 11] = [
 
 /// Load a list file under the list name `list`.
 pub fn load_file(path: &Path, list: &str) -> Result<LoadedList, LoadError> {
-    let bytes = read_file(path)?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let (name, bytes) = read_named_file(path)?;
     parse(&name, list, &bytes)
 }
 

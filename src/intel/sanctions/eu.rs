@@ -30,7 +30,7 @@ use std::path::Path;
 use super::model::{
     Address, Alias, AliasKind, AliasQuality, Country, DateSpec, DocumentKind, Entity, EntityKind,
     Gender, IdDocument, LoadError, LoadedList, ParseReport, PartialDate, Place,
-    collapse_whitespace, parse_iso_partial, read_file,
+    collapse_whitespace, parse_iso_partial, read_named_file,
 };
 use super::xml_walk::{At, Refusal, XmlHandler, attr, walk};
 
@@ -39,11 +39,7 @@ pub const LIST_EU_FSF: &str = "EU-FSF";
 
 /// Load the list from a file.
 pub fn load_file(path: &Path) -> Result<LoadedList, LoadError> {
-    let bytes = read_file(path)?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let (name, bytes) = read_named_file(path)?;
     parse(&name, &bytes)
 }
 
@@ -57,13 +53,7 @@ pub fn parse(file: &str, xml: &[u8]) -> Result<LoadedList, LoadError> {
         ..EuReader::default()
     };
     walk(file, xml, "export", &mut reader)?;
-    let mut report = reader.report;
-    report.entries = reader.entities.len();
-    report.north_korea_entries = reader.entities.iter().filter(|e| e.north_korea).count();
-    Ok(LoadedList {
-        entities: reader.entities,
-        report,
-    })
+    Ok(LoadedList::counted(reader.entities, reader.report))
 }
 
 /// The entry being read.

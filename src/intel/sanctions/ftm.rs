@@ -42,7 +42,7 @@ use super::eu::non_latin;
 use super::model::{
     Address, Alias, AliasKind, AliasQuality, Country, CryptoAddress, DateSpec, DocumentKind,
     Entity, EntityKind, Gender, IdDocument, LoadError, LoadedList, ParseReport, Place,
-    collapse_whitespace, parse_iso_partial, read_file,
+    collapse_whitespace, parse_iso_partial, read_named_file,
 };
 
 /// The prefix of every OpenSanctions list name.
@@ -66,11 +66,7 @@ pub fn valid_list_name(name: &str) -> bool {
 
 /// Load a dataset from a file as the list `list`.
 pub fn load_file(path: &Path, list: &str) -> Result<LoadedList, LoadError> {
-    let bytes = read_file(path)?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let (name, bytes) = read_named_file(path)?;
     parse(&name, list, &bytes)
 }
 
@@ -252,9 +248,7 @@ pub fn parse(file: &str, list: &str, data: &[u8]) -> Result<LoadedList, LoadErro
             format!("{count} {schema} entities skipped: not screened"),
         ));
     }
-    report.entries = entities.len();
-    report.north_korea_entries = entities.iter().filter(|e| e.north_korea).count();
-    Ok(LoadedList { entities, report })
+    Ok(LoadedList::counted(entities, report))
 }
 
 /// An ISO code as FtM writes it (`kp`); `None` when empty.

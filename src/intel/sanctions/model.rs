@@ -523,6 +523,15 @@ pub struct LoadedList {
     pub report: ParseReport,
 }
 
+impl LoadedList {
+    /// The list a parser read, with the report's entry and North Korea counts taken from it.
+    pub(crate) fn counted(entities: Vec<Entity>, mut report: ParseReport) -> LoadedList {
+        report.entries = entities.len();
+        report.north_korea_entries = entities.iter().filter(|e| e.north_korea).count();
+        LoadedList { entities, report }
+    }
+}
+
 /// A list that cannot be loaded. Loaders refuse a malformed source whole.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -547,6 +556,16 @@ pub enum LoadError {
         byte: u64,
         message: String,
     },
+}
+
+/// A list file's bytes, with the name its parser's errors give it (the file name).
+pub(crate) fn read_named_file(path: &std::path::Path) -> Result<(String, Vec<u8>), LoadError> {
+    let bytes = read_file(path)?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok((name, bytes))
 }
 
 pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>, LoadError> {

@@ -310,9 +310,7 @@ pub fn parse(src: &OfacSources<'_>) -> Result<LoadedList, LoadError> {
         e.north_korea = e.programs.iter().any(|p| p.starts_with("DPRK"));
     }
 
-    report.entries = entities.len();
-    report.north_korea_entries = entities.iter().filter(|e| e.north_korea).count();
-    Ok(LoadedList { entities, report })
+    Ok(LoadedList::counted(entities, report))
 }
 
 // ---------------------------------------------------------------------------

@@ -20,16 +20,12 @@ use quick_xml::events::Event;
 use super::model::{
     Address, Alias, AliasKind, AliasQuality, Country, DateSpec, DocumentKind, Entity, EntityKind,
     Gender, IdDocument, LIST_UN_SC, LoadError, LoadedList, ParseReport, PartialDate, Place,
-    collapse_whitespace, parse_iso_partial, parse_month, parse_partial_date, read_file,
+    collapse_whitespace, parse_iso_partial, parse_month, parse_partial_date, read_named_file,
 };
 
 /// Load the consolidated list from a file.
 pub fn load_file(path: &Path) -> Result<LoadedList, LoadError> {
-    let bytes = read_file(path)?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let (name, bytes) = read_named_file(path)?;
     parse(&name, &bytes)
 }
 
@@ -312,13 +308,7 @@ impl<'a> Parser<'a> {
         if !root_seen {
             return Err(self.error_at(end, "no <CONSOLIDATED_LIST> element"));
         }
-        let mut report = self.report;
-        report.entries = self.entities.len();
-        report.north_korea_entries = self.entities.iter().filter(|e| e.north_korea).count();
-        Ok(LoadedList {
-            entities: self.entities,
-            report,
-        })
+        Ok(LoadedList::counted(self.entities, self.report))
     }
 
     fn on_start(&mut self, pos: u64) -> Result<(), LoadError> {
