@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{
     Callback, ExtractedDocument, IdvResult, IdvVendor, MappedCheck, Outcome, PayloadError, Refusal,
-    Vendor, VendorSecrets, date, hmac_matches, score, text,
+    Vendor, VendorSecrets, date, score, text, verify_body_signature,
 };
 use crate::model::VendorStatus;
 
@@ -32,18 +32,7 @@ impl IdvVendor for Onfido {
         secrets: &VendorSecrets,
         _now: DateTime<Utc>,
     ) -> Result<(), Refusal> {
-        let signature = header("x-sha2-signature")
-            .filter(|s| !s.trim().is_empty())
-            .ok_or(Refusal::Unsigned)?;
-        if secrets
-            .secrets
-            .iter()
-            .any(|s| hmac_matches(s.as_bytes(), &[body], &signature))
-        {
-            Ok(())
-        } else {
-            Err(Refusal::BadSignature)
-        }
+        verify_body_signature(header("x-sha2-signature"), body, secrets)
     }
 
     fn parse(&self, body: &[u8]) -> Result<Callback, PayloadError> {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{
     Callback, ExtractedDocument, IdvResult, IdvVendor, MappedCheck, Outcome, PayloadError, Refusal,
-    Vendor, VendorSecrets, date, hmac_matches, text,
+    Vendor, VendorSecrets, date, text, verify_body_signature,
 };
 use crate::model::VendorStatus;
 
@@ -27,16 +27,7 @@ impl IdvVendor for Veriff {
         secrets: &VendorSecrets,
         _now: DateTime<Utc>,
     ) -> Result<(), Refusal> {
-        let signature = header("x-hmac-signature")
-            .filter(|s| !s.trim().is_empty())
-            .ok_or(Refusal::Unsigned)?;
-        if !secrets
-            .secrets
-            .iter()
-            .any(|s| hmac_matches(s.as_bytes(), &[body], &signature))
-        {
-            return Err(Refusal::BadSignature);
-        }
+        verify_body_signature(header("x-hmac-signature"), body, secrets)?;
         match &secrets.client_id {
             Some(expected) if header("x-auth-client").as_deref() != Some(expected.as_str()) => {
                 Err(Refusal::BadSignature)
