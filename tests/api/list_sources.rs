@@ -26,6 +26,23 @@ fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lists")
 }
 
+/// A list upload's `201`, checked for the fixtures' four entries of which three are North Korea's.
+fn accepted_version(reply: &Reply, list: &str) -> Value {
+    assert_eq!(
+        reply.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let version = reply.json();
+    assert_eq!(
+        (version["list"].as_str(), version["entries"].as_u64()),
+        (Some(list), Some(4))
+    );
+    assert_eq!(version["north_korea_entries"], 3);
+    version
+}
+
 /// The three fixture lists, loaded by the operator: EU as multipart, UK as JSON, the
 /// OpenSanctions dataset as multipart under its name.
 async fn load_all(app: &TestApp, operator: &str) {
@@ -36,18 +53,7 @@ async fn load_all(app: &TestApp, operator: &str) {
         &[("eu-fsf.xml", fixture("eu-fsf.xml"))],
     )
     .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    let eu = reply.json();
-    assert_eq!(
-        (eu["list"].as_str(), eu["entries"].as_u64()),
-        (Some("EU-FSF"), Some(4))
-    );
-    assert_eq!(eu["north_korea_entries"], 3);
+    let eu = accepted_version(&reply, "EU-FSF");
     assert_eq!(eu["scope"], "global");
 
     let body = json!({
@@ -64,18 +70,7 @@ async fn load_all(app: &TestApp, operator: &str) {
             Some(&serde_json::to_vec(&body).unwrap()),
         )
         .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    let uk = reply.json();
-    assert_eq!(
-        (uk["list"].as_str(), uk["entries"].as_u64()),
-        (Some("UK-SANCTIONS"), Some(4))
-    );
-    assert_eq!(uk["north_korea_entries"], 3);
+    accepted_version(&reply, "UK-SANCTIONS");
 
     let reply = upload(
         app,
@@ -84,18 +79,7 @@ async fn load_all(app: &TestApp, operator: &str) {
         &[("entities.ftm.json", fixture("os-kp-sanctions.ftm.json"))],
     )
     .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    let os = reply.json();
-    assert_eq!(
-        (os["list"].as_str(), os["entries"].as_u64()),
-        (Some("OS-KP-SANCTIONS"), Some(4))
-    );
-    assert_eq!(os["north_korea_entries"], 3);
+    accepted_version(&reply, "OS-KP-SANCTIONS");
 }
 
 fn loaded(status: &Value, list: &str) -> Option<(i64, i64)> {
