@@ -36,11 +36,14 @@ pub(crate) struct SealedApplication {
     pub verdict_enc: Vec<u8>,
 }
 
-/// An application's id and first reception, by `external_ref`.
+/// An application's id and first reception, by `external_ref`, with the newest identity-vendor
+/// result stored for it (store/idv.rs), if any.
 #[derive(sqlx::FromRow)]
 pub(crate) struct Reception {
     pub id: String,
     pub received_at: i64,
+    pub idv_vendor: Option<String>,
+    pub idv_result_enc: Option<Vec<u8>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -175,8 +178,16 @@ pub(crate) async fn reception(
     tenant: &str,
     external_ref: &str,
 ) -> Result<Option<Reception>, sqlx::Error> {
+    // One statement for both: every screening asks, and a new applicant's answer is one index
+    // search that finds nothing.
     conn.fetch_optional(
-        "select id, received_at from applications where tenant_id = $1 and external_ref = $2",
+        "select a.id, a.received_at, r.vendor as idv_vendor, r.result_enc as idv_result_enc \
+         from applications a left join idv_results r \
+           on r.tenant_id = a.tenant_id and r.application_id = a.id \
+           and r.id = (select n.id from idv_results n \
+                       where n.tenant_id = a.tenant_id and n.application_id = a.id \
+                       order by n.received_at desc, n.id desc limit 1) \
+         where a.tenant_id = $1 and a.external_ref = $2",
         &[tenant.into(), external_ref.into()],
     )
     .await

@@ -364,24 +364,8 @@ async fn resolve(
         .next())
 }
 
-/// The newest vendor result of the application filed under `external_ref` in `tenant`, sealed:
-/// `(vendor, sealed result)`.
-pub(crate) async fn latest_by_ref(
-    conn: &mut Conn<'_>,
-    tenant: &str,
-    external_ref: &str,
-) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
-    conn.fetch_optional(
-        "select r.vendor, r.result_enc from idv_results r join applications a \
-         on a.tenant_id = r.tenant_id and a.id = r.application_id \
-         where a.tenant_id = $1 and a.external_ref = $2 \
-         order by r.received_at desc, r.id desc limit 1",
-        &[tenant.into(), external_ref.into()],
-    )
-    .await
-}
-
-/// Opens what [`latest_by_ref`] returned.
+/// Opens the newest result stored for an application (its vendor and sealed result, as
+/// `applications::reception` returns them).
 pub(crate) fn open_latest(
     keys: &crate::crypto::PiiKeys,
     row: Option<(String, Vec<u8>)>,

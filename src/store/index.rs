@@ -26,9 +26,10 @@
 //! rule, and takes `$n` lists well: a `union all` of the kinds, each kind its keys' numbered
 //! placeholders in one `in` list per range of other identities (each range a search of the primary
 //! key with the kind's limit, the kind as a whole the same limit); the rejected rows the same over
-//! `indexed by identifiers_rejected`. Only numbered placeholders and the limits are generated into
-//! the text, and the budget statement names every kind with a power-of-two number of key slots, so
-//! that few texts exist and each is prepared once per connection. PostgreSQL would plan an `in ($1, …)` list again on every call (planning took 0.7 ms
+//! `indexed by identifiers_rejected`; the searches read the index alone, and the rows found are
+//! joined to their applications once. Only numbered placeholders and the limits are generated into
+//! the text, and a statement names the kinds the application has, each with a power-of-two number
+//! of key slots, so that few texts exist and each is prepared once per connection. PostgreSQL would plan an `in ($1, …)` list again on every call (planning took 0.7 ms
 //! of a 1 ms lookup under load), and a cached generic plan made without statistics scans a
 //! tenant's whole index range. Its two statements therefore take arrays (the keys, and their kinds
 //! beside them), are prepared once per connection, run on sessions that keep one generic plan per
@@ -40,6 +41,10 @@
 //! would scan the tenant's range instead; a `limit` may name the kind's limit from the outer row.)
 //! The executor pulls rows on demand, so a kind stops reading at its limit. Rows come kind by
 //! kind, strongest first.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use sqlx::AssertSqlSafe;
 
@@ -166,7 +171,7 @@ pub(crate) struct Found {
 }
 
 /// Which rows a lookup statement reads under each kind's keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[doc(hidden)] // public for the plan test in tests/api/store.rs
 pub enum Part {
     /// Any rows, at most the kind's budget ([`LOOKUP_BUDGETS`]).
@@ -285,20 +290,12 @@ async fn rows_of(
             .await
         }
         Backend::Sqlite => {
-            // Every kind (of the part), each with a power-of-two number of key slots, the unused
-            // ones an empty key no row has: the text depends on little more than how many devices
-            // and addresses an application has, so a handful of texts serve every lookup, each
-            // prepared once per connection by the statement cache. Measured on 100,000
-            // applications, an ordinary lookup (8 keys) runs in 32 µs once prepared, and preparing
-            // the text takes 0.6 ms: a text per combination of key counts would miss the cache.
-            let kinds: Vec<IdentifierKind> = match part {
-                Part::Budget => LOOKUP_BUDGETS.iter().map(|(kind, _)| *kind).collect(),
-                Part::Rejected => {
-                    let mut kinds: Vec<IdentifierKind> = keys.iter().map(|(k, _)| *k).collect();
-                    kinds.dedup();
-                    kinds
-                }
-            };
+            // The kinds the application has, each with a power-of-two number of key slots (the
+            // unused ones an empty key no row has): the text depends on which kinds an application
+            // has and little more, so a handful of texts serve every lookup, each prepared once per
+            // connection by the statement cache (preparing one takes longer than running it).
+            let mut kinds: Vec<IdentifierKind> = keys.iter().map(|(k, _)| *k).collect();
+            kinds.dedup();
             let mut groups = Vec::with_capacity(kinds.len());
             let mut args: Vec<Arg<'_>> = Vec::new();
             for kind in kinds {
@@ -312,12 +309,7 @@ async fn rows_of(
                 args.resize_with(before + slots, || Arg::from(&b""[..]));
                 groups.push((kind, slots));
             }
-            let sql = sqlite_identifier_lookup_sql(
-                part,
-                &groups,
-                tenants.len(),
-                identity.dob_key.is_some(),
-            );
+            let sql = sqlite_lookup_text(part, groups, tenants.len(), identity.dob_key.is_some());
             args.extend(tenants.iter().map(|t| Arg::from(*t)));
             args.push(identity.name_key.into());
             args.extend(identity.dob_key.map(Arg::from));
@@ -325,6 +317,35 @@ async fn rows_of(
             conn.fetch_all(AssertSqlSafe(sql), &args).await
         }
     }
+}
+
+/// [`sqlite_identifier_lookup_sql`], generated once per shape and thread: the text runs to 10–20 KB,
+/// and building it for every screening cost the HTTP threads more than the search itself.
+fn sqlite_lookup_text(
+    part: Part,
+    groups: Vec<(IdentifierKind, usize)>,
+    tenants: usize,
+    dob_known: bool,
+) -> Arc<str> {
+    type Shape = (Part, Vec<(IdentifierKind, usize)>, usize, bool);
+    /// Shapes kept per thread; past it the memo starts over (a few dozen occur in practice).
+    const SHAPES_MAX: usize = 256;
+    thread_local! {
+        static TEXTS: RefCell<HashMap<Shape, Arc<str>>> = RefCell::new(HashMap::new());
+    }
+    TEXTS.with_borrow_mut(|texts| {
+        let shape = (part, groups, tenants, dob_known);
+        if let Some(text) = texts.get(&shape) {
+            return text.clone();
+        }
+        if texts.len() >= SHAPES_MAX {
+            texts.clear();
+        }
+        let text: Arc<str> =
+            sqlite_identifier_lookup_sql(shape.0, &shape.1, shape.2, shape.3).into();
+        texts.insert(shape, text.clone());
+        text
+    })
 }
 
 /// The ranges of other identities' rows under one key (see [`Identity`]), as conditions on `x`;
@@ -346,12 +367,20 @@ fn other_identity_ranges(name: &str, dob: &str, empty: &str, dob_known: bool) ->
 const LOOKUP_COLUMNS: &str = "x.key_hash, x.tenant_id, x.application_id, a.external_ref, x.name_key, \
      x.dob_key, x.detail_enc, x.seen_first, x.seen_last, a.base_verdict as verdict, x.confirmed";
 
+/// The index columns of [`LOOKUP_COLUMNS`], for the SQLite lookup's searches.
+const SQLITE_INDEX_COLUMNS: &str = "x.key_hash, x.tenant_id, x.application_id, x.name_key, \
+     x.dob_key, x.detail_enc, x.seen_first, x.seen_last, x.confirmed";
+
 /// The SQLite lookup for keys in `groups` (each kind, in [`LOOKUP_BUDGETS`] order, with its number of
 /// keys) and `tenants` tenants: `$1…` the keys, group after group, then the tenants, then the
 /// applicant's name key and birth-date key. For each kind, each range of other identities is one
 /// search of the primary key for every (tenant, key) pair with the kind's limit, and the kind as
 /// a whole the same limit; for [`Part::Rejected`], of `identifiers_rejected` (`indexed by`: the
-/// planner would otherwise filter the primary key's rows, the whole crowd).
+/// planner would otherwise filter the primary key's rows, the whole crowd). The searches read the
+/// index alone and the rows found are joined to their applications once, outside: every search
+/// keeps its cursor open until the statement ends, and SQLite's cost of opening one grows with the
+/// cursors already open (44 searches joined each to `applications` were 132 cursors, and opening
+/// and freeing them was a third of a reader's time under load).
 #[doc(hidden)] // public for the plan test in tests/api/store.rs
 pub fn sqlite_identifier_lookup_sql(
     part: Part,
@@ -382,8 +411,7 @@ pub fn sqlite_identifier_lookup_sql(
                 .iter()
                 .map(|range| {
                     format!(
-                        "select * from (select {LOOKUP_COLUMNS} from identifiers x{index} \
-                         join applications a on a.id = x.application_id \
+                        "select * from (select {SQLITE_INDEX_COLUMNS} from identifiers x{index} \
                          where x.key_hash in ({keys}) and x.tenant_id in ({tenants}){condition} \
                          and {range} limit {limit})"
                     )
@@ -395,7 +423,12 @@ pub fn sqlite_identifier_lookup_sql(
             )
         })
         .collect();
-    kinds.join(" union all ")
+    // `cross join`: the rows found drive the join, in the order they were found (kind by kind).
+    format!(
+        "select {} from ({}) f cross join applications a on a.id = f.application_id",
+        LOOKUP_COLUMNS.replace("x.", "f."),
+        kinds.join(" union all ")
+    )
 }
 
 /// The applications sharing a strong attribute ([`IdentifierKind::STRONG`]) with any of `ids`, with

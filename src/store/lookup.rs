@@ -20,7 +20,8 @@ impl TenantStore<'_> {
     /// Every application sharing one of `probes`, in this tenant or in the tenants it shares with
     /// (`VETGATE_SHARED_TENANTS`), in one indexed query, leaving out the application's own earlier
     /// submission; and, when `need_first_received`, that submission's id and first reception (a
-    /// second query). The one store method that sees other tenants: it returns their rows as
+    /// second query, which also brings the newest identity-vendor result stored for it). The one
+    /// store method that sees other tenants: it returns their rows as
     /// counting material only.
     pub async fn prior_knowledge(
         &self,
@@ -33,11 +34,11 @@ impl TenantStore<'_> {
         let tenant = self.tenant_id().as_str();
         let mut lease = self.store().pools().acquire(Role::Lookup).await?;
         let mut conn = lease.conn();
-        let prior = if need_first_received {
-            applications::reception(&mut conn, tenant, external_ref).await?
-        } else {
-            None
-        };
+        let reception = applications::reception(&mut conn, tenant, external_ref).await?;
+        let idv = reception
+            .as_ref()
+            .and_then(|r| Some((r.idv_vendor.clone()?, r.idv_result_enc.clone()?)));
+        let prior = reception.filter(|_| need_first_received);
         let mut tenants: Vec<&str> = vec![tenant];
         if sharing_with.contains(self.tenant_id()) {
             tenants.extend(
@@ -95,7 +96,6 @@ impl TenantStore<'_> {
             .map(|r| from_micros(r.received_at).map(|t| (r.id, t)))
             .transpose()?;
         let cluster = cluster(&mut conn, tenant, &shared_identifiers, name_key).await?;
-        let idv = super::idv::latest_by_ref(&mut conn, tenant, external_ref).await?;
         Ok(PriorKnowledge {
             prior,
             shared_identifiers,
