@@ -6,9 +6,10 @@
 #
 # usage: bench/compare.sh            (about 5 min here with the defaults, plus the builds)
 #
-# Per backend (SQLite WAL synchronous=FULL; PostgreSQL synchronous_commit=on), four runs, each on a
+# Per backend (SQLite WAL synchronous=FULL; PostgreSQL synchronous_commit=on), five runs, each on a
 # fresh database and a freshly started server, WARMUP s of load before DURATION s measured:
 #   ceiling 64   the ceiling, 64 connections
+#   ceiling 16   the ceiling, 16 connections (its p99 is what the disk alone allows at that load)
 #   vetgate 64   vetgate, 64 connections, every request a distinct applicant
 #   vetgate 16   vetgate, 16 connections (latency where it means something: at 64 closed-loop
 #                connections p99 is bound by 64 / throughput)
@@ -300,6 +301,7 @@ started=$(date +%s)
 for backend in $backends; do
   echo "== $backend: ${warmup} s warm-up + ${duration} s measured per run" >&2
   measure "$backend" "ceiling 64" ceiling 64 "$bodies" "$warm_bodies"
+  measure "$backend" "ceiling 16" ceiling 16 "$bodies" "$warm_bodies"
   measure "$backend" "vetgate 64" vetgate 64 "$bodies" "$warm_bodies"
   measure "$backend" "vetgate 16" vetgate 16 "$bodies" "$warm_bodies"
   measure "$backend" "hot-key 64" vetgate 64 "$hot_bodies" "$hot_warm"
@@ -318,13 +320,13 @@ printf '%s\n' "${rows[@]}"
 echo
 echo "Summary (vetgate with every request a distinct applicant unless hot-key; CPU per request: server + PostgreSQL):"
 echo
-echo "| backend | ceiling req/s (64) | vetgate req/s (64) | vetgate / ceiling | hot-key req/s | hot-key / ordinary | p99 at 16 | p99 at 64 | CPU ms/req ceiling | CPU ms/req vetgate | CPU ms/req hot-key | peak RSS ceiling | peak RSS vetgate |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| backend | ceiling req/s (64) | vetgate req/s (64) | vetgate / ceiling | hot-key req/s | hot-key / ordinary | p99 at 16 | ceiling p99 at 16 | p99 at 64 | CPU ms/req ceiling | CPU ms/req vetgate | CPU ms/req hot-key | peak RSS ceiling | peak RSS vetgate |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for backend in $backends; do
-  c=$backend/"ceiling 64" v=$backend/"vetgate 64" l=$backend/"vetgate 16" h=$backend/"hot-key 64"
+  c=$backend/"ceiling 64" cl=$backend/"ceiling 16" v=$backend/"vetgate 64" l=$backend/"vetgate 16" h=$backend/"hot-key 64"
   rss=${result[$v/rss]}
   for k in "$l" "$h"; do [ "${result[$k/rss]}" -le "$rss" ] || rss=${result[$k/rss]}; done
-  echo "| $backend | ${result[$c/rps]%.*} | ${result[$v/rps]%.*} | $(div "${result[$v/rps]}" "${result[$c/rps]}") | ${result[$h/rps]%.*} | $(div "${result[$h/rps]}" "${result[$v/rps]}") | ${result[$l/p99]} ms | ${result[$v/p99]} ms | $(cpu "$backend" "$c") | $(cpu "$backend" "$v") | $(cpu "$backend" "$h") | ${result[$c/rss]} MB | $rss MB |"
+  echo "| $backend | ${result[$c/rps]%.*} | ${result[$v/rps]%.*} | $(div "${result[$v/rps]}" "${result[$c/rps]}") | ${result[$h/rps]%.*} | $(div "${result[$h/rps]}" "${result[$v/rps]}") | ${result[$l/p99]} ms | ${result[$cl/p99]} ms | ${result[$v/p99]} ms | $(cpu "$backend" "$c") | $(cpu "$backend" "$v") | $(cpu "$backend" "$h") | ${result[$c/rss]} MB | $rss MB |"
 done
 echo
 echo "Targets (issue 16): vetgate / ceiling ≥ 1.0 on SQLite, ≥ 0.5 on PostgreSQL; p99 at 16 ≤ 25 ms; hot-key / ordinary ≥ 0.5; peak RSS ≤ 250 MB."

@@ -364,8 +364,21 @@ async fn resolve(
         .next())
 }
 
-/// Opens the newest result stored for an application (its vendor and sealed result, as
-/// `applications::reception` returns them).
+/// The newest vendor result stored for one application, sealed: `(vendor, sealed result)`.
+pub(crate) async fn latest_of(
+    conn: &mut Conn<'_>,
+    tenant: &str,
+    application_id: &str,
+) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
+    conn.fetch_optional(
+        "select vendor, result_enc from idv_results where tenant_id = $1 and application_id = $2 \
+         order by received_at desc, id desc limit 1",
+        &[tenant.into(), application_id.into()],
+    )
+    .await
+}
+
+/// Opens what [`latest_of`] returned.
 pub(crate) fn open_latest(
     keys: &crate::crypto::PiiKeys,
     row: Option<(String, Vec<u8>)>,

@@ -20,7 +20,7 @@ impl TenantStore<'_> {
     /// Every application sharing one of `probes`, in this tenant or in the tenants it shares with
     /// (`VETGATE_SHARED_TENANTS`), in one indexed query, leaving out the application's own earlier
     /// submission; and, when `need_first_received`, that submission's id and first reception (a
-    /// second query, which also brings the newest identity-vendor result stored for it). The one
+    /// second query, which also says whether an identity vendor's result is stored for it). The one
     /// store method that sees other tenants: it returns their rows as
     /// counting material only.
     pub async fn prior_knowledge(
@@ -35,9 +35,10 @@ impl TenantStore<'_> {
         let mut lease = self.store().pools().acquire(Role::Lookup).await?;
         let mut conn = lease.conn();
         let reception = applications::reception(&mut conn, tenant, external_ref).await?;
-        let idv = reception
-            .as_ref()
-            .and_then(|r| Some((r.idv_vendor.clone()?, r.idv_result_enc.clone()?)));
+        let idv = match &reception {
+            Some(r) if r.has_idv => super::idv::latest_of(&mut conn, tenant, &r.id).await?,
+            _ => None,
+        };
         let prior = reception.filter(|_| need_first_received);
         let mut tenants: Vec<&str> = vec![tenant];
         if sharing_with.contains(self.tenant_id()) {

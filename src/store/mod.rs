@@ -32,6 +32,8 @@ mod tenant_settings;
 mod webhooks;
 mod writer;
 
+#[doc(hidden)]
+pub use applications::RECEPTION_SQL;
 pub use audit::{AuditAction, AuditEntry, AuditPage, NewAuditEntry};
 pub use erasure::{ErasedVersion, Erasure, Tombstone};
 pub use error::StoreError;
