@@ -171,7 +171,6 @@ pub(crate) async fn list(
     .await
 }
 
-/// The application a tenant stored under `external_ref`, if any.
 /// [`reception`]'s statement. `applications` has several indexes that start with `tenant_id`, and
 /// with `external_ref = $2` PostgreSQL's generic plan, made while the table is young (a new
 /// database, before its first analyze), may search one of them and filter every application of the
@@ -186,6 +185,7 @@ pub const RECEPTION_SQL: &str = "select a.id, a.received_at, exists(select 1 fro
      where a.tenant_id = $1 and a.external_ref >= $2 and a.external_ref <= $2 \
      order by a.tenant_id, a.external_ref limit 1";
 
+/// The application a tenant stored under `external_ref`, if any.
 pub(crate) async fn reception(
     conn: &mut Conn<'_>,
     tenant: &str,

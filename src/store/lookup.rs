@@ -19,9 +19,9 @@ pub const CLUSTER_HOPS: usize = 2;
 impl TenantStore<'_> {
     /// Every application sharing one of `probes`, in this tenant or in the tenants it shares with
     /// (`VETGATE_SHARED_TENANTS`), in one indexed query, leaving out the application's own earlier
-    /// submission; and, when `need_first_received`, that submission's id and first reception (a
-    /// second query, which also says whether an identity vendor's result is stored for it). The one
-    /// store method that sees other tenants: it returns their rows as
+    /// submission; the newest identity-vendor result of that submission, if it has one; and, when
+    /// `need_first_received`, its id and first reception (both from a second query, which every
+    /// screening runs). The one store method that sees other tenants: it returns their rows as
     /// counting material only.
     pub async fn prior_knowledge(
         &self,

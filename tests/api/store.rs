@@ -295,6 +295,17 @@ async fn a_postgres_outage_answers_503_quickly_and_the_service_recovers() {
     );
 }
 
+/// A migrated, empty database of `backend` (kept while the first value lives) and a plain
+/// connection to it, for the plan tests.
+async fn migrated<C: sqlx::Connection>(backend: Backend) -> (TestDatabase, C) {
+    let db = TestDatabase::create(backend).await;
+    vetgate::store::Store::migrate_only(&db.url, &vetgate::startup::store_options(&db.settings()))
+        .await
+        .unwrap();
+    let conn = C::connect(&db.url).await.unwrap();
+    (db, conn)
+}
+
 /// The reception query (is this `external_ref` known, and has an identity vendor answered for it)
 /// runs for every application, prepared once per connection with a generic plan. `applications`
 /// has several indexes that start with `tenant_id`, and with `external_ref = $2` a plan made while
@@ -305,13 +316,7 @@ async fn a_postgres_outage_answers_503_quickly_and_the_service_recovers() {
 /// analysed, as in the first minutes of a new database.
 #[actix_web::test]
 async fn postgres_reception_plan_searches_the_reference_key_on_a_young_table() {
-    let db = TestDatabase::create(Backend::Postgres).await;
-    vetgate::store::Store::migrate_only(&db.url, &vetgate::startup::store_options(&db.settings()))
-        .await
-        .unwrap();
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
-        .await
-        .unwrap();
+    let (_db, mut conn) = migrated::<sqlx::PgConnection>(Backend::Postgres).await;
     let execute = |sql: String| sqlx::query(sqlx::AssertSqlSafe(sql));
     // What the lookup sessions run with (src/store/handle.rs).
     execute("set plan_cache_mode = force_generic_plan".into())
@@ -362,13 +367,7 @@ async fn postgres_reception_plan_searches_the_reference_key_on_a_young_table() {
 /// whole index range for as long as the connection lives (docs/performance.md).
 #[actix_web::test]
 async fn postgres_generic_plans_of_the_lookups_are_index_probes() {
-    let db = TestDatabase::create(Backend::Postgres).await;
-    vetgate::store::Store::migrate_only(&db.url, &vetgate::startup::store_options(&db.settings()))
-        .await
-        .unwrap();
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
-        .await
-        .unwrap();
+    let (_db, mut conn) = migrated::<sqlx::PgConnection>(Backend::Postgres).await;
     use vetgate::store::Part;
     let statements = [
         (
@@ -442,13 +441,7 @@ async fn postgres_generic_plans_of_the_lookups_are_index_probes() {
 /// every index row of the tenant (that plan once made each cluster-walk hop read the whole index).
 #[actix_web::test]
 async fn sqlite_plans_of_the_index_queries_search_by_key_or_application() {
-    let db = TestDatabase::create(Backend::Sqlite).await;
-    vetgate::store::Store::migrate_only(&db.url, &vetgate::startup::store_options(&db.settings()))
-        .await
-        .unwrap();
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db.url)
-        .await
-        .unwrap();
+    let (_db, mut conn) = migrated::<sqlx::SqliteConnection>(Backend::Sqlite).await;
     use vetgate::model::IdentifierKind;
     use vetgate::store::Part;
     let lookup = |part, dob_known| {
