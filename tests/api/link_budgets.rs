@@ -15,6 +15,7 @@ use crate::links::{NAMES, person, spawn_with_residential_geoip};
 use crate::sanctions_api::{ADMIN, eventually, replace_dprk_it_list};
 
 on_both_backends!(
+    one_persons_many_applications_hide_no_other_identity_on_their_key,
     padding_one_attribute_hides_no_rejected_link_through_another,
     a_clear_crowd_on_one_attribute_hides_no_rejected_application_on_it,
     an_application_rejected_by_a_later_list_is_found_behind_a_crowd,
@@ -170,6 +171,47 @@ fn signal<'a>(verdict: &'a Value, code: &str) -> Option<&'a Value> {
         .unwrap()
         .iter()
         .find(|s| s["code"] == code)
+}
+
+/// The crowd applies once more: the lookup reads past the crowd's own rows under its phone (they
+/// sort first, and are more than the phone's budget) to the one other identity that gave the phone.
+/// A key with more rows than its budget is read range by range around the applicant's identity
+/// (src/store/index.rs); reading the key's first rows alone would find only the crowd's own.
+async fn one_persons_many_applications_hide_no_other_identity_on_their_key(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let writer = app.writer("acme");
+    let [crowd_name, other_name, _] = identities(&app);
+    let phone = "+13125550555";
+    let budget = vetgate::store::lookup_budget(IdentifierKind::Phone);
+    let crowd = |k: usize| {
+        let mut a = someone(1000, crowd_name, &format!("crowd-{k}"));
+        a["applicant"]["phone"] = json!(phone);
+        a
+    };
+    submit_crowd(&app, &writer, (0..2 * budget).map(crowd).collect()).await;
+    let alone = app.submit(&writer, &crowd(2 * budget)).await.json();
+    assert!(signal(&alone, "LNK_SHARED_PHONE").is_none(), "{alone:#}");
+
+    let mut other = someone(2, other_name, "other");
+    other["applicant"]["phone"] = json!(phone);
+    let other = app.submit(&writer, &other).await.json();
+    let shared = signal(&other, "LNK_SHARED_PHONE").unwrap_or_else(|| panic!("{other:#}"));
+    assert_eq!(
+        shared["evidence"]["counts_are_lower_bounds"], true,
+        "{other:#}"
+    );
+
+    let again = app.submit(&writer, &crowd(2 * budget + 1)).await.json();
+    let shared = signal(&again, "LNK_SHARED_PHONE").unwrap_or_else(|| panic!("{again:#}"));
+    assert_eq!(
+        shared["evidence"]["applications"],
+        json!([other["id"]]),
+        "{again:#}"
+    );
+    assert_eq!(
+        shared["evidence"]["counts_are_lower_bounds"], false,
+        "{again:#}"
+    );
 }
 
 /// For every kind in turn, a crowd behind that kind, and an applicant sharing it with the crowd and

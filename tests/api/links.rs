@@ -978,7 +978,8 @@ fn a_connection_type_database_loads_by_its_type_in_maxminds_shape() {
 
 /// A lookup reads past the applicant's own earlier applications (their index rows are ranges it
 /// skips): one person applying 270 times with one phone, more than a lookup returns rows, does not
-/// hide the one other identity on that phone, however their rows sort.
+/// hide the one other identity on that phone. (With the test key, the other identity's rows sort
+/// before the person's; `link_budgets` has the test where they sort after.)
 async fn one_persons_many_applications_do_not_hide_another_identity(backend: Backend) {
     let app = spawn_app(backend).await;
     let writer = app.writer("acme");
