@@ -29,19 +29,18 @@
 //! `indexed by identifiers_rejected`; the searches read the index alone, and the rows found are
 //! joined to their applications once. Only numbered placeholders and the limits are generated into
 //! the text, and a statement names the kinds the application has, each with a power-of-two number
-//! of key slots, so that few texts exist and each is prepared once per connection. PostgreSQL
-//! would plan an `in ($1, …)` list again on every call (planning took 0.7 ms of a 1 ms lookup
-//! under load), and a cached generic plan made without statistics scans a tenant's whole index
-//! range. Its two statements therefore take arrays (the keys, and their kinds
-//! beside them), are prepared once per connection, run on sessions that keep one generic plan per
-//! statement, and are written so that every plan, generic or not, young table or old, is one index
-//! search per key: a `values` list of the kinds and their limits, for each kind a `lateral`
-//! subquery over its keys (`unnest` of the keys and kinds) and tenants, limited to the kind's
-//! limit, and inside it for each key a `lateral` subquery on the index's full key per range. (A
-//! `limit` keeps a subquery from being flattened into the join, where a plan made on an empty table
-//! would scan the tenant's range instead; a `limit` may name the kind's limit from the outer row.)
-//! The executor pulls rows on demand, so a kind stops reading at its limit. Rows come kind by
-//! kind, strongest first.
+//! of key slots, so that few texts exist and each is prepared once per connection. PostgreSQL would
+//! plan an `in ($1, …)` list again on every call (planning took 0.7 ms of a 1 ms lookup under
+//! load), and a cached generic plan made without statistics scans a tenant's whole index range. Its
+//! two statements therefore take arrays (the keys, and their kinds beside them), are prepared once
+//! per connection, run on sessions that keep one generic plan per statement, and are written so
+//! that every plan, generic or not, young table or old, is one index search per key: a `values`
+//! list of the kinds and their limits, for each kind a `lateral` subquery over its keys (`unnest`
+//! of the keys and kinds) and tenants, limited to the kind's limit, and inside it for each key a
+//! `lateral` subquery on the index's full key per range. (A `limit` keeps a subquery from being
+//! flattened into the join, where a plan made on an empty table would scan the tenant's range
+//! instead; a `limit` may name the kind's limit from the outer row.) The executor pulls rows on
+//! demand, so a kind stops reading at its limit. Rows come kind by kind, strongest first.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
