@@ -612,12 +612,7 @@ async fn applicants_without_a_date_of_birth_are_screened_indexed_and_linked(back
         a
     };
     let first = app.submit(&writer, &undated("undated-1", "Ana Lima")).await;
-    assert_eq!(
-        first.status.as_u16(),
-        201,
-        "{}",
-        String::from_utf8_lossy(&first.body)
-    );
+    first.assert_status(201);
     let second = app
         .submit(&writer, &undated("undated-2", "Maria Gonzalez"))
         .await;

@@ -107,12 +107,7 @@ async fn load_list(app: &TestApp) {
         &[("blocked.csv", csv.as_bytes().to_vec())],
     )
     .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
 }
 
 async fn a_reviewer_works_a_case_end_to_end_in_the_browser(backend: Backend) {

@@ -179,14 +179,22 @@ impl Reply {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    /// Asserts a problem+json answer with this status and returns the document.
-    pub fn problem(&self, status: u16) -> Value {
+    /// Asserts the answer's status, showing its body when it is another.
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) -> &Self {
         assert_eq!(
             self.status.as_u16(),
             status,
             "body: {}",
             String::from_utf8_lossy(&self.body)
         );
+        self
+    }
+
+    /// Asserts a problem+json answer with this status and returns the document.
+    #[track_caller]
+    pub fn problem(&self, status: u16) -> Value {
+        self.assert_status(status);
         assert_eq!(
             self.header("content-type"),
             Some("application/problem+json")

@@ -46,12 +46,7 @@ async fn configure(app: &TestApp, tenant: &str) {
         ("veriff", VERIFF_SECRET),
     ] {
         let reply = set_secret(app, &admin, vendor, &json!({ "secret": secret })).await;
-        assert_eq!(
-            reply.status,
-            200,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
+        reply.assert_status(200);
     }
 }
 
@@ -184,12 +179,7 @@ async fn signed_callbacks_of_each_vendor_change_the_verdict_and_are_exported_and
     let mut ids = Vec::new();
     for reference in ["idv-persona", "idv-onfido", "idv-veriff"] {
         let reply = app.submit(&writer, &clean(reference)).await;
-        assert_eq!(
-            reply.status,
-            201,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
+        reply.assert_status(201);
         let verdict = reply.json();
         assert_eq!(verdict["verdict"], "clear", "{verdict}");
         ids.push(verdict["id"].as_str().unwrap().to_owned());
@@ -206,12 +196,7 @@ async fn signed_callbacks_of_each_vendor_change_the_verdict_and_are_exported_and
         &body,
     )
     .await;
-    assert_eq!(
-        reply.status,
-        202,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(202);
     assert_eq!(reply.json()["application_id"], ids[0].as_str());
     let version = intel_change_version(&app, &writer, &ids[0], "persona").await;
     let persona_codes = codes(&version);
@@ -234,12 +219,7 @@ async fn signed_callbacks_of_each_vendor_change_the_verdict_and_are_exported_and
     let body = onfido_body("run-1", "idv-onfido");
     let sig = sign_hex(ONFIDO_SECRET.as_bytes(), &[&body]);
     let reply = post_callback(&app, "onfido", "acme", &[("X-SHA2-Signature", &sig)], &body).await;
-    assert_eq!(
-        reply.status,
-        202,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(202);
     let version = intel_change_version(&app, &writer, &ids[1], "onfido").await;
     assert_eq!(
         codes(&version),
@@ -267,12 +247,7 @@ async fn signed_callbacks_of_each_vendor_change_the_verdict_and_are_exported_and
         &body,
     )
     .await;
-    assert_eq!(
-        reply.status,
-        202,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(202);
     let version = intel_change_version(&app, &writer, &ids[2], "veriff").await;
     let found = codes(&version);
     assert!(
@@ -327,12 +302,7 @@ async fn signed_callbacks_of_each_vendor_change_the_verdict_and_are_exported_and
             None,
         )
         .await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     assert_eq!(idv_rows(&url, &ids[1]).await, 0);
     // The same event for the erased application's reference, now free, is still a replay.
     let body = onfido_body("run-1", "idv-onfido");
@@ -560,12 +530,7 @@ async fn the_secrets_route_needs_its_scope_and_never_shows_a_secret(backend: Bac
 
     let admin = app.token("acme", &[INTEGRATIONS]);
     let reply = set_secret(&app, &admin, "persona", &body).await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     let text = String::from_utf8_lossy(&reply.body).into_owned();
     assert!(!text.contains(PERSONA_SECRET), "{text}");
     let shown = reply.json();
@@ -670,12 +635,7 @@ async fn the_secrets_route_needs_its_scope_and_never_shows_a_secret(backend: Bac
         &decision,
     )
     .await;
-    assert_eq!(
-        reply.status,
-        202,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(202);
     assert_eq!(reply.json()["application_id"], id.as_str());
 
     // A rotation: the replaced secret still verifies during the overlap, the new one too.
@@ -703,11 +663,6 @@ async fn the_secrets_route_needs_its_scope_and_never_shows_a_secret(backend: Bac
             &body,
         )
         .await;
-        assert_eq!(
-            reply.status,
-            202,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
+        reply.assert_status(202);
     }
 }

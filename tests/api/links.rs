@@ -92,12 +92,7 @@ async fn a_laptop_farm_among_clean_applicants_is_flagged_and_the_clean_ones_are_
             person(i, given, surname, dob)
         };
         let reply = app.submit(&writer, &application).await;
-        assert_eq!(
-            reply.status,
-            201,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
+        reply.assert_status(201);
         let id = reply.json()["id"].as_str().unwrap().to_owned();
         if i % 2 == 0 {
             farm_ids.push(id)
@@ -488,12 +483,7 @@ async fn submit_all(app: &TestApp, token: &str, applications: &[Value]) -> Vec<S
     let mut ids = Vec::new();
     for a in applications {
         let reply = app.submit(token, a).await;
-        assert_eq!(
-            reply.status,
-            201,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
+        reply.assert_status(201);
         ids.push(reply.json()["id"].as_str().unwrap().to_owned());
     }
     ids

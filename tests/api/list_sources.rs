@@ -28,12 +28,7 @@ fn fixtures() -> PathBuf {
 
 /// A list upload's `201`, checked for the fixtures' four entries of which three are North Korea's.
 fn accepted_version(reply: &Reply, list: &str) -> Value {
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     let version = reply.json();
     assert_eq!(
         (version["list"].as_str(), version["entries"].as_u64()),

@@ -41,7 +41,7 @@ async fn claim(app: &TestApp, token: &str, id: &str) -> Reply {
 
 async fn case_ids(app: &TestApp, token: &str, query: &str) -> Vec<String> {
     let page = app.get(token, &format!("/v1/cases?{query}")).await;
-    assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
+    page.assert_status(200);
     page.json()["items"]
         .as_array()
         .unwrap()
@@ -79,12 +79,7 @@ async fn load_tenant_list(app: &TestApp, entries: &[(&str, &str)]) -> i64 {
         &[("blocked.csv", tenant_list(entries))],
     )
     .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     reply.json()["seq"].as_i64().unwrap()
 }
 
@@ -120,12 +115,7 @@ async fn a_namesake_approved_stays_clear_through_a_list_reload_then_reopens_on_a
         json!({"decision": "approved", "note": "a namesake: another birth date"}),
     )
     .await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     let approved = reply.json();
     assert_valid_verdict(&approved);
     assert_eq!(approved["verdict"], "clear");
@@ -300,7 +290,7 @@ async fn two_reviewers_cannot_claim_one_case(backend: Backend) {
     let id = screened["id"].as_str().unwrap().to_owned();
 
     let mine = claim(&app, &alice, &id).await;
-    assert_eq!(mine.status, 200, "{}", String::from_utf8_lossy(&mine.body));
+    mine.assert_status(200);
     assert_eq!(mine.json()["reviewer"], "test");
     let theirs = claim(&app, &bob, &id).await.problem(409);
     assert_eq!(theirs["type"], "/problems/case-claimed", "{theirs:#}");

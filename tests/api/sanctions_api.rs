@@ -131,12 +131,7 @@ async fn official_lists_load_through_the_api_and_search_follows_the_contract(bac
     let operator = app.token("operator", &[ADMIN, READ]);
 
     let reply = upload(&app, &operator, &[("format", "ofac-csv")], &ofac_files()).await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     let loaded = reply.json();
     assert_eq!(loaded["list"], "OFAC-SDN");
     assert_eq!(loaded["entries"], 8976);
@@ -153,12 +148,7 @@ async fn official_lists_load_through_the_api_and_search_follows_the_contract(bac
         &[("consolidated.xml", un)],
     )
     .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     assert_eq!(reply.json()["entries"], 1003);
 
     let status = app.get(&operator, "/v1/admin/lists").await;
@@ -314,12 +304,7 @@ async fn a_global_list_is_not_emptied_or_halved_without_force(backend: Backend) 
         ("force", "true"),
     ];
     let reply = upload(&app, &operator, &forced, &one).await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     assert_eq!(
         entries(&app.get(&operator, "/v1/admin/lists").await.json()),
         1
@@ -336,12 +321,7 @@ async fn a_global_list_is_not_emptied_or_halved_without_force(backend: Backend) 
         &[("acme.csv", header.as_bytes().to_vec())],
     )
     .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
 }
 
 async fn a_malformed_list_is_refused_whole_and_the_active_version_stays(backend: Backend) {
@@ -357,12 +337,7 @@ async fn a_malformed_list_is_refused_whole_and_the_active_version_stays(backend:
         )],
     )
     .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
 
     let mut broken = one_person_list("OPS-1", "Someone Else Entirely");
     broken.extend_from_slice(b"OPS-2,person,Third Person,,1971-13-01,,,,src,2026-11-20,\n");
@@ -455,12 +430,7 @@ pub async fn replace_dprk_it_list(app: &TestApp, operator: &str, kind: &str, nam
         &[("dprk-it.csv", one_entry_list("DPRK-IT-9001", kind, name))],
     )
     .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
 }
 
 async fn an_application_turns_reject_when_its_payout_holder_is_added_to_a_list(backend: Backend) {
@@ -585,12 +555,7 @@ async fn tenant_lists_screen_only_their_tenant_and_reserved_names_are_the_operat
             Some(&body),
         )
         .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     assert_eq!(reply.json()["scope"], "tenant");
 
     let acme = app

@@ -97,12 +97,7 @@ async fn a_tenant_override_changes_only_its_own_verdicts_and_rescreens_its_appli
         "# acme reviews every dual national\n[points]\nID_NATIONALITY_MISMATCH = 45\n",
     )
     .await;
-    assert_eq!(
-        put.status.as_u16(),
-        200,
-        "{}",
-        String::from_utf8_lossy(&put.body)
-    );
+    put.assert_status(200);
     let view = put.json();
     assert_eq!(view["version"], 1);
     assert_eq!(view["operator_policy_version"], operator_version.as_str());
@@ -316,12 +311,7 @@ async fn an_allowed_range_or_asn_raises_no_network_signal_for_its_sessions(backe
         &json!({"kind": "ip_range", "value": "203.0.113.0/24", "note": "corporate VPN egress"}),
     )
     .await;
-    assert_eq!(
-        entry.status.as_u16(),
-        201,
-        "{}",
-        String::from_utf8_lossy(&entry.body)
-    );
+    entry.assert_status(201);
     let entry_id = entry.json()["id"].as_str().unwrap().to_owned();
 
     let allowed = app.submit(&acme, &vpn("vpn-2")).await.json();
@@ -456,12 +446,7 @@ async fn an_allowed_payout_account_links_nobody_and_stays_a_sanctions_hit(backen
         &json!({"kind": "payout_account", "value": {"account_number": PAYROLL, "routing_number": "071000013"}, "note": "Deel payroll"}),
     )
     .await;
-    assert_eq!(
-        entry.status.as_u16(),
-        201,
-        "{}",
-        String::from_utf8_lossy(&entry.body)
-    );
+    entry.assert_status(201);
     let entry = entry.json();
     assert_eq!(entry["hint"], "account ••••2333");
     assert!(entry.get("value").is_none(), "{entry:#}");

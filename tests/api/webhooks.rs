@@ -256,12 +256,7 @@ async fn endpoints_are_managed_per_tenant_and_the_secret_is_shown_once(backend: 
         ],
     )
     .await;
-    assert_eq!(
-        created.status.as_u16(),
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    created.assert_status(201);
     let endpoint = created.json();
     let id = endpoint["id"].as_str().unwrap().to_owned();
     let secret = endpoint["secret"].as_str().unwrap();
@@ -379,12 +374,7 @@ async fn private_and_plain_http_endpoints_are_refused_without_the_setting(backen
         &["verdict.created"],
     )
     .await;
-    assert_eq!(
-        reply.status.as_u16(),
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
 }
 
 async fn deliveries_are_signed_and_verify_through_a_rotation(backend: Backend) {
@@ -485,12 +475,7 @@ async fn deliveries_are_signed_and_verify_through_a_rotation(backend: Backend) {
             None,
         )
         .await;
-    assert_eq!(
-        rotated.status.as_u16(),
-        200,
-        "{}",
-        String::from_utf8_lossy(&rotated.body)
-    );
+    rotated.assert_status(200);
     let rotated = rotated.json();
     let second_secret = rotated["secret"].as_str().unwrap().to_owned();
     assert_ne!(second_secret, first_secret);
@@ -639,12 +624,7 @@ async fn delivery_list(app: &TestApp, token: &str, endpoint: &str) -> Vec<Value>
     let reply = app
         .get(token, &format!("/v1/webhooks/{endpoint}/deliveries"))
         .await;
-    assert_eq!(
-        reply.status.as_u16(),
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     reply.json()["items"].as_array().unwrap().clone()
 }
 
